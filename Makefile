@@ -1,0 +1,44 @@
+# Nexus Réussite backend: one entry point for every task. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: help install run serve test test-unit test-integration lock lint format security ci perf image clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements/dev.txt pyproject.toml
+	PYTHON=$(PYTHON) VENV=$(VENV) bin/install
+	@touch $@
+
+install: $(BIN)/.installed ## Create .venv and install the locked dependencies (hash-checked)
+
+run: install ## Install, migrate, seed the demo data and serve on http://$(HOST):$(PORT) (SQLite, in-process cache, ARIA offline)
+	HOST=$(HOST) PORT=$(PORT) bin/run-demo
+
+test: install ## Run the whole test suite with branch coverage (set DATABASE_URL/REDIS_URL for PostgreSQL + Redis)
+	bin/test
+
+test-unit: install ## Unit tests only (no coverage floor)
+	bin/test tests/unit --no-cov
+
+test-integration: install ## Integration tests only (no coverage floor)
+	bin/test tests/integration --no-cov
+
+lock: install ## Re-resolve requirements/*.in into hash-pinned requirements/*.txt
+	bin/lock
+
+format: install ## Apply black and isort
+	$(BIN)/black src tests
+	$(BIN)/isort src tests
+
+clean: ## Remove build artefacts and reports (keeps .venv)
+	rm -rf reports build dist .pytest_cache .mypy_cache .coverage* src/*.egg-info
+
+-include mk/*.mk

@@ -1,0 +1,58 @@
+"""Nexus Réussite backend: the application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy.engine import Connection
+
+from nexus import redis_ext
+from nexus.accounts import passwords, permissions
+from nexus.api import openapi
+from nexus.config import Settings
+from nexus.db import db
+from nexus.errors import register_error_handlers, validation_error_response
+from nexus.ops import http, logging, metrics
+from nexus.ratelimit import init_app as init_limiter
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None, *, bind: Connection | None = None) -> Flask:
+    """Build the WSGI app. ``settings`` defaults to the environment; tests pass their own."""
+    settings = settings if settings is not None else Settings()
+    app = openapi.build_app(__name__, settings.build_version)
+    app.validation_error_callback = validation_error_response
+    app.extensions["settings"] = settings
+    app.config["SECRET_KEY"] = settings.secret_key.get_secret_value()
+    app.config["JSON_SORT_KEYS"] = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    logging.configure_logging(settings)
+    # after_request hooks run in reverse order: these observe the final response.
+    logging.init_app(app)
+    metrics.init_app(app, settings)
+    http.init_app(app, settings)
+    db.init_app(app, settings, bind=bind)
+    redis_ext.init_app(app, settings)
+    passwords.init_app(app, settings)
+    init_limiter(app, settings)
+    permissions.init_app(app)
+    register_error_handlers(app)
+    _register_blueprints(app)
+    openapi.install(app)
+    _register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from nexus.accounts.views import bp as auth_bp
+    from nexus.ops.health import bp as ops_bp
+
+    for blueprint in (ops_bp, auth_bp):
+        app.register_api(blueprint)  # type: ignore[attr-defined]
+
+
+def _register_cli(app: Flask) -> None:
+    from nexus.cli.commands import register
+
+    register(app)

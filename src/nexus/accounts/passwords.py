@@ -1,0 +1,86 @@
+"""argon2id password hashing and the password policy."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.low_level import Type
+from flask import Flask, current_app
+
+from nexus.config import Settings
+from nexus.errors import Unprocessable
+
+MIN_LENGTH = 10
+MAX_LENGTH = 128
+COMMON_PASSWORDS = frozenset(
+    {
+        "password123",
+        "motdepasse1",
+        "azertyuiop1",
+        "1234567890",
+        "qwertyuiop1",
+        "nexusreussite1",
+        "bonjour1234",
+        "soleil12345",
+    }
+)
+EXTENSION_KEY = "nexus.password_hasher"
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    app.extensions[EXTENSION_KEY] = PasswordHasher(
+        time_cost=settings.argon2_time_cost,
+        memory_cost=settings.argon2_memory_cost_kib,
+        parallelism=settings.argon2_parallelism,
+        type=Type.ID,
+    )
+
+
+def _hasher() -> PasswordHasher:
+    hasher: PasswordHasher = current_app.extensions[EXTENSION_KEY]
+    return hasher
+
+
+def check_policy(password: str, email: str = "") -> None:
+    """Raise a 422 naming ``password`` when it is too weak."""
+    problem = None
+    if len(password) < MIN_LENGTH:
+        problem = f"must be at least {MIN_LENGTH} characters long"
+    elif len(password) > MAX_LENGTH:
+        problem = f"must be at most {MAX_LENGTH} characters long"
+    elif not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
+        problem = "must contain at least one letter and one digit"
+    elif password.lower() in COMMON_PASSWORDS:
+        problem = "is too common"
+    elif email and len(local := email.split("@")[0].lower()) >= 4 and local in password.lower():
+        problem = "must not contain your email address"
+    if problem:
+        raise Unprocessable(f"The password {problem}.", field="password", code="weak_password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher().check_needs_rehash(password_hash)
+
+
+def burn_time(password: str) -> None:
+    """Spend the time a verification takes, so unknown e-mails cannot be told apart."""
+    verify_password(_dummy_hash(), password)
+
+
+def _dummy_hash() -> str:
+    cached: str | None = current_app.extensions.get("nexus.dummy_hash")
+    if cached is None:
+        cached = _hasher().hash("dummy-password-0")
+        current_app.extensions["nexus.dummy_hash"] = cached
+    return cached

@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    STUDENT = "student"
+    PARENT = "parent"
+    TEACHER = "teacher"
+    ADMIN = "admin"

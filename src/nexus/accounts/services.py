@@ -1,0 +1,70 @@
+"""Accounts: registration, credentials, user look-ups. No Flask request in here."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from nexus.accounts import passwords
+from nexus.accounts.models import User
+from nexus.accounts.roles import Role
+from nexus.db import utcnow
+from nexus.errors import Conflict, NotFound, Unauthorized
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    role: Role,
+    first_name: str,
+    last_name: str,
+) -> User:
+    email = normalise_email(email)
+    passwords.check_policy(password, email)
+    if find_by_email(session, email) is not None:
+        raise Conflict(
+            "An account already exists for this e-mail.", field="email", code="email_taken"
+        )
+    user = User(
+        email=email,
+        password_hash=passwords.hash_password(password),
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User:
+    user = find_by_email(session, email)
+    if user is None:
+        passwords.burn_time(password)
+    elif user.is_active and passwords.verify_password(user.password_hash, password):
+        if passwords.needs_rehash(user.password_hash):
+            user.password_hash = passwords.hash_password(password)
+        user.last_login_at = utcnow()
+        return user
+    raise Unauthorized("Wrong e-mail or password.", code="invalid_credentials")
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("User not found.")
+    return user
+
+
+def count_by_role(session: Session, role: Role) -> int:
+    return session.scalar(select(func.count()).select_from(User).where(User.role == role)) or 0

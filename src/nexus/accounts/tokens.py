@@ -1,0 +1,203 @@
+"""Access tokens (short-lived JWT) and refresh tokens (opaque, rotated, reuse-detected).
+
+A login opens an ``AuthSession`` (the token family). Each refresh marks the presented token
+used and issues the next one in the same family. Presenting a used token again means it was
+stolen or replayed: the whole family is revoked, the newer tokens included. Logout revokes
+the family too. Access tokens carry the family id (``sid``); a revoked family is looked up in
+Redis when configured (fast path, falls back to the database when Redis is down) and in the
+database otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+from flask import current_app
+from redis.exceptions import RedisError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from nexus import redis_ext
+from nexus.accounts.models import AuthSession, RefreshToken, User
+from nexus.accounts.roles import Role
+from nexus.config import Settings
+from nexus.db import utcnow
+from nexus.errors import Unauthorized
+
+logger = logging.getLogger("nexus.auth")
+ISSUER = "nexus-reussite"
+AUDIENCE = "nexus-api"
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: what the permission layer and the services work with."""
+
+    user_id: int
+    role: Role
+    session_id: str
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.extensions["settings"]
+    return settings
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _encode_access(user: User, session_id: str, now: datetime) -> str:
+    settings = _settings()
+    claims = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": str(user.id),
+        "role": user.role.value,
+        "sid": session_id,
+        "jti": uuid.uuid4().hex,
+        "typ": "access",
+        "iat": now,
+        "exp": now + timedelta(seconds=settings.access_token_ttl_seconds),
+    }
+    return jwt.encode(claims, settings.secret_key.get_secret_value(), algorithm=ALGORITHM)
+
+
+def _new_refresh(session: Session, auth_session_id: str, now: datetime) -> str:
+    token = secrets.token_urlsafe(48)
+    session.add(
+        RefreshToken(
+            session_id=auth_session_id,
+            token_hash=_hash(token),
+            created_at=now,
+            expires_at=now + timedelta(seconds=_settings().refresh_token_ttl_seconds),
+        )
+    )
+    return token
+
+
+def open_session(session: Session, user: User) -> TokenPair:
+    now = utcnow()
+    settings = _settings()
+    family = AuthSession(
+        id=str(uuid.uuid4()),
+        user_id=user.id,
+        created_at=now,
+        expires_at=now + timedelta(seconds=settings.refresh_token_ttl_seconds),
+    )
+    session.add(family)
+    session.flush()
+    refresh = _new_refresh(session, family.id, now)
+    return TokenPair(
+        _encode_access(user, family.id, now), refresh, settings.access_token_ttl_seconds
+    )
+
+
+def rotate(session: Session, refresh_token: str) -> tuple[TokenPair, Principal]:
+    """Exchange a refresh token for a new pair; a replayed token revokes its family."""
+    now = utcnow()
+    invalid = Unauthorized("The refresh token is invalid or expired.", code="invalid_token")
+    stored = session.scalar(
+        select(RefreshToken).where(RefreshToken.token_hash == _hash(refresh_token))
+    )
+    if stored is None:
+        raise invalid
+    family = stored.session
+    if family.revoked_at is not None or family.expires_at <= now or stored.expires_at <= now:
+        raise invalid
+    # The conditional update makes two concurrent uses of one token see exactly one winner.
+    claimed = session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.id == stored.id, RefreshToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        revoke_family(session, family.id, reason="reuse_detected")
+        # The revocation must survive the 401 that rolls the request back.
+        session.commit()
+        logger.warning(
+            "refresh token reuse detected; session revoked",
+            extra={"user_id": family.user_id, "session_id": family.id},
+        )
+        raise Unauthorized(
+            "This refresh token was already used; the session has been revoked.",
+            code="token_reused",
+        )
+    user = family.user
+    if not user.is_active:
+        raise invalid
+    pair = TokenPair(
+        _encode_access(user, family.id, now),
+        _new_refresh(session, family.id, now),
+        _settings().access_token_ttl_seconds,
+    )
+    return pair, Principal(user.id, user.role, family.id)
+
+
+def revoke_family(session: Session, session_id: str, reason: str) -> None:
+    session.execute(
+        update(AuthSession)
+        .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason=reason)
+    )
+    client = redis_ext.get_redis()
+    if client is not None:
+        try:
+            client.set(
+                redis_ext.key(f"revoked-session:{session_id}"),
+                reason,
+                ex=_settings().refresh_token_ttl_seconds,
+            )
+        except RedisError:
+            logger.warning("redis unavailable: revocation kept in the database only")
+
+
+def _is_revoked(session: Session, session_id: str) -> bool:
+    client = redis_ext.get_redis()
+    if client is not None:
+        try:
+            return bool(client.exists(redis_ext.key(f"revoked-session:{session_id}")))
+        except RedisError:
+            logger.warning("redis unavailable: checking revocation in the database")
+    revoked_at = session.scalar(select(AuthSession.revoked_at).where(AuthSession.id == session_id))
+    return revoked_at is not None
+
+
+def decode_access(session: Session, token: str) -> Principal:
+    settings = _settings()
+    try:
+        claims = jwt.decode(
+            token,
+            settings.secret_key.get_secret_value(),
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "sub", "sid", "role", "typ"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthorized("The access token has expired.", code="token_expired") from exc
+    except jwt.PyJWTError as exc:
+        raise Unauthorized("The access token is invalid.", code="invalid_token") from exc
+    if claims.get("typ") != "access":
+        raise Unauthorized("The access token is invalid.", code="invalid_token")
+    try:
+        principal = Principal(int(claims["sub"]), Role(claims["role"]), str(claims["sid"]))
+    except ValueError as exc:
+        raise Unauthorized("The access token is invalid.", code="invalid_token") from exc
+    if _is_revoked(session, principal.session_id):
+        raise Unauthorized("The session has been revoked.", code="token_revoked")
+    return principal

@@ -1,0 +1,19 @@
+"""Every API blueprint is built here, so operation ids and tags follow one rule."""
+
+from __future__ import annotations
+
+from flask_openapi3 import APIBlueprint, Tag
+
+from nexus.api.openapi import operation_id
+
+
+def api_blueprint(
+    name: str, import_name: str, *, url_prefix: str = "", description: str = ""
+) -> APIBlueprint:
+    return APIBlueprint(
+        name,
+        import_name,
+        url_prefix=url_prefix,
+        abp_tags=[Tag(name=name, description=description)],
+        operation_id_callback=operation_id,
+    )

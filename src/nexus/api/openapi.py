@@ -1,0 +1,92 @@
+"""The OpenAPI document and the interactive docs, all served from this app (no CDN)."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Response, jsonify
+from flask_openapi3 import Info, OpenAPI
+
+from nexus.accounts.permissions import access_of, is_framework_endpoint, public
+from nexus.errors import ErrorResponse
+
+SECURITY_SCHEMES = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+DOCS_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Nexus Réussite API</title>
+<link rel="icon" href="/docs/swagger/images/swagger.svg">
+<link rel="stylesheet" href="/docs/swagger/css/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs/swagger/js/swagger-ui-bundle.js"></script>
+<script src="/docs/swagger/js/swagger-ui-standalone-preset.js"></script>
+<script>
+window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis], layout: "BaseLayout", validatorUrl: null});
+</script></body></html>"""
+
+
+def operation_id(bp_name: str, name: str, path: str, method: str) -> str:
+    """Stable operation ids: ``<blueprint>_<function>``."""
+    del path, method
+    return f"{bp_name}_{name}"
+
+
+def build_app(import_name: str, version: str) -> OpenAPI:
+    return OpenAPI(
+        import_name,
+        info=Info(
+            title="Nexus Réussite API",
+            version=version,
+            description="Backend of the Nexus Réussite tutoring platform. "
+            "Authenticate with `POST /api/v1/auth/login`, then send `Authorization: Bearer <token>`.",
+        ),
+        security_schemes=SECURITY_SCHEMES,
+        validation_error_status=422,
+        validation_error_model=ErrorResponse,
+        doc_prefix="/docs",
+        doc_url="/openapi.json",
+        operation_id_callback=operation_id,
+    )
+
+
+_CONVERTER = re.compile(r"<(?:[a-z_]+:)?([a-zA-Z_][a-zA-Z0-9_]*)>")
+
+
+def _document_security(app: OpenAPI) -> None:
+    """Mark signed-in routes with the bearer scheme and their 401/403 answers."""
+    error_ref = {"$ref": f"#/components/schemas/{ErrorResponse.__name__}"}
+    for rule in app.url_map.iter_rules():
+        if is_framework_endpoint(rule.endpoint):
+            continue
+        access = access_of(app, rule.endpoint)
+        path = _CONVERTER.sub(r"{\1}", rule.rule)
+        item = app.paths.get(path)
+        if access is None or access.public or item is None:
+            continue
+        for method in rule.methods or ():
+            operation = getattr(item, method.lower(), None)
+            if operation is None:
+                continue
+            operation.security = [{"bearerAuth": []}]
+            for status, text in (
+                ("401", "Missing, invalid or revoked token"),
+                ("403", f"Allowed: {access.describe()}"),
+            ):
+                operation.responses.setdefault(
+                    status,
+                    {"description": text, "content": {"application/json": {"schema": error_ref}}},
+                )
+
+
+def install(app: OpenAPI) -> None:
+    _document_security(app)
+
+    @public
+    def openapi_json() -> Response:
+        return jsonify(app.api_doc)
+
+    @public
+    def docs() -> Response:
+        return Response(DOCS_HTML, mimetype="text/html")
+
+    app.add_url_rule("/openapi.json", "openapi_json", openapi_json)
+    app.add_url_rule("/docs", "docs", docs, strict_slashes=True)

@@ -1,0 +1,32 @@
+"""Schemas shared by every domain: pagination, messages."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+MAX_PAGE_SIZE = 100
+
+
+class PageQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    page: int = Field(default=1, ge=1, le=100_000, description="1-based page number")
+    page_size: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE, description="Items per page")
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    page: int = Field(examples=[1])
+    page_size: int = Field(examples=[20])
+    total: int = Field(examples=[42])
+
+
+class Message(BaseModel):
+    message: str = Field(examples=["Done."])

@@ -1,0 +1,117 @@
+"""``nexus db …``, ``nexus seed-demo``, ``nexus create-admin``, ``nexus serve``."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from nexus.accounts import services
+from nexus.accounts.roles import Role
+from nexus.config import Settings
+from nexus.db import db
+from nexus.errors import ApiError
+from nexus.migrations import runner
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.extensions["settings"]
+    return settings
+
+
+db_cli = AppGroup("db", help="Database migrations (Alembic).")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    runner.upgrade(_settings(), revision)
+    click.echo(f"database upgraded to {revision}")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision", default="-1")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION (default: one step; 'base' for all)."""
+    runner.downgrade(_settings(), revision)
+    click.echo(f"database downgraded to {revision}")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show the revision the database is at."""
+    runner.current(_settings())
+
+
+@db_cli.command("check")
+def db_check() -> None:
+    """Fail when the models have drifted from the migrations."""
+    runner.check(_settings())
+    click.echo("models and migrations agree")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo data set (idempotent): accounts, content and history."""
+    from nexus.demo import seed_demo as run_seed
+
+    with db.standalone_session(current_app) as session:  # type: ignore[arg-type]
+        run_seed(session)
+    click.echo("demo data ready (accounts in README.md)")
+
+
+@click.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--first-name", default="Admin")
+@click.option("--last-name", default="Nexus")
+@click.password_option(envvar="NEXUS_ADMIN_PASSWORD", help="Prompted for, or NEXUS_ADMIN_PASSWORD.")
+def create_admin(email: str, first_name: str, last_name: str, password: str) -> None:
+    """Create an administrator account."""
+    try:
+        with db.standalone_session(current_app) as session:  # type: ignore[arg-type]
+            user = services.create_user(
+                session,
+                email=email,
+                password=password,
+                role=Role.ADMIN,
+                first_name=first_name,
+                last_name=last_name,
+            )
+            user_id = user.id
+    except ApiError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"admin {email} created (id {user_id})")
+
+
+@click.command("serve")
+@click.option("--dev", is_flag=True, help="Flask's development server instead of gunicorn.")
+@click.option(
+    "--host", default=lambda: os.environ.get("HOST", "0.0.0.0"), show_default="0.0.0.0"
+)  # nosec B104
+@click.option(
+    "--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int, show_default="8000"
+)
+def serve(dev: bool, host: str, port: int) -> None:
+    """Serve the API: gunicorn (production) or, on request, the development server."""
+    if dev:
+        current_app.run(host=host, port=port, debug=False, use_reloader=False)
+        return
+    os.environ["HOST"], os.environ["PORT"] = host, str(port)
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        "python:nexus.ops.gunicorn_conf",
+        "nexus:create_app()",
+    ]
+    os.execv(sys.executable, argv)  # nosec B606 - fixed argv, no shell
+
+
+def register(app: Flask) -> None:
+    for command in (db_cli, seed_demo, create_admin, serve):
+        app.cli.add_command(command)

@@ -1,0 +1,121 @@
+"""Typed settings, read from the environment only (12-factor).
+
+Nothing reads them at import time: ``create_app`` builds a ``Settings`` (or receives one from
+the tests) and everything else gets its values from ``app.extensions["settings"]``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Self
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me-0123456789"  # nosec B105 - dev default
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_ENTROPY_BITS = 128.0
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot be used; the message is one line saying why."""
+
+
+def _shannon_bits(value: str) -> float:
+    counts = Counter(value)
+    total = len(value)
+    per_char = -sum((n / total) * math.log2(n / total) for n in counts.values())
+    return per_char * total
+
+
+def default_sqlite_url() -> str:
+    return f"sqlite:///{Path('instance').resolve() / 'nexus.db'}"
+
+
+class Settings(BaseSettings):
+    """Every knob of the service. Field names map to upper-case environment variables."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+
+    env: Environment = Field(default=Environment.DEVELOPMENT, alias="NEXUS_ENV")
+    database_url: str = Field(default_factory=default_sqlite_url)
+    redis_url: str | None = None
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    openai_max_retries: int = Field(default=1, ge=0, le=10)
+
+    access_token_ttl_seconds: int = Field(default=900, ge=30, le=86_400)
+    refresh_token_ttl_seconds: int = Field(default=30 * 86_400, ge=300)
+    login_limit_per_account: str = "5 per minute;20 per hour"
+    login_limit_per_address: str = "30 per minute"
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_cost_kib: int = Field(default=65_536, ge=8)
+    argon2_parallelism: int = Field(default=2, ge=1)
+
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    max_content_length: int = Field(default=1_048_576, ge=1024)
+    log_level: str = "INFO"
+    log_json: bool = True
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_statement_timeout_ms: int = Field(default=10_000, ge=0)
+    cache_key_prefix: str = "nexus:"
+    build_version: str = "0.1.0"
+    build_commit: str = "unknown"
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str) -> str:
+        # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the psycopg 3 driver.
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Self:
+        if self.env is not Environment.PRODUCTION:
+            return self
+        secret = self.secret_key.get_secret_value()
+        if secret == DEV_SECRET_KEY or not secret:
+            raise ConfigurationError("SECRET_KEY is missing: production needs its own secret key")
+        if len(secret) < MIN_SECRET_LENGTH or _shannon_bits(secret) < MIN_SECRET_ENTROPY_BITS:
+            raise ConfigurationError(
+                f"SECRET_KEY is weak: use at least {MIN_SECRET_LENGTH} random characters "
+                '(python -c "import secrets; print(secrets.token_urlsafe(48))")'
+            )
+        if self.is_sqlite:
+            raise ConfigurationError("DATABASE_URL points to SQLite: production needs PostgreSQL")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    @property
+    def aria_online(self) -> bool:
+        return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())

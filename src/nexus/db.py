@@ -1,0 +1,186 @@
+"""Database: declarative base, one engine per app, one session and one transaction per request.
+
+Views never commit. ``after_request`` commits when the response is a success and rolls back
+otherwise, so a request that fails half-way leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, Response, g
+from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from nexus.config import Settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware datetimes on every backend (SQLite keeps no offset: we store UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def new_uuid() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+def _sqlite_transactional(engine: Engine) -> None:
+    """Let SQLite honour BEGIN/SAVEPOINT like PostgreSQL (the pysqlite driver does not)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def build_engine(settings: Settings) -> Engine:
+    url = settings.database_url
+    if url.startswith("sqlite"):
+        kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            kwargs["poolclass"] = StaticPool
+        engine = create_engine(url, **kwargs)
+        _sqlite_transactional(engine)
+        return engine
+    connect_args: dict[str, Any] = {"connect_timeout": 5}
+    if settings.db_statement_timeout_ms:
+        connect_args["options"] = f"-c statement_timeout={settings.db_statement_timeout_ms}"
+    return create_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout_seconds,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args=connect_args,
+    )
+
+
+class Database:
+    """Flask extension: ``db.session`` is the request's session, created on first use."""
+
+    def __init__(self) -> None:
+        self._engines: dict[int, Engine] = {}
+
+    def init_app(self, app: Flask, settings: Settings, bind: Connection | None = None) -> None:
+        engine = build_engine(settings) if bind is None else bind.engine
+        factory = sessionmaker(
+            bind=bind if bind is not None else engine,
+            expire_on_commit=False,
+            join_transaction_mode="create_savepoint",
+        )
+        app.extensions["nexus.db"] = {"engine": engine, "session_factory": factory}
+        app.after_request(self._finish_request)
+        app.teardown_appcontext(self._close_session)
+
+    @staticmethod
+    def engine_for(app: Flask) -> Engine:
+        engine: Engine = app.extensions["nexus.db"]["engine"]
+        return engine
+
+    @staticmethod
+    def factory_for(app: Flask) -> sessionmaker[Session]:
+        factory: sessionmaker[Session] = app.extensions["nexus.db"]["session_factory"]
+        return factory
+
+    @property
+    def session(self) -> Session:
+        from flask import current_app
+
+        session: Session | None = g.get("_nexus_db_session")
+        if session is None:
+            session = self.factory_for(current_app)()
+            g._nexus_db_session = session
+        return session
+
+    @contextmanager
+    def standalone_session(self, app: Flask) -> Iterator[Session]:
+        """A session outside any request (CLI, streaming responses): commits on success."""
+        session = self.factory_for(app)()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @staticmethod
+    def _finish_request(response: Response) -> Response:
+        session: Session | None = g.get("_nexus_db_session")
+        if session is None:
+            return response
+        if response.status_code >= 400:
+            session.rollback()
+            return response
+        try:
+            session.commit()
+        except SQLAlchemyError as exc:
+            session.rollback()
+            from nexus.errors import error_response
+
+            if isinstance(exc, OperationalError):
+                return error_response(503, "database_unavailable", "The database is unavailable.")
+            return error_response(409, "conflict", "The change conflicts with the current data.")
+        return response
+
+    @staticmethod
+    def _close_session(_exc: BaseException | None) -> None:
+        session: Session | None = g.pop("_nexus_db_session", None)
+        if session is not None:
+            session.rollback()
+            session.close()
+
+
+db = Database()

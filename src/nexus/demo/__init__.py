@@ -1,0 +1,18 @@
+"""Demo data (French content, documented passwords). Every seeder is idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from nexus.demo import accounts
+
+# Each domain appends its seeder; they run in order and must be safe to run again.
+SEEDERS: list[Callable[[Session], None]] = [accounts.seed]
+
+
+def seed_demo(session: Session) -> None:
+    for seeder in SEEDERS:
+        seeder(session)
+        session.flush()

@@ -1,0 +1,6 @@
+"""Every mapped model, imported so Alembic and the tests see the whole schema."""
+
+from nexus.accounts.models import AuthSession, RefreshToken, User
+from nexus.db import Base
+
+__all__ = ["AuthSession", "Base", "RefreshToken", "User"]
