@@ -60,7 +60,10 @@ def test_replayed_refresh_token_revokes_the_family(api: Api) -> None:
     assert replay.get_json()["error"]["code"] == "token_reused"
 
     # The newer refresh token and the newer access token die with the family.
-    assert api.post("/api/v1/auth/refresh", json={"refresh_token": newer["refresh_token"]}).status_code == 401
+    assert (
+        api.post("/api/v1/auth/refresh", json={"refresh_token": newer["refresh_token"]}).status_code
+        == 401
+    )
     me = api.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {newer['access_token']}"})
     assert me.status_code == 401
 

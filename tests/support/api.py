@@ -65,7 +65,12 @@ class Api:
         return self.request("DELETE", path, actor, **kwargs)
 
     def create_user(
-        self, role: Role, *, email: str | None = None, password: str = DEFAULT_PASSWORD, **names: str
+        self,
+        role: Role,
+        *,
+        email: str | None = None,
+        password: str = DEFAULT_PASSWORD,
+        **names: str,
     ) -> User:
         """Arrange an account directly (admins and teachers cannot self-register)."""
         n = next(_counter)

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from nexus.content.vocabulary import ContentKind, Level, Subject
+from nexus.db import Base, utcnow
+
+
+def _enum(cls: type) -> Enum:
+    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
+
+
+class ContentItem(Base):
+    """A lesson, an exercise or a revision sheet of the content bank (French text)."""
+
+    __tablename__ = "content_items"
+    __table_args__ = (Index("ix_content_items_subject_level", "subject", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ContentKind] = mapped_column(_enum(ContentKind), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[Subject] = mapped_column(_enum(Subject))
+    level: Mapped[Level] = mapped_column(_enum(Level))
+    chapter: Mapped[str] = mapped_column(String(120), index=True)
+    difficulty: Mapped[int] = mapped_column(default=2)  # 1 (easy) … 5 (hard)
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    body: Mapped[str] = mapped_column(Text)
+    # Exercises only; students see it once ``solution_published`` is true.
+    solution: Mapped[str | None] = mapped_column(Text, default=None)
+    solution_published: Mapped[bool] = mapped_column(default=False)
+    # Stemmed, accent-free words of title, chapter, summary and body (see search.py).
+    search_terms: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
