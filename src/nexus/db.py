@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, g
-from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -51,6 +52,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+# JSON documents: JSONB on PostgreSQL, JSON text on SQLite.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def str_enum(cls: type, length: int = 24) -> Enum:
+    """A portable enum column storing the members' values (no native PostgreSQL type)."""
+    return Enum(
+        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
 
 
 class Base(DeclarativeBase):

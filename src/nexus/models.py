@@ -1,7 +1,29 @@
 """Every mapped model, imported so Alembic and the tests see the whole schema."""
 
 from nexus.accounts.models import AuthSession, RefreshToken, User
+from nexus.assessments.models import Assessment
+from nexus.audit.models import AuditEntry
 from nexus.content.models import ContentItem
 from nexus.db import Base
+from nexus.notifications.models import Notification
+from nexus.offers.models import Enrollment, Offer
+from nexus.people.models import ParentLink, StudentProfile, TeacherProfile
+from nexus.scheduling.models import Booking, TutoringSession
 
-__all__ = ["AuthSession", "Base", "ContentItem", "RefreshToken", "User"]
+__all__ = [
+    "Assessment",
+    "AuditEntry",
+    "AuthSession",
+    "Base",
+    "Booking",
+    "ContentItem",
+    "Enrollment",
+    "Notification",
+    "Offer",
+    "ParentLink",
+    "RefreshToken",
+    "StudentProfile",
+    "TeacherProfile",
+    "TutoringSession",
+    "User",
+]

@@ -2,13 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nexus.accounts.roles import Role
-from nexus.db import Base, TimestampMixin, utcnow
-
-role_enum = Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+from nexus.db import Base, TimestampMixin, str_enum, utcnow
 
 
 class User(TimestampMixin, Base):
@@ -17,7 +15,7 @@ class User(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(role_enum, index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role, 16), index=True)
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80))
     is_active: Mapped[bool] = mapped_column(default=True)

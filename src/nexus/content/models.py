@@ -2,15 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nexus.content.vocabulary import ContentKind, Level, Subject
-from nexus.db import Base, utcnow
-
-
-def _enum(cls: type) -> Enum:
-    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
+from nexus.db import Base, str_enum, utcnow
 
 
 class ContentItem(Base):
@@ -20,10 +16,10 @@ class ContentItem(Base):
     __table_args__ = (Index("ix_content_items_subject_level", "subject", "level"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[ContentKind] = mapped_column(_enum(ContentKind), index=True)
+    kind: Mapped[ContentKind] = mapped_column(str_enum(ContentKind), index=True)
     title: Mapped[str] = mapped_column(String(200))
-    subject: Mapped[Subject] = mapped_column(_enum(Subject))
-    level: Mapped[Level] = mapped_column(_enum(Level))
+    subject: Mapped[Subject] = mapped_column(str_enum(Subject))
+    level: Mapped[Level] = mapped_column(str_enum(Level))
     chapter: Mapped[str] = mapped_column(String(120), index=True)
     difficulty: Mapped[int] = mapped_column(default=2)  # 1 (easy) … 5 (hard)
     summary: Mapped[str] = mapped_column(String(500), default="")

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from nexus.db import Base, JSONType, str_enum, utcnow
+
+
+class NotificationKind(StrEnum):
+    SESSION_BOOKED = "session_booked"
+    SESSION_CANCELLED = "session_cancelled"
+    SESSION_REMINDER = "session_reminder"
+    NEW_ASSESSMENT = "new_assessment"
+    ALERT = "alert"
+
+
+class Notification(Base):
+    """An in-app notification; ``title`` and ``body`` are French, shown as is."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[NotificationKind] = mapped_column(str_enum(NotificationKind, 32))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Makes reminders idempotent: one notification per (user, dedupe_key).
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), default=None, unique=True)
+    read_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

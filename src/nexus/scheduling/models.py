@@ -1,0 +1,93 @@
+"""Tutoring sessions scheduled by teachers and the students' bookings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from nexus.content.vocabulary import Level, Subject
+from nexus.db import Base, str_enum, utcnow
+
+
+class SessionKind(StrEnum):
+    INDIVIDUAL = "individual"
+    GROUP = "group"
+
+
+class SessionStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+
+
+class BookingStatus(StrEnum):
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+
+
+class Attendance(StrEnum):
+    PRESENT = "present"
+    LATE = "late"
+    ABSENT = "absent"
+
+
+class TutoringSession(Base):
+    __tablename__ = "tutoring_sessions"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity >= 1", name="capacity_positive"),
+        CheckConstraint(
+            "seats_taken >= 0 AND seats_taken <= capacity", name="seats_within_capacity"
+        ),
+        Index("ix_tutoring_sessions_teacher_start", "teacher_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    kind: Mapped[SessionKind] = mapped_column(str_enum(SessionKind))
+    subject: Mapped[Subject] = mapped_column(str_enum(Subject))
+    level: Mapped[Level] = mapped_column(str_enum(Level))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    starts_at: Mapped[datetime] = mapped_column(index=True)  # UTC
+    ends_at: Mapped[datetime]  # UTC
+    online_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    room: Mapped[str | None] = mapped_column(String(120), default=None)
+    capacity: Mapped[int] = mapped_column(default=1)
+    # Maintained with conditional UPDATEs so concurrent bookings never exceed capacity.
+    seats_taken: Mapped[int] = mapped_column(default=0)
+    status: Mapped[SessionStatus] = mapped_column(
+        str_enum(SessionStatus), default=SessionStatus.SCHEDULED
+    )
+    teacher_notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        UniqueConstraint("session_id", "student_id"),
+        Index("ix_bookings_student_status", "student_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("tutoring_sessions.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    enrollment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="SET NULL"), default=None
+    )
+    status: Mapped[BookingStatus] = mapped_column(
+        str_enum(BookingStatus), default=BookingStatus.BOOKED
+    )
+    attendance: Mapped[Attendance | None] = mapped_column(str_enum(Attendance), default=None)
+    minutes_charged: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    session: Mapped[TutoringSession] = relationship(lazy="joined")
