@@ -35,20 +35,20 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class UTCDateTime(TypeDecorator[datetime]):
+class UTCDateTime(TypeDecorator[datetime]):  # pylint: disable=too-many-ancestors
     """Timezone-aware datetimes on every backend (SQLite keeps no offset: we store UTC)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, _dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTCDateTime column")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def process_result_value(self, value: datetime | None, _dialect: Any) -> datetime | None:
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
@@ -152,7 +152,7 @@ class Database:
         session: Session | None = g.get("_nexus_db_session")
         if session is None:
             session = self.factory_for(current_app)()
-            g._nexus_db_session = session
+            setattr(g, "_nexus_db_session", session)
         return session
 
     @contextmanager

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Response, jsonify
-from flask_openapi3 import Info, OpenAPI
+from flask_openapi3.models.info import Info
+from flask_openapi3.openapi import OpenAPI
 
 from nexus.accounts.permissions import access_of, is_framework_endpoint, public
 from nexus.errors import ErrorResponse
 
-SECURITY_SCHEMES = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+SECURITY_SCHEMES: dict[str, Any] = {
+    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+}
 DOCS_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Nexus Réussite API</title>
 <link rel="icon" href="/docs/swagger/images/swagger.svg">
@@ -36,8 +40,8 @@ def build_app(import_name: str, version: str) -> OpenAPI:
         info=Info(
             title="Nexus Réussite API",
             version=version,
-            description="Backend of the Nexus Réussite tutoring platform. "
-            "Authenticate with `POST /api/v1/auth/login`, then send `Authorization: Bearer <token>`.",
+            description="Backend of the Nexus Réussite tutoring platform. Authenticate with "
+            "`POST /api/v1/auth/login`, then send `Authorization: Bearer <token>`.",
         ),
         security_schemes=SECURITY_SCHEMES,
         validation_error_status=422,

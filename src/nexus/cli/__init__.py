@@ -8,6 +8,6 @@ from nexus import create_app
 
 
 def main() -> None:
-    FlaskGroup(create_app=lambda: create_app(), load_dotenv=False, set_debug_flag=False).main(
+    FlaskGroup(create_app=create_app, load_dotenv=False, set_debug_flag=False).main(
         prog_name="nexus"
     )

@@ -59,7 +59,7 @@ def seed_demo() -> None:
     """Load the demo data set (idempotent): accounts, content and history."""
     from nexus.demo import seed_demo as run_seed
 
-    with db.standalone_session(current_app) as session:  # type: ignore[arg-type]
+    with db.standalone_session(current_app) as session:
         run_seed(session)
     click.echo("demo data ready (accounts in README.md)")
 
@@ -72,7 +72,7 @@ def seed_demo() -> None:
 def create_admin(email: str, first_name: str, last_name: str, password: str) -> None:
     """Create an administrator account."""
     try:
-        with db.standalone_session(current_app) as session:  # type: ignore[arg-type]
+        with db.standalone_session(current_app) as session:
             user = services.create_user(
                 session,
                 email=email,

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import snowballstemmer
 from sqlalchemy import Select, or_, select
@@ -34,7 +35,7 @@ CHAPTER_WEIGHT = 2.0
 
 
 @lru_cache(maxsize=1)
-def _stemmer() -> snowballstemmer.stemmer:  # type: ignore[name-defined]
+def _stemmer() -> Any:
     return snowballstemmer.stemmer("french")
 
 
@@ -87,7 +88,7 @@ def matching_query(
     subject: Subject | None = None,
     level: Level | None = None,
     kinds: Iterable[ContentKind] | None = None,
-) -> tuple[Select[tuple[ContentItem]], list[str]]:
+) -> tuple[Select[ContentItem], list[str]]:
     """The SELECT of candidate items for ``query`` (any stem matches) and the query's stems."""
     query_stems = sorted(set(stems(query)))
     stmt = select(ContentItem)

@@ -1,8 +1,14 @@
 """Alembic environment: the URL comes from Settings (or a connection the caller hands over)."""
 
+# alembic.context is a proxy filled in at run time.
+# pylint: disable=no-member
+
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 from nexus.config import Settings
@@ -13,7 +19,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _render_item(type_: str, obj: object, _context: object) -> str | bool:
+def _render_item(type_: str, obj: Any, _context: AutogenContext) -> str | Literal[False]:
     """Keep migrations free of application imports: UTCDateTime is a DateTime with a zone."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

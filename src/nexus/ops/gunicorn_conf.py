@@ -1,5 +1,8 @@
 """gunicorn settings, all from the environment (the container and ``nexus serve`` share them)."""
 
+# gunicorn reads these lower-case module attributes by name.
+# pylint: disable=invalid-name
+
 from __future__ import annotations
 
 import os
@@ -28,4 +31,4 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 
 
 def child_exit(_server: Any, worker: Any) -> None:
-    multiprocess.mark_process_dead(worker.pid)
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]

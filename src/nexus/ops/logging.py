@@ -73,7 +73,7 @@ def configure_logging(settings: Settings) -> None:
     for existing in list(root.handlers):
         if getattr(existing, "_nexus", False):
             root.removeHandler(existing)
-    handler._nexus = True  # type: ignore[attr-defined]
+    setattr(handler, "_nexus", True)
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -75,7 +75,7 @@ class Metrics:
     def exposition(self) -> bytes:
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             registry = CollectorRegistry()
-            multiprocess.MultiProcessCollector(registry)
+            multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
             registry.register(self.app_collector)
             return generate_latest(registry)
         return generate_latest(self.registry) + generate_latest(_single(self.app_collector))
