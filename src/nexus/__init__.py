@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+
 from flask import Flask
+from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 
 from nexus import redis_ext
 from nexus.accounts import passwords, permissions
 from nexus.api import openapi
-from nexus.config import Settings
+from nexus.config import ConfigurationError, Settings
 from nexus.db import db
 from nexus.errors import register_error_handlers, validation_error_response
 from nexus.ops import http, logging, metrics
@@ -19,7 +22,7 @@ __all__ = ["create_app"]
 
 def create_app(settings: Settings | None = None, *, bind: Connection | None = None) -> Flask:
     """Build the WSGI app. ``settings`` defaults to the environment; tests pass their own."""
-    settings = settings if settings is not None else Settings()
+    settings = settings if settings is not None else load_settings()
     app = openapi.build_app(__name__, settings.build_version)
     app.validation_error_callback = validation_error_response
     app.extensions["settings"] = settings
@@ -42,6 +45,20 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
     openapi.install(app)
     _register_cli(app)
     return app
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; a bad configuration stops the process with one line."""
+    try:
+        return Settings()
+    except ConfigurationError as exc:
+        reason = str(exc)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in first["loc"]).upper()
+        reason = f"{field}: {first['msg']}"
+    print(f"nexus: refusing to start: {reason}", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def _register_blueprints(app: Flask) -> None:

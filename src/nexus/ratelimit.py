@@ -39,4 +39,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         RATELIMIT_KEY_PREFIX=f"{settings.cache_key_prefix}ratelimit",
     )
+    # Flask-Limiter keeps the first app's key prefix forever; the test suite builds one app per
+    # test, each with its own Redis namespace, so the prefix is set for every app explicitly.
+    limiter._key_prefix = app.config["RATELIMIT_KEY_PREFIX"]  # pylint: disable=protected-access
     limiter.init_app(app)

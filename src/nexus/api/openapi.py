@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
 from flask import Response, jsonify
 from flask_openapi3.models.info import Info
 from flask_openapi3.openapi import OpenAPI
+from pydantic import BaseModel
 
 from nexus.accounts.permissions import access_of, is_framework_endpoint, public
 from nexus.errors import ErrorResponse
 
+REF_TEMPLATE = "#/components/schemas/{model}"
 SECURITY_SCHEMES: dict[str, Any] = {
     "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
 }
@@ -81,12 +84,46 @@ def _document_security(app: OpenAPI) -> None:
                 )
 
 
+def _models_by_name() -> dict[str, type[BaseModel]]:
+    found: dict[str, type[BaseModel]] = {}
+    pending: list[type[BaseModel]] = [BaseModel]
+    while pending:
+        for sub in pending.pop().__subclasses__():
+            pending.append(sub)
+            if sub.__module__.startswith("nexus."):
+                found.setdefault(sub.__name__, sub)
+    return found
+
+
+def complete_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """Put back what flask-openapi3's schema model drops (``examples``, ``const``…).
+
+    Component schemas are replaced by pydantic's own JSON Schema for the model of that name,
+    so every example written on a schema or a field reaches /openapi.json and /docs.
+    """
+    spec = copy.deepcopy(spec)
+    schemas: dict[str, Any] = spec.setdefault("components", {}).setdefault("schemas", {})
+    models = _models_by_name()
+    for name in list(schemas):
+        model = models.get(name)
+        if model is None:
+            continue
+        full = model.model_json_schema(ref_template=REF_TEMPLATE)
+        for def_name, definition in full.pop("$defs", {}).items():
+            schemas[def_name] = definition
+        schemas[name] = full
+    return spec
+
+
 def install(app: OpenAPI) -> None:
     _document_security(app)
 
     @public
     def openapi_json() -> Response:
-        return jsonify(app.api_doc)
+        spec = app.extensions.get("nexus.openapi")
+        if spec is None:
+            spec = app.extensions["nexus.openapi"] = complete_spec(app.api_doc)
+        return jsonify(spec)
 
     @public
     def docs() -> Response:

@@ -7,7 +7,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from nexus.accounts import services
 from nexus.accounts.roles import Role
@@ -55,6 +55,7 @@ def db_check() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Load the demo data set (idempotent): accounts, content and history."""
     from nexus.demo import seed_demo as run_seed
@@ -65,6 +66,7 @@ def seed_demo() -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--first-name", default="Admin")
 @click.option("--last-name", default="Nexus")
@@ -88,6 +90,7 @@ def create_admin(email: str, first_name: str, last_name: str, password: str) -> 
 
 
 @click.command("serve")
+@with_appcontext
 @click.option("--dev", is_flag=True, help="Flask's development server instead of gunicorn.")
 @click.option(
     "--host", default=lambda: os.environ.get("HOST", "0.0.0.0"), show_default="0.0.0.0"
