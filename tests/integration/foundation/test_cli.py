@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -62,9 +63,9 @@ def test_db_commands_round_trip(tmp_path: object) -> None:
     assert current.exit_code == 0
 
 
-def test_serve_dev_refuses_nothing_but_runs_the_dev_server(app: Flask, monkeypatch: object) -> None:
+def test_serve_dev_runs_the_development_server(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[dict[str, object]] = []
-    monkeypatch.setattr(Flask, "run", lambda self, **kw: calls.append(kw))  # type: ignore[attr-defined]
+    monkeypatch.setattr(Flask, "run", lambda self, **kw: calls.append(kw))
     result = app.test_cli_runner().invoke(
         args=["serve", "--dev", "--host", "127.0.0.1", "--port", "8123"]
     )
@@ -72,11 +73,13 @@ def test_serve_dev_refuses_nothing_but_runs_the_dev_server(app: Flask, monkeypat
     assert calls == [{"host": "127.0.0.1", "port": 8123, "debug": False, "use_reloader": False}]
 
 
-def test_serve_execs_gunicorn_with_the_shared_config(app: Flask, monkeypatch: object) -> None:
+def test_serve_execs_gunicorn_with_the_shared_config(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os
 
     seen: list[list[str]] = []
-    monkeypatch.setattr(os, "execv", lambda path, argv: seen.append(argv))  # type: ignore[attr-defined]
+    monkeypatch.setattr(os, "execv", lambda path, argv: seen.append(argv))
     result = app.test_cli_runner().invoke(args=["serve", "--port", "8124"])
     assert result.exit_code == 0, result.output
     assert seen[0][1:] == [
