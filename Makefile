@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help install run serve test test-unit test-integration lock lint format security ci perf image clean
+.PHONY: help install run test test-unit test-integration lock lock-check format clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ test-integration: install ## Integration tests only (no coverage floor)
 
 lock: install ## Re-resolve requirements/*.in into hash-pinned requirements/*.txt
 	bin/lock
+
+lock-check: install ## Fail when a lock file is out of date with its .in
+	bin/lock --check
 
 format: install ## Apply black and isort
 	$(BIN)/black src tests
