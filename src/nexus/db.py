@@ -16,7 +16,7 @@ from flask import Flask, Response, g
 from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -179,11 +179,19 @@ class Database:
         try:
             session.commit()
         except SQLAlchemyError as exc:
-            session.rollback()
             from nexus.errors import error_response
 
-            if isinstance(exc, OperationalError):
-                return error_response(503, "database_unavailable", "The database is unavailable.")
+            try:
+                session.rollback()
+            except SQLAlchemyError:
+                pass  # the connection is gone; the pool discards it
+            if isinstance(exc, (OperationalError, InterfaceError)):
+                return error_response(
+                    503,
+                    "database_unavailable",
+                    "The database is temporarily unavailable; nothing was saved. Retry shortly.",
+                    headers={"Retry-After": "5"},
+                )
             return error_response(409, "conflict", "The change conflicts with the current data.")
         return response
 
