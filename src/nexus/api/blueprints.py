@@ -6,6 +6,10 @@ from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 
 from nexus.api.openapi import operation_id
+from nexus.errors import ErrorResponse
+
+# Any operation can meet these: malformed JSON, an oversized body, an outage.
+COMMON_ERRORS = {400: ErrorResponse, 413: ErrorResponse, 500: ErrorResponse, 503: ErrorResponse}
 
 
 def api_blueprint(
@@ -17,4 +21,5 @@ def api_blueprint(
         url_prefix=url_prefix,
         abp_tags=[Tag(name=name, description=description)],
         operation_id_callback=operation_id,
+        abp_responses=COMMON_ERRORS,
     )

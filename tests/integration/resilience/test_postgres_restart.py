@@ -17,8 +17,8 @@ from nexus import create_app
 from nexus.accounts.models import User
 from nexus.migrations import runner
 from tests.conftest import make_settings
-from tests.support.postgres_server import private_postgres
 from tests.support.http import HttpResponse, request
+from tests.support.postgres_server import private_postgres
 from tests.support.threaded_server import serve_in_thread
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
