@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+from typing import Any
+
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
+from pydantic import BaseModel
 
 from nexus.api.openapi import operation_id
 from nexus.errors import ErrorResponse
 
 # Any operation can meet these: malformed JSON, an oversized body, an outage.
-COMMON_ERRORS = {400: ErrorResponse, 413: ErrorResponse, 500: ErrorResponse, 503: ErrorResponse}
+COMMON_ERRORS: dict[str | int | HTTPStatus, type[BaseModel] | dict[Any, Any] | None] = {
+    400: ErrorResponse,
+    413: ErrorResponse,
+    500: ErrorResponse,
+    503: ErrorResponse,
+}
 
 
 def api_blueprint(
