@@ -107,7 +107,7 @@ def make_handler(app: StandInApp) -> type[BaseHTTPRequestHandler]:
             app.authorizations.append(header)
             return header == f"Bearer {ACCESS_TOKEN}"
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:  # noqa: N802  # pylint: disable=invalid-name
             app.requests.append(("GET", self.path))
             if self.path == "/health":
                 self._send(200, {"status": "ok", "version": "1.2.3"})
@@ -121,7 +121,7 @@ def make_handler(app: StandInApp) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(401 if self.path == "/api/v1/auth/me" else 404, {"error": {}})
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:  # noqa: N802  # pylint: disable=invalid-name
             app.requests.append(("POST", self.path))
             length = int(self.headers.get("Content-Length", "0"))
             raw = self.rfile.read(length)
@@ -237,5 +237,5 @@ class DeployHarness:
         )
         calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
         # Leftover renders or credentials in TMPDIR would mean the cleanup trap did not run.
-        assert list(work_tmp.iterdir()) == [], "deploy.sh left files in TMPDIR"
+        assert not list(work_tmp.iterdir()), "deploy.sh left files in TMPDIR"
         return Run(result.returncode, result.stdout, result.stderr, calls)

@@ -29,16 +29,16 @@ def _flag(argv: list[str], name: str, short: str | None = None) -> str | None:
 
 class StandIn:
     def __init__(self, scenario_path: Path, argv: list[str]) -> None:
-        self.scenario: dict[str, Any] = json.loads(scenario_path.read_text())
+        self.scenario: dict[str, Any] = json.loads(scenario_path.read_text(encoding="utf-8"))
         self.argv = argv
         self.state_path = Path(self.scenario["state"])
         if self.state_path.exists():
-            self.state: dict[str, Any] = json.loads(self.state_path.read_text())
+            self.state: dict[str, Any] = json.loads(self.state_path.read_text(encoding="utf-8"))
         else:
             self.state = {"revision": self.scenario["revision"], "undone": False}
 
     def save(self) -> None:
-        self.state_path.write_text(json.dumps(self.state))
+        self.state_path.write_text(json.dumps(self.state), encoding="utf-8")
 
     def record(self, stdin: str | None = None) -> None:
         entry = {"argv": self.argv, "stdin": stdin, "pid": os.getpid()}

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from deploy_harness import one, render
 
 APP = 'job="nexus-backend-service", namespace="nexus-production"'
@@ -110,8 +109,8 @@ def _promtool() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def rules_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(name="rules_file", scope="module")
+def fixture_rules_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rule = one(render("production"), "PrometheusRule", "nexus-backend")
     path = tmp_path_factory.mktemp("rules") / "rules.yaml"
     path.write_text(yaml.safe_dump({"groups": rule["spec"]["groups"]}))

@@ -45,8 +45,8 @@ def _config(docs: list[Doc]) -> dict[str, str]:
     return data
 
 
-@pytest.fixture(params=sorted(ENVIRONMENTS))
-def env(request: pytest.FixtureRequest) -> str:
+@pytest.fixture(name="env", params=sorted(ENVIRONMENTS))
+def fixture_env(request: pytest.FixtureRequest) -> str:
     name: str = request.param
     return name
 
