@@ -227,6 +227,13 @@ current_revision() {
     -o 'jsonpath={.metadata.annotations.deployment\.kubernetes\.io/revision}'
 }
 
+# Bumped by the API server, synchronously, whenever the Deployment's spec changes (the
+# revision annotation is only updated later, by the controller).
+current_generation() {
+  kubectl get deployment "$APP" --namespace "$NAMESPACE" --ignore-not-found \
+    --request-timeout="$KUBECTL_REQUEST_TIMEOUT" -o 'jsonpath={.metadata.generation}'
+}
+
 wait_rollout() {
   kubectl rollout status "deployment/$APP" --namespace "$NAMESPACE" --timeout="${ROLLOUT_SECONDS}s"
 }
@@ -432,7 +439,7 @@ smoke_test() {
 # --- actions -------------------------------------------------------------------------------
 
 do_deploy() {
-  local app_manifests migrate_manifest revision_before revision_after
+  local app_manifests migrate_manifest revision_before revision_after generation_before
   step "Rendering $ENV_NAME with image $IMAGE"
   app_manifests=$(render app) || die "rendering the $ENV_NAME overlay failed; nothing was applied"
   migrate_manifest=$(render migrate) || die "rendering the migration Job failed; nothing was applied"
@@ -446,10 +453,11 @@ do_deploy() {
   run_migrations "$migrate_manifest"
 
   revision_before=$(current_revision)
+  generation_before=$(current_generation)
   step "Applying deployment/$APP (image $IMAGE)"
   printf '%s\n' "$app_manifests" | select_deployment only |
     kubectl apply --request-timeout="$KUBECTL_REQUEST_TIMEOUT" -f -
-  if [[ -n "$revision_before" && "$(current_revision)" == "$revision_before" ]] &&
+  if [[ -n "$generation_before" && "$(current_generation)" == "$generation_before" ]] &&
     ! is_immutable_tag "$TAG"; then
     # Same tag, same pod template: only a restart makes the nodes pull the moved tag again.
     echo "'$TAG' is a mutable tag and the pod template did not change: restarting the pods"

@@ -205,6 +205,7 @@ class DeployHarness:
             **self.scenario,
         }
         scenario_file.write_text(json.dumps(scenario))
+        log.unlink(missing_ok=True)  # calls of this run only; the cluster state carries over
         launcher = bin_dir / "kubectl"
         launcher.write_text(
             f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN_KUBECTL}" "{scenario_file}" "$@"\n'

@@ -35,7 +35,9 @@ class StandIn:
         if self.state_path.exists():
             self.state: dict[str, Any] = json.loads(self.state_path.read_text(encoding="utf-8"))
         else:
-            self.state = {"revision": self.scenario["revision"], "undone": False}
+            revision = self.scenario["revision"]
+            # No Deployment yet (revision ""): no generation either.
+            self.state = {"revision": revision, "generation": revision, "undone": False}
 
     def save(self) -> None:
         self.state_path.write_text(json.dumps(self.state), encoding="utf-8")
@@ -46,7 +48,9 @@ class StandIn:
             log.write(json.dumps(entry) + "\n")
 
     def bump_revision(self) -> None:
+        """A new pod template: the API server bumps the generation, the controller the revision."""
         self.state["revision"] = str(int(self.state["revision"] or 0) + 1)
+        self.state["generation"] = str(int(self.state["generation"] or 0) + 1)
 
     def run(self) -> int:
         argv = self.argv
@@ -99,7 +103,8 @@ class StandIn:
             print("\n".join(self.scenario["secret_keys"]))
             return 0
         if kind == "deployment" and output.startswith("jsonpath"):
-            print(self.state["revision"], end="")
+            field = "generation" if "generation" in output else "revision"
+            print(self.state[field], end="")
             return 0
         if kind == "job" and output.startswith("jsonpath"):
             print("True" if self.scenario["migration"] == "failed" else "", end="")

@@ -115,6 +115,21 @@ def test_redeploying_a_mutable_tag_to_staging_restarts_the_pods(
     assert run.index("rollout", "restart") < run.index("rollout", "status")
 
 
+def test_redeploying_the_same_release_is_a_no_op_and_never_undoes_it(
+    deploy: DeployHarness, stand_in_app: StandInApp
+) -> None:
+    deploy.scenario["template_changes"] = False  # v1.2.3 is already running
+    assert deploy.run("production", "v1.2.3", env=_smoke_env(stand_in_app)).returncode == 0
+
+    stand_in_app.ready_status = 503  # a smoke failure must not roll back to the release before
+    run = deploy.run("production", "v1.2.3", env=_smoke_env(stand_in_app))
+
+    assert run.returncode == 1
+    assert not run.called("rollout", "restart")
+    assert not run.called("rollout", "undo")
+    assert "did not create a new revision" in run.stderr
+
+
 def test_status_shows_deployment_pods_hpa_and_events(deploy_without_render: DeployHarness) -> None:
     run = deploy_without_render.run("production", "latest", "status")
 
