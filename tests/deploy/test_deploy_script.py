@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 
+import deploy_harness
 import pytest
 import yaml
 from deploy_harness import ACCESS_TOKEN, DEPLOY_SH, DeployHarness, StandInApp
@@ -341,3 +342,15 @@ def test_script_is_executable_bash_with_strict_mode() -> None:
     assert text.startswith("#!/usr/bin/env bash\n")
     assert "\nset -euo pipefail\n" in text
     assert os.access(DEPLOY_SH, os.X_OK)
+
+
+def test_missing_kubectl_fails_in_ci_and_skips_loudly_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(deploy_harness.shutil, "which", lambda _name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="kubectl is not installed"):
+        deploy_harness.require_kubectl()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="SKIPPED LOUDLY"):
+        deploy_harness.require_kubectl()

@@ -7,7 +7,6 @@ import re
 import shlex
 
 import pytest
-
 from deploy_harness import DEPLOY_SH, REPO_ROOT, DeployHarness
 
 DOC = REPO_ROOT / "docs" / "deployment.md"
