@@ -105,8 +105,10 @@ SCENARIOS: dict[str, tuple[list[dict[str, str]], set[str]]] = {
 def _promtool() -> str:
     path = shutil.which("promtool")
     if path is None:
-        pytest.skip("SKIPPED LOUDLY: promtool is not installed (apt-get install prometheus)")
-    return path
+        from tests.support.services import unavailable
+
+        unavailable("promtool", "apt-get install prometheus")
+    return str(path)
 
 
 @pytest.fixture(name="rules_file", scope="module")
