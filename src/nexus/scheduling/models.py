@@ -62,6 +62,9 @@ class TutoringSession(Base):
         str_enum(SessionStatus), default=SessionStatus.SCHEDULED
     )
     teacher_notes: Mapped[str] = mapped_column(Text, default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Shown to the booked students in the cancellation notice.
+    cancellation_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
@@ -87,6 +90,8 @@ class Booking(Base):
     )
     attendance: Mapped[Attendance | None] = mapped_column(str_enum(Attendance), default=None)
     minutes_charged: Mapped[int] = mapped_column(default=0)
+    # The teacher's note on this student's participation, written with the attendance.
+    teacher_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
 
