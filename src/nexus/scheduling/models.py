@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from nexus.accounts.models import User
 from nexus.content.vocabulary import Level, Subject
 from nexus.db import Base, str_enum, utcnow
 
@@ -67,6 +68,12 @@ class TutoringSession(Base):
     cancellation_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    teacher: Mapped[User] = relationship(lazy="joined")
+    # Loaded explicitly (selectinload) where a view needs them: never lazily, never N+1.
+    bookings: Mapped[list[Booking]] = relationship(
+        back_populates="session", lazy="raise", order_by="Booking.id"
+    )
+
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
@@ -95,4 +102,5 @@ class Booking(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    session: Mapped[TutoringSession] = relationship(lazy="joined")
+    session: Mapped[TutoringSession] = relationship(back_populates="bookings", lazy="joined")
+    student: Mapped[User] = relationship(lazy="joined")
