@@ -20,6 +20,6 @@ def json_response(
     return response
 
 
-def errors(*statuses: int) -> dict[int, Any]:
+def errors(*statuses: int) -> dict[int | str, Any]:
     """The documented error responses of a route (all share ``ErrorResponse``)."""
     return {status: ErrorResponse for status in statuses}
