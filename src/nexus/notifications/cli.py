@@ -6,6 +6,7 @@ from datetime import datetime
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from nexus.db import db, utcnow
 from nexus.notifications.reminders import send_reminders as run
@@ -18,6 +19,7 @@ from nexus.notifications.reminders import send_reminders as run
     default=None,
     help="Pretend the run happens at this ISO 8601 instant (with offset); default: now.",
 )
+@with_appcontext
 def send_reminders(now_text: str | None) -> None:
     """Remind participants of the sessions starting tomorrow (Europe/Paris)."""
     now = utcnow()
