@@ -39,4 +39,8 @@ def init_app(app: Flask, settings: Settings) -> None:
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         RATELIMIT_KEY_PREFIX=f"{settings.cache_key_prefix}ratelimit",
     )
+    # The limiter is module-level (views decorate with it at import time) and Flask-Limiter
+    # keeps the first app's key prefix: forget it so every app (the tests build one per test)
+    # counts under its own settings' prefix.
+    limiter._key_prefix = ""  # pylint: disable=protected-access
     limiter.init_app(app)

@@ -72,6 +72,10 @@ def test_admin_creates_students_and_admins(api: Api) -> None:
     assert api.get(f"/api/v1/students/{plain['id']}", admin).get_json()["level"] == "seconde"
     second_admin = {**bare, "email": "direction2@example.fr", "role": "admin"}
     assert api.post("/api/v1/admin/users", admin, json=second_admin).status_code == 201
+    teacher = {**bare, "email": "prof.sans.profil@example.fr", "role": "teacher"}
+    created_teacher = api.post("/api/v1/admin/users", admin, json=teacher).get_json()
+    listed = api.get(f"/api/v1/teachers/{created_teacher['id']}", admin).get_json()
+    assert (listed["subjects"], listed["bio"]) == ([], "")
 
 
 def test_creation_is_validated(api: Api) -> None:

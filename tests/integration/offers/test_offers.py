@@ -68,13 +68,15 @@ def test_admin_creates_updates_and_deletes_an_offer(api: Api, session: Session) 
     assert patched.get_json()["price_cents"] == 30_000
     assert patched.get_json()["is_active"] is False
     assert patched.get_json()["name"] == NEW_OFFER["name"]
+    unchanged = api.patch(f"/api/v1/offers/{offer_id}", admin, json={"name": None})
+    assert unchanged.get_json()["name"] == NEW_OFFER["name"]
 
     assert api.delete(f"/api/v1/offers/{offer_id}", admin).status_code == 204
     assert api.get(f"/api/v1/offers/{offer_id}", admin).status_code == 404
     actions = session.scalars(
         select(AuditEntry.action).where(AuditEntry.target_id == offer_id).order_by(AuditEntry.id)
     ).all()
-    assert actions == ["offer.create", "offer.update", "offer.delete"]
+    assert actions == ["offer.create", "offer.update", "offer.update", "offer.delete"]
 
 
 def test_an_offer_with_enrollments_is_deactivated_not_deleted(api: Api, session: Session) -> None:

@@ -272,5 +272,16 @@ def test_teacher_schedule_lists_sessions_with_bookings(api: Api, session: Sessio
     assert body["items"][0]["id"] == mine.id
     assert body["items"][0]["bookings"][0]["student"]["first_name"] == "Inès"
     assert api.get("/api/v1/teachers/me/sessions", student).status_code == 403
+    day = mine.starts_at.date()
+    filtered = api.get(
+        f"/api/v1/teachers/me/sessions?status=scheduled&from={day - timedelta(days=1)}"
+        f"&to={day + timedelta(days=1)}&sort=-starts_at",
+        teacher,
+    ).get_json()
+    assert [s["id"] for s in filtered["items"]] == [mine.id]
+    none = api.get("/api/v1/teachers/me/sessions?status=cancelled", teacher).get_json()
+    assert none["total"] == 0
+    empty = api.get("/api/v1/sessions?subject=philosophie", student).get_json()
+    assert empty == {"items": [], "page": 1, "page_size": 20, "total": 0}
     stored = session.get(TutoringSession, mine.id)
     assert stored is not None and stored.seats_taken == 1
