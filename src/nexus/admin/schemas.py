@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from nexus.accounts.roles import Role
 from nexus.accounts.schemas import Name, Password
-from nexus.api.schemas import PageQuery
+from nexus.api.schemas import PageQuery, examples
 from nexus.people.schemas import StudentProfileUpdate
 from nexus.people.teacher_schemas import TeacherProfileUpdate
 
@@ -28,23 +28,21 @@ USER_OUT: dict[str, Any] = {
 class AdminUserCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "email": "prof.svt@nexus-reussite.fr",
-                    "password": "Biologie2026!x",
-                    "role": "teacher",
-                    "first_name": "Julie",
-                    "last_name": "Garnier",
-                    "teacher_profile": {
-                        "subjects": ["svt"],
-                        "levels": ["seconde", "premiere"],
-                        "bio": "Certifiée de SVT.",
-                        "weekly_availability": [{"weekday": 2, "start": "14:00", "end": "18:00"}],
-                    },
-                }
-            ]
-        },
+        json_schema_extra=examples(
+            {
+                "email": "prof.svt@nexus-reussite.fr",
+                "password": "Biologie2026!x",
+                "role": "teacher",
+                "first_name": "Julie",
+                "last_name": "Garnier",
+                "teacher_profile": {
+                    "subjects": ["svt"],
+                    "levels": ["seconde", "premiere"],
+                    "bio": "Certifiée de SVT.",
+                    "weekly_availability": [{"weekday": 2, "start": "14:00", "end": "18:00"}],
+                },
+            }
+        ),
     )
 
     email: EmailStr
@@ -63,9 +61,7 @@ class AdminUserCreate(BaseModel):
 class AdminUserUpdate(BaseModel):
     """Only the fields sent change; deactivating revokes every open session of the account."""
 
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"is_active": False}]}
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"is_active": False}))
 
     is_active: bool | None = None
     first_name: Name | None = None
@@ -73,7 +69,7 @@ class AdminUserUpdate(BaseModel):
 
 
 class AdminUserPublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [USER_OUT]})
+    model_config = ConfigDict(from_attributes=True, json_schema_extra=examples(USER_OUT))
 
     id: int
     email: str
@@ -87,7 +83,7 @@ class AdminUserPublic(BaseModel):
 
 class AdminUserQuery(PageQuery):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"role": "teacher", "q": "bern"}]}
+        extra="forbid", json_schema_extra=examples({"role": "teacher", "q": "bern"})
     )
 
     role: Role | None = None

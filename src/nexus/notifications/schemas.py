@@ -5,14 +5,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nexus.api.schemas import PageQuery
+from nexus.api.schemas import PageQuery, examples
 from nexus.notifications.models import NotificationKind
 
 
 class NotificationQuery(PageQuery):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"unread_only": True}]}
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"unread_only": True}))
 
     unread_only: bool = Field(default=False, description="Only the notifications not yet read")
 
@@ -24,19 +22,17 @@ class NotificationPath(BaseModel):
 class NotificationPublic(BaseModel):
     model_config = ConfigDict(
         from_attributes=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": 42,
-                    "kind": "session_booked",
-                    "title": "Séance réservée : Mathématiques le mardi 3 décembre à 17 h 00",
-                    "body": "Lucas Moreau a réservé la séance avec Sophie Bernard (en ligne).",
-                    "data": {"session_id": 12, "booking_id": 31},
-                    "read_at": None,
-                    "created_at": "2026-11-28T09:15:00+00:00",
-                }
-            ]
-        },
+        json_schema_extra=examples(
+            {
+                "id": 42,
+                "kind": "session_booked",
+                "title": "Séance réservée : Mathématiques le mardi 3 décembre à 17 h 00",
+                "body": "Lucas Moreau a réservé la séance avec Sophie Bernard (en ligne).",
+                "data": {"session_id": 12, "booking_id": 31},
+                "read_at": None,
+                "created_at": "2026-11-28T09:15:00+00:00",
+            }
+        ),
     )
 
     id: int
@@ -49,12 +45,12 @@ class NotificationPublic(BaseModel):
 
 
 class UnreadCount(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"unread": 3}]})
+    model_config = ConfigDict(json_schema_extra=examples({"unread": 3}))
 
     unread: int = Field(ge=0)
 
 
 class MarkedRead(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"marked": 3}]})
+    model_config = ConfigDict(json_schema_extra=examples({"marked": 3}))
 
     marked: int = Field(ge=0, description="How many notifications this call marked read")

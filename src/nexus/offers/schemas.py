@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from nexus.api.schemas import PageQuery
+from nexus.api.schemas import PageQuery, examples
 from nexus.offers.models import EnrollmentStatus, OfferKind
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
@@ -25,7 +25,7 @@ OFFER_EXAMPLE: dict[str, Any] = {
 
 
 class OfferCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [OFFER_EXAMPLE]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples(OFFER_EXAMPLE))
 
     code: Code = Field(description="Stable slug, unique")
     name: OfferName
@@ -41,7 +41,7 @@ class OfferUpdate(BaseModel):
     """Only the fields sent change."""
 
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"price_cents": 42000, "is_active": False}]}
+        extra="forbid", json_schema_extra=examples({"price_cents": 42000, "is_active": False})
     )
 
     name: OfferName | None = None
@@ -55,9 +55,9 @@ class OfferUpdate(BaseModel):
 class OfferPublic(BaseModel):
     model_config = ConfigDict(
         from_attributes=True,
-        json_schema_extra={
-            "examples": [{"id": 1, **OFFER_EXAMPLE, "created_at": "2026-09-01T08:00:00+00:00"}]
-        },
+        json_schema_extra=examples(
+            {"id": 1, **OFFER_EXAMPLE, "created_at": "2026-09-01T08:00:00+00:00"}
+        ),
     )
 
     id: int
@@ -73,9 +73,7 @@ class OfferPublic(BaseModel):
 
 
 class OfferQuery(PageQuery):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"kind": "individual"}]}
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"kind": "individual"}))
 
     kind: OfferKind | None = None
     include_inactive: bool = Field(
@@ -90,7 +88,7 @@ class OfferPath(BaseModel):
 
 class EnrollmentCreate(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"student_id": 12, "offer_id": 1}]}
+        extra="forbid", json_schema_extra=examples({"student_id": 12, "offer_id": 1})
     )
 
     student_id: int = Field(ge=1, description="A linked child (parents) or any student (admins)")
@@ -100,9 +98,9 @@ class EnrollmentCreate(BaseModel):
 class OfferSummary(BaseModel):
     model_config = ConfigDict(
         from_attributes=True,
-        json_schema_extra={
-            "examples": [{"id": 1, "name": "Coaching individuel — 10 h", "kind": "individual"}]
-        },
+        json_schema_extra=examples(
+            {"id": 1, "name": "Coaching individuel — 10 h", "kind": "individual"}
+        ),
     )
 
     id: int
@@ -112,22 +110,20 @@ class OfferSummary(BaseModel):
 
 class EnrollmentPublic(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": 4,
-                    "student_id": 12,
-                    "offer": {"id": 1, "name": "Coaching individuel — 10 h", "kind": "individual"},
-                    "status": "active",
-                    "hours_bought": 10.0,
-                    "hours_used": 1.5,
-                    "hours_remaining": 8.5,
-                    "price_paid_cents": 45000,
-                    "enrolled_by_id": 5,
-                    "created_at": "2026-09-03T19:00:00+00:00",
-                }
-            ]
-        }
+        json_schema_extra=examples(
+            {
+                "id": 4,
+                "student_id": 12,
+                "offer": {"id": 1, "name": "Coaching individuel — 10 h", "kind": "individual"},
+                "status": "active",
+                "hours_bought": 10.0,
+                "hours_used": 1.5,
+                "hours_remaining": 8.5,
+                "price_paid_cents": 45000,
+                "enrolled_by_id": 5,
+                "created_at": "2026-09-03T19:00:00+00:00",
+            }
+        )
     )
 
     id: int
@@ -144,7 +140,7 @@ class EnrollmentPublic(BaseModel):
 
 class EnrollmentQuery(PageQuery):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"student_id": 12, "status": "active"}]}
+        extra="forbid", json_schema_extra=examples({"student_id": 12, "status": "active"})
     )
 
     student_id: int | None = Field(default=None, ge=1)

@@ -14,7 +14,7 @@ from pydantic import (
     field_validator,
 )
 
-from nexus.api.schemas import PageQuery
+from nexus.api.schemas import PageQuery, examples
 from nexus.content.vocabulary import Level, Subject
 
 # A specialty count per level: three in Première, two kept in Terminale (French reform).
@@ -32,7 +32,7 @@ PROFILE_EXAMPLE: dict[str, Any] = {
 class LearningPreferences(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [PROFILE_EXAMPLE["learning_preferences"]]},
+        json_schema_extra=examples(PROFILE_EXAMPLE["learning_preferences"]),
     )
 
     format: Literal["online", "in_person", "hybrid"] | None = None
@@ -43,7 +43,7 @@ class LearningPreferences(BaseModel):
 class StudentProfileUpdate(BaseModel):
     """Replaces every editable field of the profile (PUT semantics)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [PROFILE_EXAMPLE]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples(PROFILE_EXAMPLE))
 
     level: Level
     specialties: list[Subject] = Field(default_factory=list, max_length=3)
@@ -69,17 +69,15 @@ class StudentPublic(BaseModel):
     """A student as their parents, teachers and the admins see them."""
 
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": 12,
-                    "first_name": "Lucas",
-                    "last_name": "Moreau",
-                    "email": "lucas@nexus-reussite.fr",
-                    **PROFILE_EXAMPLE,
-                }
-            ]
-        }
+        json_schema_extra=examples(
+            {
+                "id": 12,
+                "first_name": "Lucas",
+                "last_name": "Moreau",
+                "email": "lucas@nexus-reussite.fr",
+                **PROFILE_EXAMPLE,
+            }
+        )
     )
 
     id: int
@@ -98,25 +96,23 @@ class StudentProfilePublic(StudentPublic):
     """The student's own view: includes the invitation code to give a parent."""
 
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": 12,
-                    "first_name": "Lucas",
-                    "last_name": "Moreau",
-                    "email": "lucas@nexus-reussite.fr",
-                    **PROFILE_EXAMPLE,
-                    "invitation_code": "K7M4-Q9PX",
-                }
-            ]
-        }
+        json_schema_extra=examples(
+            {
+                "id": 12,
+                "first_name": "Lucas",
+                "last_name": "Moreau",
+                "email": "lucas@nexus-reussite.fr",
+                **PROFILE_EXAMPLE,
+                "invitation_code": "K7M4-Q9PX",
+            }
+        )
     )
 
     invitation_code: str
 
 
 class InvitationCodePublic(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"invitation_code": "K7M4-Q9PX"}]})
+    model_config = ConfigDict(json_schema_extra=examples({"invitation_code": "K7M4-Q9PX"}))
 
     invitation_code: str = Field(description="Single use; give it to a parent to link accounts")
 
@@ -128,7 +124,7 @@ InvitationCode = Annotated[
 
 class ChildLinkCreate(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"invitation_code": "K7M4-Q9PX"}]}
+        extra="forbid", json_schema_extra=examples({"invitation_code": "K7M4-Q9PX"})
     )
 
     invitation_code: InvitationCode
@@ -136,18 +132,16 @@ class ChildLinkCreate(BaseModel):
 
 class ChildPublic(StudentPublic):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": 12,
-                    "first_name": "Lucas",
-                    "last_name": "Moreau",
-                    "email": "lucas@nexus-reussite.fr",
-                    **PROFILE_EXAMPLE,
-                    "linked_at": "2026-09-02T18:00:00+00:00",
-                }
-            ]
-        }
+        json_schema_extra=examples(
+            {
+                "id": 12,
+                "first_name": "Lucas",
+                "last_name": "Moreau",
+                "email": "lucas@nexus-reussite.fr",
+                **PROFILE_EXAMPLE,
+                "linked_at": "2026-09-02T18:00:00+00:00",
+            }
+        )
     )
 
     linked_at: datetime
@@ -159,7 +153,7 @@ class StudentPath(BaseModel):
 
 class ParentLinkCreate(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"parent_id": 5, "student_id": 12}]}
+        extra="forbid", json_schema_extra=examples({"parent_id": 5, "student_id": 12})
     )
 
     parent_id: int = Field(ge=1)
@@ -169,17 +163,15 @@ class ParentLinkCreate(BaseModel):
 class ParentLinkPublic(BaseModel):
     model_config = ConfigDict(
         from_attributes=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": 3,
-                    "parent_id": 5,
-                    "student_id": 12,
-                    "created_by_id": 1,
-                    "created_at": "2026-09-02T18:00:00+00:00",
-                }
-            ]
-        },
+        json_schema_extra=examples(
+            {
+                "id": 3,
+                "parent_id": 5,
+                "student_id": 12,
+                "created_by_id": 1,
+                "created_at": "2026-09-02T18:00:00+00:00",
+            }
+        ),
     )
 
     id: int
@@ -190,7 +182,7 @@ class ParentLinkPublic(BaseModel):
 
 
 class ParentLinkQuery(PageQuery):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"parent_id": 5}]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"parent_id": 5}))
 
     parent_id: int | None = Field(default=None, ge=1)
     student_id: int | None = Field(default=None, ge=1)

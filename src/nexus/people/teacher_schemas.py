@@ -13,7 +13,7 @@ from pydantic import (
     field_validator,
 )
 
-from nexus.api.schemas import PageQuery
+from nexus.api.schemas import PageQuery, examples
 from nexus.content.vocabulary import Level, Subject
 
 Clock = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
@@ -30,7 +30,7 @@ TEACHER_EXAMPLE: dict[str, Any] = {
 
 
 class AvailabilitySlot(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": AVAILABILITY_EXAMPLE})
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples(*AVAILABILITY_EXAMPLE))
 
     weekday: int = Field(ge=0, le=6, description="Monday = 0 … Sunday = 6")
     start: Clock = Field(description="HH:MM, Europe/Paris")
@@ -48,7 +48,7 @@ class AvailabilitySlot(BaseModel):
 class TeacherProfileUpdate(BaseModel):
     """Replaces every editable field of the profile (PUT semantics)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [TEACHER_EXAMPLE]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples(TEACHER_EXAMPLE))
 
     subjects: list[Subject] = Field(default_factory=list, max_length=6)
     levels: list[Level] = Field(default_factory=list, max_length=3)
@@ -74,11 +74,9 @@ class TeacherProfileUpdate(BaseModel):
 
 class TeacherPublic(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"id": 3, "first_name": "Sophie", "last_name": "Bernard", **TEACHER_EXAMPLE}
-            ]
-        }
+        json_schema_extra=examples(
+            {"id": 3, "first_name": "Sophie", "last_name": "Bernard", **TEACHER_EXAMPLE}
+        )
     )
 
     id: int
@@ -92,7 +90,7 @@ class TeacherPublic(BaseModel):
 
 class TeacherQuery(PageQuery):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"subject": "nsi", "level": "terminale"}]}
+        extra="forbid", json_schema_extra=examples({"subject": "nsi", "level": "terminale"})
     )
 
     subject: Subject | None = Field(default=None, description="Teachers of this subject")

@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
 )
 
-from nexus.api.schemas import PageQuery
+from nexus.api.schemas import PageQuery, examples
 from nexus.content.vocabulary import Level, Subject
 from nexus.scheduling.models import Attendance, BookingStatus, SessionKind, SessionStatus
 
@@ -64,7 +64,7 @@ SESSION_BOOKING: dict[str, Any] = {
 
 
 class SessionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [SESSION_IN]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples(SESSION_IN))
 
     kind: SessionKind
     subject: Subject
@@ -90,7 +90,7 @@ class SessionCreate(BaseModel):
 
 
 class PersonRef(BaseModel):
-    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [PERSON]})
+    model_config = ConfigDict(from_attributes=True, json_schema_extra=examples(PERSON))
 
     id: int
     first_name: str
@@ -100,7 +100,7 @@ class PersonRef(BaseModel):
 class SessionPublic(BaseModel):
     """``online_url`` is shown to the session's participants, teacher and admins only."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [SESSION_OUT]})
+    model_config = ConfigDict(json_schema_extra=examples(SESSION_OUT))
 
     id: int
     teacher: PersonRef
@@ -124,7 +124,7 @@ class SessionPublic(BaseModel):
 
 
 class SessionBooking(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [SESSION_BOOKING]})
+    model_config = ConfigDict(json_schema_extra=examples(SESSION_BOOKING))
 
     id: int
     student: PersonRef
@@ -140,15 +140,13 @@ class SessionDetail(SessionPublic):
     """``teacher_notes`` and ``bookings`` are null unless you teach the session or are an admin."""
 
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    **SESSION_OUT,
-                    "teacher_notes": "Revoir les suites géométriques.",
-                    "bookings": [SESSION_BOOKING],
-                }
-            ]
-        }
+        json_schema_extra=examples(
+            {
+                **SESSION_OUT,
+                "teacher_notes": "Revoir les suites géométriques.",
+                "bookings": [SESSION_BOOKING],
+            }
+        )
     )
 
     teacher_notes: str | None
@@ -158,9 +156,9 @@ class SessionDetail(SessionPublic):
 class SessionQuery(PageQuery):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "examples": [{"subject": "nsi", "from": "2026-12-01", "available_only": True}]
-        },
+        json_schema_extra=examples(
+            {"subject": "nsi", "from": "2026-12-01", "available_only": True}
+        ),
     )
 
     subject: Subject | None = None
@@ -181,7 +179,7 @@ class SessionQuery(PageQuery):
 
 class TeacherSessionQuery(PageQuery):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"from": "2026-12-01", "to": "2026-12-07"}]}
+        extra="forbid", json_schema_extra=examples({"from": "2026-12-01", "to": "2026-12-07"})
     )
 
     date_from: date | None = Field(default=None, alias="from")
@@ -196,16 +194,14 @@ class SessionPath(BaseModel):
 
 class SessionCancel(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"reason": "Professeur malade"}]}
+        extra="forbid", json_schema_extra=examples({"reason": "Professeur malade"})
     )
 
     reason: str = Field(default="", max_length=300, description="Shown to the booked students")
 
 
 class BookingCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{}, {"enrollment_id": 4}]}
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"enrollment_id": 4}, {}))
 
     enrollment_id: int | None = Field(
         default=None,
@@ -216,23 +212,21 @@ class BookingCreate(BaseModel):
 
 class BookingPublic(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": 31,
-                    "student_id": 12,
-                    "enrollment_id": 4,
-                    "status": "booked",
-                    "attendance": None,
-                    "teacher_note": "",
-                    "hours_charged": 1.5,
-                    "created_at": "2026-11-20T18:00:00+00:00",
-                    "cancelled_at": None,
-                    "cancellable_until": "2026-11-30T16:00:00+00:00",
-                    "session": SESSION_OUT,
-                }
-            ]
-        }
+        json_schema_extra=examples(
+            {
+                "id": 31,
+                "student_id": 12,
+                "enrollment_id": 4,
+                "status": "booked",
+                "attendance": None,
+                "teacher_note": "",
+                "hours_charged": 1.5,
+                "created_at": "2026-11-20T18:00:00+00:00",
+                "cancelled_at": None,
+                "cancellable_until": "2026-11-30T16:00:00+00:00",
+                "session": SESSION_OUT,
+            }
+        )
     )
 
     id: int
@@ -250,7 +244,7 @@ class BookingPublic(BaseModel):
 
 class BookingQuery(PageQuery):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"when": "upcoming", "status": "booked"}]}
+        extra="forbid", json_schema_extra=examples({"when": "upcoming", "status": "booked"})
     )
 
     status: BookingStatus | None = None
@@ -265,7 +259,7 @@ class BookingPath(BaseModel):
 class AttendanceRecord(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"booking_id": 31, "attendance": "late", "note": ""}]},
+        json_schema_extra=examples({"booking_id": 31, "attendance": "late", "note": ""}),
     )
 
     booking_id: int = Field(ge=1)
@@ -276,14 +270,12 @@ class AttendanceRecord(BaseModel):
 class AttendanceUpdate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "notes": "Séance centrée sur les suites arithmético-géométriques.",
-                    "records": [{"booking_id": 31, "attendance": "present", "note": "Très bien"}],
-                }
-            ]
-        },
+        json_schema_extra=examples(
+            {
+                "notes": "Séance centrée sur les suites arithmético-géométriques.",
+                "records": [{"booking_id": 31, "attendance": "present", "note": "Très bien"}],
+            }
+        ),
     )
 
     notes: str | None = Field(default=None, max_length=4000, description="Session notes")
