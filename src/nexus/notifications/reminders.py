@@ -10,7 +10,6 @@ inserted with ON CONFLICT DO NOTHING, so a second run (or two at once) sends not
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from nexus.notifications.models import NotificationKind
 from nexus.notifications.services import notify_once
-from nexus.people.models import ParentLink
+from nexus.people import access
 from nexus.scheduling.models import BookingStatus, SessionStatus, TutoringSession
 from nexus.scheduling.texts import (
     clock_fr,
@@ -46,10 +45,7 @@ def send_reminders(session: Session, now: datetime) -> int:
     students = {
         b.student_id for ts in upcoming for b in ts.bookings if b.status is BookingStatus.BOOKED
     }
-    parents: dict[int, list[int]] = defaultdict(list)
-    if students:
-        for link in session.scalars(select(ParentLink).where(ParentLink.student_id.in_(students))):
-            parents[link.student_id].append(link.parent_id)
+    parents = access.parents_by_student(session, students)
     sent = 0
     for ts in upcoming:
         booked = [b.student_id for b in ts.bookings if b.status is BookingStatus.BOOKED]

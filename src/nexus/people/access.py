@@ -6,6 +6,8 @@ their sessions or assessed by them, an admin everyone. Anything else answers 404
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -32,6 +34,21 @@ def parent_ids(session: Session, student_id: int) -> list[int]:
     return list(
         session.scalars(select(ParentLink.parent_id).where(ParentLink.student_id == student_id))
     )
+
+
+def parents_by_student(session: Session, student_ids: Iterable[int]) -> dict[int, list[int]]:
+    """``{student_id: [parent_id, …]}`` for many students in one query."""
+    ids = set(student_ids)
+    result: dict[int, list[int]] = {student_id: [] for student_id in ids}
+    if ids:
+        links = session.execute(
+            select(ParentLink.student_id, ParentLink.parent_id).where(
+                ParentLink.student_id.in_(ids)
+            )
+        )
+        for student_id, parent_id in links:
+            result[student_id].append(parent_id)
+    return result
 
 
 def is_parent_of(session: Session, parent_id: int, student_id: int) -> bool:

@@ -50,9 +50,8 @@ def booking_cancelled(session: Session, booking: Booking, student: User) -> None
 
 def session_cancelled(session: Session, ts: TutoringSession, bookings: list[Booking]) -> None:
     """Tell every student who held a seat, and their parents."""
-    recipients: list[int] = []
-    for booking in bookings:
-        recipients.extend(_family(session, booking.student_id))
+    parents = access.parents_by_student(session, (b.student_id for b in bookings))
+    recipients = [user for student, ps in parents.items() for user in (student, *ps)]
     reason = f" Motif : {ts.cancellation_reason}." if ts.cancellation_reason else ""
     notify(
         session,

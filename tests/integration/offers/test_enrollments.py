@@ -54,7 +54,8 @@ def test_inactive_or_unknown_offers_are_refused_with_the_reason(api: Api, sessio
     by_parent = api.post(
         "/api/v1/enrollments", parent, json={"student_id": child.id, "offer_id": retired.id}
     )
-    assert by_parent.status_code == 404  # inactive offers do not exist for parents
+    assert by_parent.status_code == 409
+    assert by_parent.get_json()["error"]["fields"][0]["field"] == "offer_id"
     unknown = api.post(
         "/api/v1/enrollments", parent, json={"student_id": child.id, "offer_id": 999999}
     )
