@@ -63,9 +63,28 @@ def load_settings() -> Settings:
 
 def _register_blueprints(app: Flask) -> None:
     from nexus.accounts.views import bp as auth_bp
+    from nexus.admin.views import bp as admin_bp
+    from nexus.notifications.views import bp as notifications_bp
+    from nexus.offers.views import enrollments_bp, offers_bp
     from nexus.ops.health import bp as ops_bp
+    from nexus.people.teacher_views import bp as teachers_bp
+    from nexus.people.views import parents_bp, students_bp
+    from nexus.scheduling.booking_views import bp as bookings_bp
+    from nexus.scheduling.views import bp as sessions_bp
 
-    for blueprint in (ops_bp, auth_bp):
+    for blueprint in (
+        ops_bp,
+        auth_bp,
+        students_bp,
+        parents_bp,
+        teachers_bp,
+        offers_bp,
+        enrollments_bp,
+        sessions_bp,
+        bookings_bp,
+        notifications_bp,
+        admin_bp,
+    ):
         app.register_api(blueprint)  # type: ignore[attr-defined]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,3 +30,11 @@ class Page(BaseModel, Generic[T]):
 
 class Message(BaseModel):
     message: str = Field(examples=["Done."])
+
+
+def examples(first: Any, *more: Any) -> dict[str, Any]:
+    """``json_schema_extra`` for a model: JSON Schema ``examples`` plus the OpenAPI ``example``.
+
+    flask-openapi3 keeps only ``example`` on component schemas, so both are given.
+    """
+    return {"examples": [first, *more], "example": first}

@@ -116,5 +116,7 @@ def serve(dev: bool, host: str, port: int) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (db_cli, seed_demo, create_admin, serve):
+    from nexus.notifications.cli import send_reminders
+
+    for command in (db_cli, seed_demo, create_admin, serve, send_reminders):
         app.cli.add_command(command)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from nexus.accounts.models import User
 from nexus.content.vocabulary import Level, Subject
 from nexus.db import Base, str_enum, utcnow
 
@@ -62,7 +63,16 @@ class TutoringSession(Base):
         str_enum(SessionStatus), default=SessionStatus.SCHEDULED
     )
     teacher_notes: Mapped[str] = mapped_column(Text, default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Shown to the booked students in the cancellation notice.
+    cancellation_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    teacher: Mapped[User] = relationship(lazy="joined")
+    # Loaded explicitly (selectinload) where a view needs them: never lazily, never N+1.
+    bookings: Mapped[list[Booking]] = relationship(
+        back_populates="session", lazy="raise", order_by="Booking.id"
+    )
 
     @property
     def duration_minutes(self) -> int:
@@ -87,7 +97,10 @@ class Booking(Base):
     )
     attendance: Mapped[Attendance | None] = mapped_column(str_enum(Attendance), default=None)
     minutes_charged: Mapped[int] = mapped_column(default=0)
+    # The teacher's note on this student's participation, written with the attendance.
+    teacher_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    session: Mapped[TutoringSession] = relationship(lazy="joined")
+    session: Mapped[TutoringSession] = relationship(back_populates="bookings", lazy="joined")
+    student: Mapped[User] = relationship(lazy="joined")

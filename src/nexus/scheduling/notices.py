@@ -1,0 +1,64 @@
+"""What students, parents and teachers are told when a booking or a session changes (French)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from nexus.accounts.models import User
+from nexus.notifications.models import NotificationKind
+from nexus.notifications.services import notify
+from nexus.people import access
+from nexus.scheduling.models import Booking, TutoringSession
+from nexus.scheduling.texts import hours_fr, place_fr, subject_label, when_fr
+
+
+def _headline(prefix: str, ts: TutoringSession) -> str:
+    return f"{prefix} : {subject_label(ts.subject)} le {when_fr(ts.starts_at)}"
+
+
+def _family(session: Session, student_id: int) -> list[int]:
+    return [student_id, *access.parent_ids(session, student_id)]
+
+
+def booked(session: Session, booking: Booking, student: User) -> None:
+    """Tell the student, their parents and the teacher."""
+    ts = booking.session
+    notify(
+        session,
+        [*_family(session, student.id), ts.teacher_id],
+        NotificationKind.SESSION_BOOKED,
+        _headline("Séance réservée", ts),
+        f"{student.full_name} a réservé la séance avec {ts.teacher.full_name} "
+        f"({place_fr(ts.online_url, ts.room)}). "
+        f"Heures décomptées : {hours_fr(booking.minutes_charged)}.",
+        {"session_id": ts.id, "booking_id": booking.id, "student_id": student.id},
+    )
+
+
+def booking_cancelled(session: Session, booking: Booking, student: User) -> None:
+    ts = booking.session
+    notify(
+        session,
+        [*_family(session, student.id), ts.teacher_id],
+        NotificationKind.SESSION_CANCELLED,
+        _headline("Réservation annulée", ts),
+        f"{student.full_name} ne participera pas à la séance avec {ts.teacher.full_name}. "
+        f"Heures recréditées : {hours_fr(booking.minutes_charged)}.",
+        {"session_id": ts.id, "booking_id": booking.id, "student_id": student.id},
+    )
+
+
+def session_cancelled(session: Session, ts: TutoringSession, bookings: list[Booking]) -> None:
+    """Tell every student who held a seat, and their parents."""
+    parents = access.parents_by_student(session, (b.student_id for b in bookings))
+    recipients = [user for student, ps in parents.items() for user in (student, *ps)]
+    reason = f" Motif : {ts.cancellation_reason}." if ts.cancellation_reason else ""
+    notify(
+        session,
+        recipients,
+        NotificationKind.SESSION_CANCELLED,
+        _headline("Séance annulée", ts),
+        f"{ts.teacher.full_name} a annulé la séance.{reason} Les heures réservées ont été "
+        "recréditées.",
+        {"session_id": ts.id},
+    )

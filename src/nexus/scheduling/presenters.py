@@ -1,0 +1,88 @@
+"""Sessions and bookings as the API shows them (UTC and Europe/Paris side by side)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from nexus.offers.enrollments import hours
+from nexus.scheduling.models import Booking, BookingStatus, TutoringSession
+from nexus.scheduling.schemas import (
+    BookingPublic,
+    PersonRef,
+    SessionBooking,
+    SessionDetail,
+    SessionPublic,
+)
+from nexus.scheduling.texts import to_paris
+
+# Students may cancel a booking until this long before the session starts.
+CANCELLATION_NOTICE = timedelta(hours=24)
+
+
+def _fields(ts: TutoringSession, show_link: bool) -> dict[str, object]:
+    return {
+        "id": ts.id,
+        "teacher": PersonRef.model_validate(ts.teacher),
+        "kind": ts.kind,
+        "subject": ts.subject,
+        "level": ts.level,
+        "title": ts.title,
+        "starts_at": ts.starts_at,
+        "starts_at_local": to_paris(ts.starts_at),
+        "ends_at": ts.ends_at,
+        "ends_at_local": to_paris(ts.ends_at),
+        "duration_minutes": ts.duration_minutes,
+        "online_url": ts.online_url if show_link else None,
+        "room": ts.room,
+        "capacity": ts.capacity,
+        "seats_taken": ts.seats_taken,
+        "seats_left": max(ts.capacity - ts.seats_taken, 0),
+        "status": ts.status,
+        "cancelled_at": ts.cancelled_at,
+        "cancellation_reason": ts.cancellation_reason,
+    }
+
+
+def session_public(ts: TutoringSession, *, show_link: bool) -> SessionPublic:
+    return SessionPublic(**_fields(ts, show_link))
+
+
+def session_booking(booking: Booking) -> SessionBooking:
+    return SessionBooking(
+        id=booking.id,
+        student=PersonRef.model_validate(booking.student),
+        status=booking.status,
+        attendance=booking.attendance,
+        teacher_note=booking.teacher_note,
+        hours_charged=hours(booking.minutes_charged),
+        created_at=booking.created_at,
+        cancelled_at=booking.cancelled_at,
+    )
+
+
+def session_detail(ts: TutoringSession, *, in_charge: bool, show_link: bool) -> SessionDetail:
+    """With ``in_charge`` (its teacher, an admin), ``ts.bookings`` must be loaded."""
+    if not in_charge:
+        return SessionDetail(**_fields(ts, show_link), teacher_notes=None, bookings=None)
+    return SessionDetail(
+        **_fields(ts, show_link=True),
+        teacher_notes=ts.teacher_notes,
+        bookings=[session_booking(b) for b in ts.bookings],
+    )
+
+
+def booking_public(booking: Booking) -> BookingPublic:
+    ts = booking.session
+    return BookingPublic(
+        id=booking.id,
+        student_id=booking.student_id,
+        enrollment_id=booking.enrollment_id,
+        status=booking.status,
+        attendance=booking.attendance,
+        teacher_note=booking.teacher_note,
+        hours_charged=hours(booking.minutes_charged),
+        created_at=booking.created_at,
+        cancelled_at=booking.cancelled_at,
+        cancellable_until=ts.starts_at - CANCELLATION_NOTICE,
+        session=session_public(ts, show_link=booking.status is BookingStatus.BOOKED),
+    )

@@ -1,0 +1,239 @@
+"""Sessions: teachers schedule and cancel them; everyone signed in browses the catalogue."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from nexus.accounts.models import User
+from nexus.accounts.roles import Role
+from nexus.accounts.tokens import Principal
+from nexus.audit.services import record
+from nexus.db import utcnow
+from nexus.errors import Conflict, NotFound, Unprocessable
+from nexus.offers.models import Enrollment
+from nexus.scheduling import notices
+from nexus.scheduling.models import (
+    Booking,
+    BookingStatus,
+    SessionKind,
+    SessionStatus,
+    TutoringSession,
+)
+from nexus.scheduling.schemas import SessionCreate, SessionQuery, TeacherSessionQuery
+from nexus.scheduling.texts import paris_day_bounds, subject_label, when_fr
+
+DEFAULT_GROUP_CAPACITY = 6
+
+
+def _capacity(data: SessionCreate) -> int:
+    if data.kind is SessionKind.INDIVIDUAL:
+        if data.capacity not in (None, 1):
+            raise Unprocessable("An individual session has exactly one seat.", field="capacity")
+        return 1
+    if data.capacity == 1:
+        raise Unprocessable("A group session has at least two seats.", field="capacity")
+    return data.capacity or DEFAULT_GROUP_CAPACITY
+
+
+def create_session(session: Session, principal: Principal, data: SessionCreate) -> TutoringSession:
+    """Schedule a session for the calling teacher; it may not overlap one of theirs (409)."""
+    if data.starts_at <= utcnow():
+        raise Unprocessable(
+            "starts_at must be in the future.", field="starts_at", code="in_the_past"
+        )
+    if data.online_url is None and data.room is None:
+        raise Unprocessable(
+            "Give an online_url or a room.", field="online_url", code="location_required"
+        )
+    capacity = _capacity(data)
+    # Serialise one teacher's scheduling so two concurrent requests cannot both pass the check.
+    session.execute(select(User.id).where(User.id == principal.user_id).with_for_update())
+    clash = session.scalar(
+        select(TutoringSession)
+        .where(
+            TutoringSession.teacher_id == principal.user_id,
+            TutoringSession.status != SessionStatus.CANCELLED,
+            TutoringSession.starts_at < data.ends_at,
+            TutoringSession.ends_at > data.starts_at,
+        )
+        .limit(1)
+    )
+    if clash is not None:
+        raise Conflict(
+            f"You already teach at that time: session {clash.id} "
+            f"({subject_label(clash.subject)}, {when_fr(clash.starts_at)}).",
+            field="starts_at",
+            code="teacher_overlap",
+        )
+    ts = TutoringSession(
+        teacher_id=principal.user_id,
+        kind=data.kind,
+        subject=data.subject,
+        level=data.level,
+        title=data.title,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        online_url=str(data.online_url) if data.online_url else None,
+        room=data.room,
+        capacity=capacity,
+        seats_taken=0,
+    )
+    session.add(ts)
+    session.flush()
+    return ts
+
+
+def _day_range(date_from: date | None, date_to: date | None) -> list[Any]:
+    if date_from and date_to and date_to < date_from:
+        raise Unprocessable("'to' must not be before 'from'.", field="to")
+    conditions: list[Any] = []
+    if date_from is not None:
+        conditions.append(TutoringSession.starts_at >= paris_day_bounds(date_from)[0])
+    if date_to is not None:
+        conditions.append(TutoringSession.starts_at < paris_day_bounds(date_to)[1])
+    return conditions
+
+
+def _page(
+    session: Session, conditions: list[Any], sort: str, offset: int, limit: int, *, detail: bool
+) -> tuple[list[TutoringSession], int]:
+    total = session.scalar(select(func.count()).select_from(TutoringSession).where(*conditions))
+    order = TutoringSession.starts_at.desc() if sort.startswith("-") else TutoringSession.starts_at
+    statement = (
+        select(TutoringSession)
+        .where(*conditions)
+        .order_by(order, TutoringSession.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    if detail:
+        statement = statement.options(selectinload(TutoringSession.bookings))
+    return list(session.scalars(statement).all()), total or 0
+
+
+def list_sessions(session: Session, query: SessionQuery) -> tuple[list[TutoringSession], int]:
+    conditions = _day_range(query.date_from, query.date_to)
+    if query.subject is not None:
+        conditions.append(TutoringSession.subject == query.subject)
+    if query.level is not None:
+        conditions.append(TutoringSession.level == query.level)
+    if query.teacher_id is not None:
+        conditions.append(TutoringSession.teacher_id == query.teacher_id)
+    if query.status is not None:
+        conditions.append(TutoringSession.status == query.status)
+    if query.available_only:
+        conditions += [
+            TutoringSession.status == SessionStatus.SCHEDULED,
+            TutoringSession.starts_at > utcnow(),
+            TutoringSession.seats_taken < TutoringSession.capacity,
+        ]
+    return _page(session, conditions, query.sort, query.offset, query.page_size, detail=False)
+
+
+def teacher_sessions(
+    session: Session, principal: Principal, query: TeacherSessionQuery
+) -> tuple[list[TutoringSession], int]:
+    """The calling teacher's sessions, bookings loaded."""
+    conditions = _day_range(query.date_from, query.date_to)
+    conditions.append(TutoringSession.teacher_id == principal.user_id)
+    if query.status is not None:
+        conditions.append(TutoringSession.status == query.status)
+    return _page(session, conditions, query.sort, query.offset, query.page_size, detail=True)
+
+
+def booked_session_ids(session: Session, student_id: int, session_ids: list[int]) -> set[int]:
+    """Which of these sessions the student holds a seat in (they see the video link)."""
+    if not session_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(Booking.session_id).where(
+                Booking.student_id == student_id,
+                Booking.status == BookingStatus.BOOKED,
+                Booking.session_id.in_(session_ids),
+            )
+        )
+    )
+
+
+def is_in_charge(principal: Principal, ts: TutoringSession) -> bool:
+    return principal.role is Role.ADMIN or ts.teacher_id == principal.user_id
+
+
+def get_session(session: Session, session_id: int, *, with_bookings: bool) -> TutoringSession:
+    statement = select(TutoringSession).where(TutoringSession.id == session_id)
+    if with_bookings:
+        statement = statement.options(selectinload(TutoringSession.bookings))
+    ts = session.scalar(statement)
+    if ts is None:
+        raise NotFound("Session not found.")
+    return ts
+
+
+def owned_session(
+    session: Session, principal: Principal, session_id: int, *, lock: bool = False
+) -> TutoringSession:
+    """The session if the caller teaches it (or is an admin), bookings loaded; 404 otherwise."""
+    statement = (
+        select(TutoringSession)
+        .where(TutoringSession.id == session_id)
+        .options(selectinload(TutoringSession.bookings))
+        .execution_options(populate_existing=True)
+    )
+    if lock:
+        statement = statement.with_for_update(of=TutoringSession)
+    ts = session.scalar(statement)
+    if ts is None or not is_in_charge(principal, ts):
+        raise NotFound("Session not found.")
+    return ts
+
+
+def refund(session: Session, booking: Booking) -> None:
+    """Give the booking's minutes back to its enrollment."""
+    if booking.enrollment_id is None or booking.minutes_charged == 0:
+        return
+    session.execute(
+        update(Enrollment)
+        .where(
+            Enrollment.id == booking.enrollment_id,
+            Enrollment.minutes_used >= booking.minutes_charged,
+        )
+        .values(minutes_used=Enrollment.minutes_used - booking.minutes_charged)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def cancel_session(
+    session: Session, principal: Principal, session_id: int, reason: str
+) -> TutoringSession:
+    """Cancel a session that has not started: its bookings are cancelled and refunded."""
+    ts = owned_session(session, principal, session_id, lock=True)
+    if ts.status is SessionStatus.CANCELLED:
+        raise Conflict("This session is already cancelled.", code="already_cancelled")
+    now = utcnow()
+    if ts.starts_at <= now:
+        raise Conflict("A session that has started cannot be cancelled.", code="session_started")
+    active = [b for b in ts.bookings if b.status is BookingStatus.BOOKED]
+    for booking in active:
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = now
+        refund(session, booking)
+    ts.status = SessionStatus.CANCELLED
+    ts.seats_taken = 0
+    ts.cancelled_at = now
+    ts.cancellation_reason = reason
+    notices.session_cancelled(session, ts, active)
+    if principal.role is Role.ADMIN:
+        record(
+            session,
+            principal.user_id,
+            "session.cancel",
+            "tutoring_session",
+            ts.id,
+            {"reason": reason, "bookings_cancelled": len(active)},
+        )
+    return ts
