@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -190,6 +190,9 @@ def _handle_http_exception(exc: HTTPException) -> Response:
 def _handle_unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _handle_http_exception(exc)
+    if isinstance(exc, (DataError, OverflowError)):
+        # A value the database cannot hold (an id beyond 32 bits, say): the client's input.
+        return error_response(422, "value_out_of_range", "A value is out of the accepted range.")
     if isinstance(exc, (OperationalError, InterfaceError, PoolTimeoutError)):
         logger.warning("database unavailable", extra={"error_type": type(exc).__name__})
         return error_response(

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from nexus.accounts.roles import Role
 from nexus.accounts.schemas import Name, Password
-from nexus.api.schemas import PageQuery, examples
+from nexus.api.schemas import MAX_ID, PageQuery, examples
 from nexus.people.schemas import StudentProfileUpdate
 from nexus.people.teacher_schemas import TeacherProfileUpdate
 
@@ -95,4 +95,4 @@ class AdminUserQuery(PageQuery):
 
 
 class UserPath(BaseModel):
-    user_id: int = Field(ge=1, json_schema_extra={"example": 3})
+    user_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 3})

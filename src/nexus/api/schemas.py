@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
+# Identifiers are 32-bit integers in the database: larger ones cannot exist (422, not a 500).
+MAX_ID = 2_147_483_647
 
 
 class PageQuery(BaseModel):

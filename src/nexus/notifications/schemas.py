@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nexus.api.schemas import PageQuery, examples
+from nexus.api.schemas import MAX_ID, PageQuery, examples
 from nexus.notifications.models import NotificationKind
 
 
@@ -16,7 +16,7 @@ class NotificationQuery(PageQuery):
 
 
 class NotificationPath(BaseModel):
-    notification_id: int = Field(ge=1, json_schema_extra={"example": 42})
+    notification_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 42})
 
 
 class NotificationPublic(BaseModel):

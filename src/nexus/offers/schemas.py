@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from nexus.api.schemas import PageQuery, examples
+from nexus.api.schemas import MAX_ID, PageQuery, examples
 from nexus.offers.models import EnrollmentStatus, OfferKind
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
@@ -83,7 +83,7 @@ class OfferQuery(PageQuery):
 
 
 class OfferPath(BaseModel):
-    offer_id: int = Field(ge=1, json_schema_extra={"example": 1})
+    offer_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 1})
 
 
 class EnrollmentCreate(BaseModel):
@@ -91,8 +91,10 @@ class EnrollmentCreate(BaseModel):
         extra="forbid", json_schema_extra=examples({"student_id": 12, "offer_id": 1})
     )
 
-    student_id: int = Field(ge=1, description="A linked child (parents) or any student (admins)")
-    offer_id: int = Field(ge=1)
+    student_id: int = Field(
+        ge=1, le=MAX_ID, description="A linked child (parents) or any student (admins)"
+    )
+    offer_id: int = Field(ge=1, le=MAX_ID)
 
 
 class OfferSummary(BaseModel):
@@ -143,9 +145,9 @@ class EnrollmentQuery(PageQuery):
         extra="forbid", json_schema_extra=examples({"student_id": 12, "status": "active"})
     )
 
-    student_id: int | None = Field(default=None, ge=1)
+    student_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     status: EnrollmentStatus | None = None
 
 
 class EnrollmentPath(BaseModel):
-    enrollment_id: int = Field(ge=1, json_schema_extra={"example": 4})
+    enrollment_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 4})

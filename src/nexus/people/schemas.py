@@ -14,7 +14,7 @@ from pydantic import (
     field_validator,
 )
 
-from nexus.api.schemas import PageQuery, examples
+from nexus.api.schemas import MAX_ID, PageQuery, examples
 from nexus.content.vocabulary import Level, Subject
 
 # A specialty count per level: three in Première, two kept in Terminale (French reform).
@@ -148,7 +148,7 @@ class ChildPublic(StudentPublic):
 
 
 class StudentPath(BaseModel):
-    student_id: int = Field(ge=1, json_schema_extra={"example": 12})
+    student_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 12})
 
 
 class ParentLinkCreate(BaseModel):
@@ -156,8 +156,8 @@ class ParentLinkCreate(BaseModel):
         extra="forbid", json_schema_extra=examples({"parent_id": 5, "student_id": 12})
     )
 
-    parent_id: int = Field(ge=1)
-    student_id: int = Field(ge=1)
+    parent_id: int = Field(ge=1, le=MAX_ID)
+    student_id: int = Field(ge=1, le=MAX_ID)
 
 
 class ParentLinkPublic(BaseModel):
@@ -184,9 +184,9 @@ class ParentLinkPublic(BaseModel):
 class ParentLinkQuery(PageQuery):
     model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"parent_id": 5}))
 
-    parent_id: int | None = Field(default=None, ge=1)
-    student_id: int | None = Field(default=None, ge=1)
+    parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    student_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class ParentLinkPath(BaseModel):
-    link_id: int = Field(ge=1, json_schema_extra={"example": 3})
+    link_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 3})

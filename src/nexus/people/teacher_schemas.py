@@ -13,7 +13,7 @@ from pydantic import (
     field_validator,
 )
 
-from nexus.api.schemas import PageQuery, examples
+from nexus.api.schemas import MAX_ID, PageQuery, examples
 from nexus.content.vocabulary import Level, Subject
 
 Clock = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
@@ -98,4 +98,4 @@ class TeacherQuery(PageQuery):
 
 
 class TeacherPath(BaseModel):
-    teacher_id: int = Field(ge=1, json_schema_extra={"example": 3})
+    teacher_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 3})

@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
 )
 
-from nexus.api.schemas import PageQuery, examples
+from nexus.api.schemas import MAX_ID, PageQuery, examples
 from nexus.content.vocabulary import Level, Subject
 from nexus.scheduling.models import Attendance, BookingStatus, SessionKind, SessionStatus
 
@@ -163,7 +163,7 @@ class SessionQuery(PageQuery):
 
     subject: Subject | None = None
     level: Level | None = None
-    teacher_id: int | None = Field(default=None, ge=1)
+    teacher_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     date_from: date | None = Field(
         default=None, alias="from", description="Starting on or after this day (Paris)"
     )
@@ -189,7 +189,7 @@ class TeacherSessionQuery(PageQuery):
 
 
 class SessionPath(BaseModel):
-    session_id: int = Field(ge=1, json_schema_extra={"example": 12})
+    session_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 12})
 
 
 class SessionCancel(BaseModel):
@@ -253,7 +253,7 @@ class BookingQuery(PageQuery):
 
 
 class BookingPath(BaseModel):
-    booking_id: int = Field(ge=1, json_schema_extra={"example": 31})
+    booking_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 31})
 
 
 class AttendanceRecord(BaseModel):
@@ -262,7 +262,7 @@ class AttendanceRecord(BaseModel):
         json_schema_extra=examples({"booking_id": 31, "attendance": "late", "note": ""}),
     )
 
-    booking_id: int = Field(ge=1)
+    booking_id: int = Field(ge=1, le=MAX_ID)
     attendance: Attendance
     note: str = Field(default="", max_length=1000)
 

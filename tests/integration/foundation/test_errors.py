@@ -132,3 +132,23 @@ def test_role_checks_answer_403_naming_the_allowed_roles(app: Flask, api: Api) -
     assert refused.status_code == 403
     assert "admin" in _error(refused)["message"]
     assert api.get("/test-admin-only", admin).status_code == 200
+
+
+def test_values_the_database_cannot_hold_are_a_422(app: Flask, api: Api) -> None:
+    @public
+    def overflow() -> None:
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    app.add_url_rule("/test-overflow", "test_overflow", overflow)
+    response = api.get("/test-overflow")
+    assert response.status_code == 422
+    assert _error(response)["code"] == "value_out_of_range"
+
+
+def test_huge_identifiers_are_refused_by_validation(api: Api) -> None:
+    from nexus.accounts.roles import Role
+
+    admin = api.actor(Role.ADMIN)
+    response = api.get("/api/v1/offers/39337123972072417001472", admin)
+    assert response.status_code == 422
+    assert _error(response)["fields"][0]["field"] == "offer_id"
