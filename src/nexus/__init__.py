@@ -46,9 +46,10 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
 
 def _register_blueprints(app: Flask) -> None:
     from nexus.accounts.views import bp as auth_bp
+    from nexus.aria.views import blueprints as aria_blueprints
     from nexus.ops.health import bp as ops_bp
 
-    for blueprint in (ops_bp, auth_bp):
+    for blueprint in (ops_bp, auth_bp, *aria_blueprints()):
         app.register_api(blueprint)  # type: ignore[attr-defined]
 
 
