@@ -24,8 +24,8 @@ RELEVANCE_FLOOR = 0.4
 # needs a title/chapter match or two body matches.
 MIN_SCORE = 2.0
 CANDIDATES_PER_RESULT = 5
-# Sentence ends, but not the "1." of a numbered question.
-_SENTENCE = re.compile(r"(?<=[.!?:;])(?<!\b\d\.)\s+|\n+")
+# Sentence ends (. ! ? or a new line), but not the "1." of a numbered question.
+_SENTENCE = re.compile(r"(?<=[.!?])(?<!\b\d\.)\s+|\n+")
 
 
 @dataclass(frozen=True)
