@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     openai_model: str = "gpt-4o-mini"
     openai_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
     openai_max_retries: int = Field(default=1, ge=0, le=10)
+    # ARIA guardrails: per-user daily quotas (reset at midnight Europe/Paris), sizes, breaker.
+    aria_daily_message_quota: int = Field(default=50, ge=0)
+    aria_daily_token_quota: int = Field(default=50_000, ge=0)
+    aria_max_message_chars: int = Field(default=2000, ge=1, le=20_000)
+    aria_max_conversation_messages: int = Field(default=100, ge=2)
+    aria_circuit_failure_threshold: int = Field(default=3, ge=1)
+    aria_circuit_reset_seconds: float = Field(default=30.0, gt=0)
+    aria_context_items: int = Field(default=4, ge=1, le=10)
+    aria_history_messages: int = Field(default=10, ge=0, le=50)
+    aria_max_completion_tokens: int = Field(default=800, ge=16, le=16_000)
 
     access_token_ttl_seconds: int = Field(default=900, ge=30, le=86_400)
     refresh_token_ttl_seconds: int = Field(default=30 * 86_400, ge=300)

@@ -1,6 +1,7 @@
 """Every mapped model, imported so Alembic and the tests see the whole schema."""
 
 from nexus.accounts.models import AuthSession, RefreshToken, User
+from nexus.aria.models import Conversation, Message, StudyPlan, UsageRecord
 from nexus.assessments.models import Assessment
 from nexus.audit.models import AuditEntry
 from nexus.content.models import ContentItem
@@ -17,13 +18,17 @@ __all__ = [
     "Base",
     "Booking",
     "ContentItem",
+    "Conversation",
     "Enrollment",
+    "Message",
     "Notification",
     "Offer",
     "ParentLink",
     "RefreshToken",
     "StudentProfile",
+    "StudyPlan",
     "TeacherProfile",
     "TutoringSession",
+    "UsageRecord",
     "User",
 ]

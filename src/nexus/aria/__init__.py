@@ -1,0 +1,1 @@
+"""ARIA, the AI tutor: conversations grounded in the content bank, online or offline."""

@@ -1,0 +1,213 @@
+"""A question to ARIA: checks, retrieval, prompt, answer (online or offline), storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nexus.accounts.tokens import Principal
+from nexus.aria import quotas
+from nexus.aria.models import (
+    Conversation,
+    Message,
+    MessageRole,
+    MessageStatus,
+    ProviderName,
+    UsageKind,
+)
+from nexus.aria.prompts import chat_turns
+from nexus.aria.providers.base import ChatTurn, Completion, Usage
+from nexus.aria.providers.offline import offline_completion
+from nexus.aria.retrieval import Learner, citation, load_learner, retrieve
+from nexus.aria.runtime import AriaRuntime
+from nexus.aria.services import (
+    DEFAULT_TITLE,
+    create_conversation,
+    get_conversation,
+    message_count,
+    title_from,
+)
+from nexus.aria.usage import record_usage
+from nexus.content.search import SearchHit
+from nexus.db import utcnow
+from nexus.errors import Conflict, Unprocessable
+
+
+@dataclass
+class Exchange:
+    """A question stored and ready to be answered (plain data: it outlives the request)."""
+
+    conversation_id: int
+    user_id: int
+    user_message_id: int
+    question: str
+    learner: Learner
+    hits: list[SearchHit]
+    citations: list[dict[str, Any]]
+    turns: list[ChatTurn]
+    _offline: Completion | None = field(default=None, repr=False)
+
+    def offline(self) -> Completion:
+        """The offline answer (computed once; streams compute it before the request ends)."""
+        if self._offline is None:
+            self._offline = offline_completion(self.question, self.hits)
+        return self._offline
+
+
+def _check_length(runtime: AriaRuntime, content: str, field_name: str) -> None:
+    limit = runtime.settings.aria_max_message_chars
+    if len(content) > limit:
+        raise Unprocessable(
+            f"Le message fait {len(content)} caractères : ARIA en accepte {limit} au plus.",
+            field=field_name,
+        )
+
+
+def _history(session: Session, conversation_id: int, limit: int) -> list[ChatTurn]:
+    if limit == 0:
+        return []
+    rows = session.scalars(
+        select(Message)
+        .where(Message.conversation_id == conversation_id)
+        .order_by(Message.id.desc())
+        .limit(limit)
+    ).all()
+    return [ChatTurn(m.role.value, m.content) for m in reversed(rows)]
+
+
+def start_exchange(
+    session: Session,
+    runtime: AriaRuntime,
+    principal: Principal,
+    conversation: Conversation,
+    content: str,
+    field_name: str = "content",
+) -> Exchange:
+    """Validate, reserve quota, retrieve, store the question; raises 422/409/429 first."""
+    settings = runtime.settings
+    _check_length(runtime, content, field_name)
+    if message_count(session, conversation.id) + 2 > settings.aria_max_conversation_messages:
+        raise Conflict(
+            f"Cette conversation a atteint {settings.aria_max_conversation_messages} messages : "
+            "commencez-en une nouvelle pour continuer avec ARIA.",
+            code="conversation_full",
+        )
+    quotas.reserve(session, runtime, principal.user_id)
+    learner = load_learner(session, principal)
+    history = _history(session, conversation.id, settings.aria_history_messages)
+    hits = retrieve(session, content, learner, settings.aria_context_items)
+    if not hits:
+        # A follow-up ("et pour les piles ?") leans on the previous question's words.
+        previous = next((t.content for t in reversed(history) if t.role == "user"), "")
+        if previous:
+            hits = retrieve(session, f"{previous} {content}", learner, settings.aria_context_items)
+    message = Message(
+        conversation_id=conversation.id, role=MessageRole.USER, content=content, citations=[]
+    )
+    session.add(message)
+    if conversation.title == DEFAULT_TITLE and not history:
+        conversation.title = title_from(content)
+    conversation.updated_at = utcnow()
+    session.flush()
+    return Exchange(
+        conversation_id=conversation.id,
+        user_id=principal.user_id,
+        user_message_id=message.id,
+        question=content,
+        learner=learner,
+        hits=hits,
+        citations=[citation(h.item) for h in hits],
+        turns=chat_turns(learner, hits, history, content),
+    )
+
+
+def assistant_message(
+    exchange: Exchange,
+    text: str,
+    provider: ProviderName,
+    usage: Usage,
+    status: MessageStatus = MessageStatus.COMPLETE,
+) -> Message:
+    return Message(
+        conversation_id=exchange.conversation_id,
+        role=MessageRole.ASSISTANT,
+        content=text,
+        provider=provider,
+        offline=provider is ProviderName.OFFLINE,
+        status=status,
+        citations=exchange.citations,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        usage_estimated=usage.estimated,
+    )
+
+
+def store_answer(
+    session: Session,
+    runtime: AriaRuntime,
+    exchange: Exchange,
+    text: str,
+    provider: ProviderName,
+    usage: Usage,
+    status: MessageStatus = MessageStatus.COMPLETE,
+) -> Message:
+    message = assistant_message(exchange, text, provider, usage, status)
+    session.add(message)
+    conversation = session.get(Conversation, exchange.conversation_id)
+    if conversation is not None:
+        conversation.updated_at = utcnow()
+    session.flush()
+    record_usage(session, runtime, exchange.user_id, UsageKind.CHAT, provider, usage, message.id)
+    return message
+
+
+def answer(session: Session, runtime: AriaRuntime, exchange: Exchange) -> Message:
+    """The whole answer at once (model, or offline fallback), stored."""
+    result = runtime.complete(exchange.turns, exchange.offline)
+    completion = result.completion
+    return store_answer(
+        session, runtime, exchange, completion.text, result.provider, completion.usage
+    )
+
+
+def post_message(
+    session: Session,
+    runtime: AriaRuntime,
+    principal: Principal,
+    conversation_id: int,
+    content: str,
+) -> Message:
+    conversation = get_conversation(session, principal, conversation_id)
+    exchange = start_exchange(session, runtime, principal, conversation, content)
+    return answer(session, runtime, exchange)
+
+
+def ask(
+    session: Session,
+    runtime: AriaRuntime,
+    principal: Principal,
+    question: str,
+    title: str | None,
+) -> tuple[Conversation, Message]:
+    """A one-shot question: a new conversation holding the question and its answer."""
+    _check_length(runtime, question, "question")
+    conversation = create_conversation(session, principal, title or title_from(question))
+    exchange = start_exchange(session, runtime, principal, conversation, question, "question")
+    return conversation, answer(session, runtime, exchange)
+
+
+def start_stream(
+    session: Session,
+    runtime: AriaRuntime,
+    principal: Principal,
+    conversation_id: int,
+    content: str,
+) -> Exchange:
+    """Store the question now (committed with the request); the answer streams afterwards."""
+    conversation = get_conversation(session, principal, conversation_id)
+    exchange = start_exchange(session, runtime, principal, conversation, content)
+    exchange.offline()  # ready before the request's session goes away
+    return exchange

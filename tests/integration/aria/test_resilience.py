@@ -1,0 +1,92 @@
+"""A slow or failing provider never costs more than its timeout, and never a 500."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.factories.aria import Bank
+from tests.support.api import Actor, Api
+from tests.support.fake_openai import FakeOpenAI, Reply
+
+QUESTION = {"content": "Comment dériver un produit de deux fonctions ?"}
+
+
+def _timed_answer(api: Api, actor: Actor, conversation_id: int) -> tuple[float, dict]:
+    started = time.perf_counter()
+    response = api.post(
+        f"/api/v1/aria/conversations/{conversation_id}/messages", actor, json=QUESTION
+    )
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 201, response.get_json()
+    body: dict = response.get_json()
+    return elapsed, body
+
+
+@pytest.mark.aria_settings(openai_timeout_seconds=0.5, openai_max_retries=0)
+def test_a_timeout_falls_back_to_the_offline_answer_within_timeout_plus_one_second(
+    api: Api, bank: Bank, student: Actor, conversation_id: int, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.script(Reply.slow(5.0))
+    elapsed, answer = _timed_answer(api, student, conversation_id)
+    print(f"\ntimeout fallback elapsed: {elapsed * 1000:.0f} ms (timeout 500 ms)")
+    assert 0.45 <= elapsed < 0.5 + 1.0
+    assert answer["offline"] is True and answer["provider"] == "offline"
+    cited = {c["id"] for c in answer["citations"]}
+    assert {bank.product_lesson.id, bank.product_exercise.id} <= cited
+    assert fake_openai.request_count == 1
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_provider_errors_fall_back_to_the_offline_answer(
+    api: Api,
+    bank: Bank,
+    student: Actor,
+    conversation_id: int,
+    fake_openai: FakeOpenAI,
+    status: int,
+) -> None:
+    fake_openai.script(Reply.error(status, "Rate limit reached" if status == 429 else "down"))
+    _, answer = _timed_answer(api, student, conversation_id)
+    assert answer["offline"] is True
+    assert "Dérivée d'un produit" in answer["content"]
+
+
+@pytest.mark.aria_settings(
+    openai_timeout_seconds=0.5,
+    aria_circuit_failure_threshold=2,
+    aria_circuit_reset_seconds=60,
+)
+def test_after_repeated_failures_the_circuit_opens_and_answers_come_at_once(
+    api: Api, bank: Bank, student: Actor, conversation_id: int, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.default = Reply.slow(5.0)
+    first, _ = _timed_answer(api, student, conversation_id)
+    second, _ = _timed_answer(api, student, conversation_id)
+    assert fake_openai.request_count == 2
+    assert first >= 0.45 and second >= 0.45
+
+    open_times = []
+    for _ in range(3):
+        elapsed, answer = _timed_answer(api, student, conversation_id)
+        open_times.append(elapsed)
+        assert answer["offline"] is True
+    print(f"\ncircuit-open answer times: {', '.join(f'{t * 1000:.0f} ms' for t in open_times)}")
+    assert fake_openai.request_count == 2  # the dead provider is left alone
+    assert max(open_times) < 0.25
+
+
+@pytest.mark.aria_settings(aria_circuit_failure_threshold=1, aria_circuit_reset_seconds=0.3)
+def test_the_circuit_lets_a_trial_through_after_the_reset_time_and_closes_on_success(
+    api: Api, bank: Bank, student: Actor, conversation_id: int, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.script(Reply.error(500))
+    _timed_answer(api, student, conversation_id)
+    _, while_open = _timed_answer(api, student, conversation_id)
+    assert while_open["offline"] is True and fake_openai.request_count == 1
+    time.sleep(0.35)
+    _, trial = _timed_answer(api, student, conversation_id)
+    assert trial["provider"] == "openai" and fake_openai.request_count == 2
+    _, after = _timed_answer(api, student, conversation_id)
+    assert after["provider"] == "openai" and fake_openai.request_count == 3
