@@ -1,7 +1,7 @@
 """aria tutor
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-26
 """
 
