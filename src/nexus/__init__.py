@@ -46,9 +46,10 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
 
 def _register_blueprints(app: Flask) -> None:
     from nexus.accounts.views import bp as auth_bp
+    from nexus.content.views import bp as content_bp
     from nexus.ops.health import bp as ops_bp
 
-    for blueprint in (ops_bp, auth_bp):
+    for blueprint in (ops_bp, auth_bp, content_bp):
         app.register_api(blueprint)  # type: ignore[attr-defined]
 
 
