@@ -39,4 +39,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         RATELIMIT_KEY_PREFIX=f"{settings.cache_key_prefix}ratelimit",
     )
+    # The limiter is module-global (views decorate with it) and flask-limiter keeps the first
+    # app's key prefix for good: reset it so every app (every test) counts under its own.
+    limiter._key_prefix = ""  # pylint: disable=protected-access
     limiter.init_app(app)
