@@ -63,11 +63,12 @@ def list_items(session: Session, query: ContentListQuery) -> tuple[list[ItemRow]
     """One page of items and the total; with ``q``, only matching items, with their score."""
     filters = _filters(query)
     if query.q is None:
-        return _sorted_page(session, query, filters, query.sort or "title", {}), _count(
-            session, select(func.count()).select_from(ContentItem).where(*filters)
-        )
+        total = _count(session, select(func.count()).select_from(ContentItem).where(*filters))
+        return _sorted_page(session, query, filters, query.sort or "title", {}), total
     groups = query_groups(query.q)
-    ranked = rank(session, groups, filters)  # empty when q holds only stop words
+    if not groups:  # only stop words: nothing to look for
+        return [], 0
+    ranked = rank(session, groups, filters)
     scores = {r.item_id: r.score for r in ranked}
     sort = query.sort or "relevance"
     if sort != "relevance":
