@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from nexus.accounts.views import bp as auth_bp
     from nexus.admin.views import bp as admin_bp
     from nexus.aria.views import blueprints as aria_blueprints
+    from nexus.content.views import bp as content_bp
     from nexus.notifications.views import bp as notifications_bp
     from nexus.offers.views import enrollments_bp, offers_bp
     from nexus.ops.health import bp as ops_bp
@@ -85,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
         bookings_bp,
         notifications_bp,
         admin_bp,
+        content_bp,
         *aria_blueprints(),
     ):
         app.register_api(blueprint)  # type: ignore[attr-defined]

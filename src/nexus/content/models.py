@@ -16,6 +16,8 @@ class ContentItem(Base):
     __table_args__ = (Index("ix_content_items_subject_level", "subject", "level"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Stable, human-readable key ("derivee-d-un-produit"): the demo seeder matches on it.
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[ContentKind] = mapped_column(str_enum(ContentKind), index=True)
     title: Mapped[str] = mapped_column(String(200))
     subject: Mapped[Subject] = mapped_column(str_enum(Subject))
@@ -24,13 +26,20 @@ class ContentItem(Base):
     difficulty: Mapped[int] = mapped_column(default=2)  # 1 (easy) … 5 (hard)
     summary: Mapped[str] = mapped_column(String(500), default="")
     body: Mapped[str] = mapped_column(Text)
-    # Exercises only; students see it once ``solution_published`` is true.
+    # Exercises only; students and parents see it once ``solution_published`` is true.
     solution: Mapped[str | None] = mapped_column(Text, default=None)
     solution_published: Mapped[bool] = mapped_column(default=False)
-    # Stemmed, accent-free words of title, chapter, summary and body (see search.py).
+    # Search index (see search.py): " stem1 stem2 … " of every field, and of the title and the
+    # chapter alone, kept so that ranking needs no stemming at query time.
     search_terms: Mapped[str] = mapped_column(Text, default="")
+    title_terms: Mapped[str] = mapped_column(Text, default="")
+    chapter_terms: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), default=None
+        ForeignKey("users.id", ondelete="SET NULL"), default=None, index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def has_solution(self) -> bool:
+        return bool(self.solution)

@@ -1,106 +1,133 @@
-"""French full-text search that behaves the same on PostgreSQL and SQLite.
+"""French full-text search over the content bank, identical on PostgreSQL and SQLite.
 
-Words are lower-cased, stemmed with the Snowball French stemmer and stripped of accents, so
-"dérivées", "dérivée" and "dériver" all become "deriv". Each item keeps its stems in
-``search_terms``; a query matches items holding any of its stems and ranks them by weighted
-matches (title and chapter count more than the body). The same code runs on both databases,
-so results do not depend on the backend.
+Each item stores the forms (see :mod:`nexus.content.analysis`) of all its text in
+``search_terms`` and those of its title and chapter in ``title_terms`` / ``chapter_terms``
+(space-separated, padded with spaces), kept current by :func:`refresh_index` on every write.
+
+A query matches the items holding a form of any of its words. One SQL statement (plain
+``LIKE`` and ``CASE``, nothing backend-specific) returns, for every matching item, which query
+word it holds in its title, its chapter and anywhere; Python then scores and sorts them with
+integer arithmetic, so both databases give the same hits in the same order:
+
+    score = Σ over query words  idf(word) × (3 if in title + 2 if in chapter + 1 if anywhere)
+
+``idf`` is an integer inverse document frequency, computed from those same rows (an item
+holding a word is always a match), so rare words weigh more than "fonction". Ties go to
+lessons, then revision sheets, then easier, then older items.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
-import snowballstemmer
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from nexus.content.analysis import STOP_WORDS, index_columns, query_groups, stems, word_forms
 from nexus.content.models import ContentItem
 from nexus.content.vocabulary import ContentKind, Level, Subject
 
-_WORD = re.compile(r"[0-9a-zA-ZÀ-ÖØ-öø-ÿœŒæÆ]+")
-STOP_WORDS = frozenset(
-    "a au aux avec ce ces comment dans de des du elle en est et il je la le les leur lui ma mais "
-    "me mes mon ne nos notre nous on ou par pas pour qu que qui quoi sa se ses son sur ta te tes "
-    "toi ton tu un une vos votre vous y l d j m n s t c qu est-ce quel quelle quels quelles "
-    "explique expliquer peux peut pourquoi".split()
-)
-TITLE_WEIGHT = 3.0
-CHAPTER_WEIGHT = 2.0
+__all__ = [
+    "STOP_WORDS",
+    "Ranked",
+    "SearchHit",
+    "index_columns",
+    "matches",
+    "query_groups",
+    "rank",
+    "refresh_index",
+    "search_content",
+    "stems",
+    "word_forms",
+]
 
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    return snowballstemmer.stemmer("french")
-
-
-def _strip_accents(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def stems(text: str) -> list[str]:
-    """The accent-free stems of the meaningful words of ``text``, in order."""
-    words = [w.lower() for w in _WORD.findall(text.replace("’", "'"))]
-    kept = [w for w in words if w not in STOP_WORDS and len(w) > 1]
-    return [_strip_accents(s) for s in _stemmer().stemWords(kept)]
-
-
-def index_terms(item: ContentItem) -> str:
-    """What ``search_terms`` holds: stems of the weighted fields, de-duplicated, sorted."""
-    text = " ".join([item.title, item.chapter, item.summary or "", item.body])
-    return " " + " ".join(sorted(set(stems(text)))) + " "
+TITLE_WEIGHT = 3
+CHAPTER_WEIGHT = 2
+ANYWHERE_WEIGHT = 1
+KIND_RANK = {ContentKind.LESSON: 0, ContentKind.REVISION_SHEET: 1, ContentKind.EXERCISE: 2}
+_FIELDS = (ContentItem.title_terms, ContentItem.chapter_terms, ContentItem.search_terms)
+_FACTORS = (TITLE_WEIGHT, CHAPTER_WEIGHT, ANYWHERE_WEIGHT)
 
 
 def refresh_index(item: ContentItem) -> None:
-    item.search_terms = index_terms(item)
+    """Recompute the item's search columns; call it after any change to its text."""
+    columns = index_columns(item.title, item.chapter, item.summary or "", item.body)
+    item.search_terms = columns["search_terms"]
+    item.title_terms = columns["title_terms"]
+    item.chapter_terms = columns["chapter_terms"]
+
+
+def _holds(column: InstrumentedAttribute[str], forms: frozenset[str]) -> ColumnElement[bool]:
+    # Forms are [0-9a-z] only, so they never contain a LIKE wildcard.
+    return or_(*(column.contains(f" {form} ") for form in sorted(forms)))
+
+
+def matches(groups: Sequence[frozenset[str]]) -> ColumnElement[bool]:
+    """Items holding a form of any of the query words."""
+    return or_(*(_holds(ContentItem.search_terms, g) for g in groups))
+
+
+def idf_weight(total: int, frequency: int) -> int:
+    """Integer inverse document frequency (integer scores are exact on every backend)."""
+    return max(1, round(10 * math.log((total + 1) / (frequency + 0.5))))
+
+
+@dataclass(frozen=True)
+class Ranked:
+    item_id: int
+    score: int
+
+
+def rank(
+    session: Session,
+    groups: Sequence[frozenset[str]],
+    filters: Sequence[ColumnElement[bool]] = (),
+) -> list[Ranked]:
+    """Every item matching a query word and passing ``filters``, best first.
+
+    Document frequencies are counted over all matches, filtered or not, so an item's score
+    does not depend on the filters of the request.
+    """
+    if not groups:
+        return []
+    total = select(func.count()).select_from(ContentItem).scalar_subquery()
+    passes = case((and_(*filters), 1), else_=0) if filters else literal(1)
+    flags = [case((_holds(f, g), 1), else_=0) for g in groups for f in _FIELDS]
+    stmt = select(ContentItem.id, ContentItem.kind, ContentItem.difficulty, total, passes, *flags)
+    rows = session.execute(stmt.where(matches(groups))).all()
+    if not rows:
+        return []
+    width = len(_FIELDS)
+    held = [[row[5 + i * width : 5 + (i + 1) * width] for i in range(len(groups))] for row in rows]
+    weights = [
+        idf_weight(int(rows[0][3]), sum(int(item[i][-1]) for item in held))
+        for i in range(len(groups))
+    ]
+    ranked: list[tuple[int, int, int, int]] = []
+    for row, item in zip(rows, held, strict=True):
+        if not row[4]:
+            continue
+        score = sum(
+            weight * sum(factor * int(flag) for factor, flag in zip(_FACTORS, fields, strict=True))
+            for weight, fields in zip(weights, item, strict=True)
+        )
+        ranked.append((-score, KIND_RANK[row[1]], row[2], row[0]))
+    ranked.sort()
+    return [Ranked(item_id, -score) for score, _, _, item_id in ranked]
+
+
+def load(session: Session, ids: Sequence[int]) -> dict[int, ContentItem]:
+    if not ids:
+        return {}
+    return {i.id: i for i in session.scalars(select(ContentItem).where(ContentItem.id.in_(ids)))}
 
 
 @dataclass(frozen=True)
 class SearchHit:
     item: ContentItem
     score: float
-
-
-def _score(item: ContentItem, query_stems: Iterable[str]) -> float:
-    title = set(stems(item.title))
-    chapter = set(stems(item.chapter))
-    body = set(item.search_terms.split())
-    score = 0.0
-    for stem in query_stems:
-        if stem in title:
-            score += TITLE_WEIGHT
-        if stem in chapter:
-            score += CHAPTER_WEIGHT
-        if stem in body:
-            score += 1.0
-    return score
-
-
-def matching_query(
-    query: str,
-    *,
-    subject: Subject | None = None,
-    level: Level | None = None,
-    kinds: Iterable[ContentKind] | None = None,
-) -> tuple[Select[ContentItem], list[str]]:
-    """The SELECT of candidate items for ``query`` (any stem matches) and the query's stems."""
-    query_stems = sorted(set(stems(query)))
-    stmt = select(ContentItem)
-    if query_stems:
-        stmt = stmt.where(or_(*(ContentItem.search_terms.contains(f" {s} ") for s in query_stems)))
-    if subject is not None:
-        stmt = stmt.where(ContentItem.subject == subject)
-    if level is not None:
-        stmt = stmt.where(ContentItem.level == level)
-    if kinds:
-        stmt = stmt.where(ContentItem.kind.in_(list(kinds)))
-    return stmt, query_stems
 
 
 def search_content(
@@ -112,10 +139,15 @@ def search_content(
     kinds: Iterable[ContentKind] | None = None,
     limit: int = 5,
 ) -> list[SearchHit]:
-    """The ``limit`` best items for ``query``, best first (ties: easier, then older first)."""
-    stmt, query_stems = matching_query(query, subject=subject, level=level, kinds=kinds)
-    if not query_stems:
-        return []
-    hits = [SearchHit(item, _score(item, query_stems)) for item in session.scalars(stmt)]
-    hits.sort(key=lambda h: (-h.score, h.item.difficulty, h.item.id))
-    return hits[:limit]
+    """The ``limit`` best items for ``query``, best first (no meaningful word: none)."""
+    filters: list[ColumnElement[bool]] = []
+    if subject is not None:
+        filters.append(ContentItem.subject == subject)
+    if level is not None:
+        filters.append(ContentItem.level == level)
+    kind_list = list(kinds or ())
+    if kind_list:
+        filters.append(ContentItem.kind.in_(kind_list))
+    best = rank(session, query_groups(query), filters)[:limit]
+    items = load(session, [r.item_id for r in best])
+    return [SearchHit(items[r.item_id], float(r.score)) for r in best]

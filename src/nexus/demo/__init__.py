@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from nexus.demo import accounts
+from nexus.demo import accounts, content
 from nexus.demo import offers as demo_offers
 from nexus.demo import people as demo_people
 from nexus.demo import scheduling as demo_scheduling
@@ -14,6 +14,7 @@ from nexus.demo import scheduling as demo_scheduling
 # Each domain appends its seeder; they run in order and must be safe to run again.
 SEEDERS: list[Callable[[Session], None]] = [
     accounts.seed,
+    content.seed,
     demo_people.seed,
     demo_offers.seed,
     demo_scheduling.seed,

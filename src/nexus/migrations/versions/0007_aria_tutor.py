@@ -1,7 +1,7 @@
 """aria tutor
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-26
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

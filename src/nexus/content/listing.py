@@ -1,0 +1,113 @@
+"""Content bank lists: filtered, searched, sorted and paginated items; chapter facets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from nexus.content.list_schemas import ChapterQuery, ContentListQuery
+from nexus.content.models import ContentItem
+from nexus.content.search import load, matches, query_groups, rank
+from nexus.content.vocabulary import Level, Subject
+
+SORT_COLUMNS = {
+    "title": ContentItem.title,
+    "chapter": ContentItem.chapter,
+    "difficulty": ContentItem.difficulty,
+    "created_at": ContentItem.created_at,
+    "updated_at": ContentItem.updated_at,
+}
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    item: ContentItem
+    score: float | None
+
+
+@dataclass(frozen=True)
+class ChapterRow:
+    subject: Subject
+    level: Level
+    chapter: str
+    items: int
+
+
+def _filters(query: ContentListQuery) -> list[ColumnElement[bool]]:
+    filters: list[ColumnElement[bool]] = []
+    if query.subject is not None:
+        filters.append(ContentItem.subject == query.subject)
+    if query.level is not None:
+        filters.append(ContentItem.level == query.level)
+    if query.chapter is not None:
+        filters.append(ContentItem.chapter == query.chapter)
+    if query.kind is not None:
+        filters.append(ContentItem.kind == query.kind)
+    if query.difficulty_min is not None:
+        filters.append(ContentItem.difficulty >= query.difficulty_min)
+    if query.difficulty_max is not None:
+        filters.append(ContentItem.difficulty <= query.difficulty_max)
+    if query.author_id is not None:
+        filters.append(ContentItem.author_id == query.author_id)
+    return filters
+
+
+def _count(session: Session, stmt: Select[Any]) -> int:
+    return int(session.scalar(stmt) or 0)
+
+
+def list_items(session: Session, query: ContentListQuery) -> tuple[list[ItemRow], int]:
+    """One page of items and the total; with ``q``, only matching items, with their score."""
+    filters = _filters(query)
+    if query.q is None:
+        total = _count(session, select(func.count()).select_from(ContentItem).where(*filters))
+        return _sorted_page(session, query, filters, query.sort or "title", {}), total
+    groups = query_groups(query.q)
+    if not groups:  # only stop words: nothing to look for
+        return [], 0
+    ranked = rank(session, groups, filters)
+    scores = {r.item_id: r.score for r in ranked}
+    sort = query.sort or "relevance"
+    if sort != "relevance":
+        return _sorted_page(session, query, [*filters, matches(groups)], sort, scores), len(ranked)
+    best = ranked[query.offset : query.offset + query.page_size]
+    items = load(session, [r.item_id for r in best])
+    return [ItemRow(items[r.item_id], float(r.score)) for r in best], len(ranked)
+
+
+def _sorted_page(
+    session: Session,
+    query: ContentListQuery,
+    filters: list[ColumnElement[bool]],
+    sort: str,
+    scores: dict[int, int],
+) -> list[ItemRow]:
+    column = SORT_COLUMNS[sort.lstrip("-")]
+    order = column.desc() if sort.startswith("-") else column.asc()
+    stmt = select(ContentItem).where(*filters).order_by(order, ContentItem.id)
+    page = stmt.offset(query.offset).limit(query.page_size)
+    rows = []
+    for item in session.scalars(page):
+        score = scores.get(item.id)  # None without q (or for an item created meanwhile)
+        rows.append(ItemRow(item, None if score is None else float(score)))
+    return rows
+
+
+def list_chapters(session: Session, query: ChapterQuery) -> tuple[list[ChapterRow], int]:
+    """Distinct (subject, level, chapter) with their item counts, in that order."""
+    filters: list[ColumnElement[bool]] = []
+    if query.subject is not None:
+        filters.append(ContentItem.subject == query.subject)
+    if query.level is not None:
+        filters.append(ContentItem.level == query.level)
+    if query.kind is not None:
+        filters.append(ContentItem.kind == query.kind)
+    keys = (ContentItem.subject, ContentItem.level, ContentItem.chapter)
+    grouped = select(*keys, func.count().label("items")).where(*filters).group_by(*keys)
+    total = _count(session, select(func.count()).select_from(grouped.subquery()))
+    page = grouped.order_by(*keys).offset(query.offset).limit(query.page_size)
+    rows = [ChapterRow(s, lv, c, int(n)) for s, lv, c, n in session.execute(page)]
+    return rows, total
