@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from nexus.assessments.models import Assessment
 from nexus.content.models import ContentItem
-from nexus.content.search import refresh_index
 from nexus.content.vocabulary import ContentKind, Level, Subject
 from nexus.people.models import StudentProfile
 from nexus.scheduling.models import Booking, SessionKind, TutoringSession
+from tests.factories.content import make_item
 
 _n = itertools.count(1)
 
@@ -33,22 +33,9 @@ PRODUCT_SOLUTION = (
 
 
 def content_item(session: Session, **values: object) -> ContentItem:
-    defaults: dict[str, object] = {
-        "kind": ContentKind.LESSON,
-        "title": f"Leçon {next(_n)}",
-        "subject": Subject.NSI,
-        "level": Level.TERMINALE,
-        "chapter": "Divers",
-        "difficulty": 2,
-        "summary": "",
-        "body": "Contenu de la leçon.",
-    }
-    defaults.update(values)
-    item = ContentItem(**defaults)
-    refresh_index(item)
-    session.add(item)
-    session.flush()
-    return item
+    """A bank item for ARIA's tests (NSI Terminale unless told otherwise)."""
+    values = {"subject": Subject.NSI, "level": Level.TERMINALE, "chapter": "Divers", **values}
+    return make_item(session, **values)
 
 
 @dataclass

@@ -72,7 +72,7 @@ def test_product_derivative_question_cites_the_maths_items(
 
 def test_nothing_in_the_bank_says_so_in_french(api: Api, bank: Bank, student: Actor) -> None:
     response = api.post(
-        "/api/v1/aria/ask", student, json={"question": "Quelle est la capitale du Pérou ?"}
+        "/api/v1/aria/ask", student, json={"question": "Qui a gagné la coupe du monde de rugby ?"}
     )
     message = response.get_json()["message"]
     assert message["citations"] == []

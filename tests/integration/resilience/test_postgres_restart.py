@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, select
 
 from nexus import create_app
 from nexus.accounts.models import User
+from nexus.db import Database
 from nexus.migrations import runner
 from tests.conftest import make_settings
 from tests.support.http import HttpResponse, request
@@ -86,6 +87,7 @@ def test_requests_during_a_restart_get_503_and_the_app_recovers() -> None:
             for thread in threads:
                 thread.join(timeout=30)
 
+        Database.engine_for(app).dispose()
         engine = create_engine(settings.database_url)
         try:
             with engine.connect() as conn:

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +22,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from nexus import create_app
 from nexus.accounts import tokens
@@ -34,7 +33,8 @@ from nexus.offers.models import Enrollment
 from nexus.scheduling.models import Booking, BookingStatus, TutoringSession
 from tests.conftest import make_settings
 from tests.factories import offers, people, scheduling
-from tests.support.services import free_port, require_postgres, scratch_database
+from tests.support.services import require_postgres, scratch_database
+from tests.support.threaded_server import serve_in_thread
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 RACERS = 12
@@ -44,6 +44,7 @@ RACERS = 12
 class LiveServer:
     app: Flask
     port: int
+    sessions: list[Session] = field(default_factory=list)
 
     def token_for(self, user_id: int) -> str:
         with self.app.app_context(), db.standalone_session(self.app) as session:
@@ -52,7 +53,9 @@ class LiveServer:
 
     def arrange(self) -> Session:
         """A session on the live server's database, for arranging and checking."""
-        return db.factory_for(self.app)()
+        session = db.factory_for(self.app)()
+        self.sessions.append(session)  # closed by the fixture, before the engine is disposed
+        return session
 
 
 @pytest.fixture()
@@ -62,16 +65,13 @@ def live() -> Iterator[LiveServer]:
         settings = make_settings(url, db_pool_size=RACERS + 4, db_max_overflow=4)
         runner.upgrade(settings)
         app = create_app(settings)
-        port = free_port()
-        server = make_server("127.0.0.1", port, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
         try:
-            yield LiveServer(app, port)
+            with serve_in_thread(app) as base_url:
+                live_server = LiveServer(app, int(base_url.rsplit(":", 1)[1]))
+                yield live_server
+                for session in live_server.sessions:
+                    session.close()
         finally:
-            server.shutdown()
-            thread.join(timeout=10)
-            server.server_close()
             db.engine_for(app).dispose()
 
 
