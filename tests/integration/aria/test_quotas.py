@@ -14,9 +14,9 @@ from nexus.aria.models import ProviderName, UsageKind
 from nexus.aria.providers.base import Usage
 from nexus.aria.runtime import AriaRuntime
 from nexus.aria.usage import record_usage
-from tests.conftest import USES_REDIS, make_settings
+from tests.conftest import make_settings
 from tests.support.api import Api
-from tests.support.services import free_port, redis_server_url
+from tests.support.services import free_port, require_redis
 
 
 def _runtime(database_url: str, redis: Redis | None, **overrides: object) -> AriaRuntime:
@@ -59,12 +59,12 @@ def test_without_redis_offline_rows_do_not_count_as_tokens(
         quotas.reserve(session, runtime, user.id)
 
 
-@pytest.mark.skipif(not USES_REDIS, reason="runs in the PostgreSQL + Redis configuration")
+@pytest.mark.redis
 def test_redis_counters_catch_up_with_the_ledger_and_give_back_refused_requests(
     api: Api, session: Session, database_url: str
 ) -> None:
     user = api.create_user(Role.STUDENT)
-    client = Redis.from_url(redis_server_url(), decode_responses=True)
+    client = Redis.from_url(require_redis(), decode_responses=True)
     runtime = _runtime(database_url, client, aria_daily_message_quota=3)
     messages_key, tokens_key = quotas._keys(runtime, user.id, quotas.paris_today())
     try:
