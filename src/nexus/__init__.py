@@ -46,9 +46,24 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
 
 def _register_blueprints(app: Flask) -> None:
     from nexus.accounts.views import bp as auth_bp
+    from nexus.assessments.views import bp as assessments_bp
+    from nexus.assessments.views import progress_bp
+    from nexus.audit.views import bp as audit_bp
+    from nexus.dashboards.views import bp as dashboards_bp
     from nexus.ops.health import bp as ops_bp
+    from nexus.privacy.views import bp as privacy_bp
+    from nexus.reports.views import bp as reports_bp
 
-    for blueprint in (ops_bp, auth_bp):
+    for blueprint in (
+        ops_bp,
+        auth_bp,
+        assessments_bp,
+        progress_bp,
+        reports_bp,
+        dashboards_bp,
+        privacy_bp,
+        audit_bp,
+    ):
         app.register_api(blueprint)  # type: ignore[attr-defined]
 
 

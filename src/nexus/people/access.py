@@ -1,0 +1,110 @@
+"""Who may see which student: the object-level rules shared by every domain.
+
+A student sees themselves, a parent their linked children, a teacher the students booked in
+one of their sessions (a live booking) or whom they have assessed, an administrator everyone.
+Anything else is answered with 404 so that ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, exists, literal, select, union
+from sqlalchemy.orm import Session
+
+from nexus.accounts.models import User
+from nexus.accounts.roles import Role
+from nexus.accounts.tokens import Principal
+from nexus.assessments.models import Assessment
+from nexus.errors import NotFound
+from nexus.people.models import ParentLink
+from nexus.scheduling.models import Booking, BookingStatus, TutoringSession
+
+STUDENT_NOT_FOUND = "Student not found."
+
+
+def children_of(session: Session, parent_id: int) -> list[int]:
+    rows = session.scalars(
+        select(ParentLink.student_id)
+        .where(ParentLink.parent_id == parent_id)
+        .order_by(ParentLink.student_id)
+    )
+    return list(rows)
+
+
+def parents_of(session: Session, student_id: int) -> list[int]:
+    rows = session.scalars(
+        select(ParentLink.parent_id)
+        .where(ParentLink.student_id == student_id)
+        .order_by(ParentLink.parent_id)
+    )
+    return list(rows)
+
+
+def is_parent_of(session: Session, parent_id: int, student_id: int) -> bool:
+    query = select(
+        exists().where(ParentLink.parent_id == parent_id, ParentLink.student_id == student_id)
+    )
+    return bool(session.scalar(query))
+
+
+def teacher_student_ids(teacher_id: int) -> Select[tuple[int]]:
+    """A subquery of the students a teacher teaches (for ``IN (…)`` clauses)."""
+    booked = (
+        select(Booking.student_id)
+        .join(TutoringSession, TutoringSession.id == Booking.session_id)
+        .where(TutoringSession.teacher_id == teacher_id, Booking.status == BookingStatus.BOOKED)
+    )
+    assessed = select(Assessment.student_id).where(Assessment.teacher_id == teacher_id)
+    compound = union(booked, assessed).subquery()
+    return select(compound.c.student_id)
+
+
+def teacher_has_student(session: Session, teacher_id: int, student_id: int) -> bool:
+    booked = (
+        select(literal(1))
+        .select_from(Booking)
+        .join(TutoringSession, TutoringSession.id == Booking.session_id)
+        .where(
+            TutoringSession.teacher_id == teacher_id,
+            Booking.student_id == student_id,
+            Booking.status == BookingStatus.BOOKED,
+        )
+        .exists()
+    )
+    assessed = (
+        select(literal(1))
+        .select_from(Assessment)
+        .where(Assessment.teacher_id == teacher_id, Assessment.student_id == student_id)
+        .exists()
+    )
+    return bool(session.scalar(select(booked | assessed)))
+
+
+def visible_student_ids(session: Session, principal: Principal) -> list[int] | None:
+    """The students the caller may see; ``None`` means all of them (administrators)."""
+    if principal.role is Role.ADMIN:
+        return None
+    if principal.role is Role.STUDENT:
+        return [principal.user_id]
+    if principal.role is Role.PARENT:
+        return children_of(session, principal.user_id)
+    return list(session.scalars(teacher_student_ids(principal.user_id)))
+
+
+def can_view_student(session: Session, principal: Principal, student_id: int) -> bool:
+    if principal.role is Role.ADMIN:
+        return True
+    if principal.role is Role.STUDENT:
+        return principal.user_id == student_id
+    if principal.role is Role.PARENT:
+        return is_parent_of(session, principal.user_id, student_id)
+    return teacher_has_student(session, principal.user_id, student_id)
+
+
+def ensure_can_view_student(session: Session, principal: Principal, student_id: int) -> User:
+    """The student's account, or NotFound when it does not exist or is not the caller's to see."""
+    if not can_view_student(session, principal, student_id):
+        raise NotFound(STUDENT_NOT_FOUND)
+    student = session.get(User, student_id)
+    if student is None or student.role is not Role.STUDENT:
+        raise NotFound(STUDENT_NOT_FOUND)
+    return student
