@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -57,7 +57,7 @@ class MarkPoint(BaseModel):
         )
 
 
-SUBJECT_EXAMPLE = {
+SUBJECT_EXAMPLE: dict[str, Any] = {
     "subject": "mathematiques",
     "subject_label": "Mathématiques",
     "average": 13.25,
@@ -144,7 +144,7 @@ class ChapterProgress(BaseModel):
             chapter=stats.chapter,
             average=stats.average,
             count=stats.count,
-            status=stats.status,  # type: ignore[arg-type]
+            status=stats.status,
         )
 
 

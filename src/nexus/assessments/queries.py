@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from nexus.accounts.models import User
@@ -31,7 +32,7 @@ Teacher = aliased(User, name="teacher")
 
 
 @dataclass(frozen=True)
-class Row:
+class AssessmentRow:
     assessment: Assessment
     student_name: str
     teacher_name: str | None
@@ -69,7 +70,7 @@ def scope(principal: Principal) -> list[ColumnElement[bool]]:
     return [or_(Assessment.teacher_id == uid, Assessment.student_id.in_(teacher_student_ids(uid)))]
 
 
-def _with_names() -> Select[tuple[Assessment, str, str, str | None, str | None]]:
+def _with_names() -> Select[Assessment, str, str, str, str]:
     return (
         select(
             Assessment,
@@ -83,14 +84,14 @@ def _with_names() -> Select[tuple[Assessment, str, str, str | None, str | None]]
     )
 
 
-def _row(
-    assessment: Assessment, s_first: str, s_last: str, t_first: str | None, t_last: str | None
-) -> Row:
+def _row(values: Row[Assessment, str, str, str, str]) -> AssessmentRow:
+    # The teacher is outer-joined: their names are None once the account is gone.
+    assessment, s_first, s_last, t_first, t_last = values
     teacher = f"{t_first} {t_last}" if t_first is not None else None
-    return Row(assessment, f"{s_first} {s_last}", teacher)
+    return AssessmentRow(assessment, f"{s_first} {s_last}", teacher)
 
 
-def _order_by(sort: str) -> list[ColumnElement[object]]:
+def _order_by(sort: str) -> list[ColumnElement[Any]]:
     descending = sort.startswith("-")
     column = SORT_COLUMNS.get(sort.lstrip("-"))
     if column is None:
@@ -121,7 +122,7 @@ def _filters(query: AssessmentQuery) -> list[ColumnElement[bool]]:
 
 def list_assessments(
     session: Session, principal: Principal, query: AssessmentQuery
-) -> tuple[list[Row], int]:
+) -> tuple[list[AssessmentRow], int]:
     order = _order_by(query.sort)
     conditions = scope(principal) + _filters(query)
     total = session.scalar(select(func.count()).select_from(Assessment).where(*conditions)) or 0
@@ -132,13 +133,13 @@ def list_assessments(
         .offset(query.offset)
         .limit(query.page_size)
     )
-    return [_row(*values) for values in page], total
+    return [_row(values) for values in page], total
 
 
-def get_row(session: Session, principal: Principal, assessment_id: int) -> Row:
+def get_row(session: Session, principal: Principal, assessment_id: int) -> AssessmentRow:
     found = session.execute(
         _with_names().where(Assessment.id == assessment_id, *scope(principal))
     ).first()
     if found is None:
         raise NotFound(NOT_FOUND)
-    return _row(*found)
+    return _row(found)

@@ -21,7 +21,7 @@ Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200
 Score = Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False, examples=[15.5])]
 MaxScore = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False, examples=[20])]
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "student_id": 12,
     "subject": "mathematiques",
     "chapter": "Suites numériques",

@@ -11,7 +11,7 @@ from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.assessments.labels import fr_date, fr_number, subject_label
 from nexus.assessments.models import Assessment
-from nexus.assessments.queries import Row, get_row
+from nexus.assessments.queries import AssessmentRow, get_row
 from nexus.assessments.schemas import AssessmentCreate, AssessmentUpdate
 from nexus.audit.services import record
 from nexus.errors import Forbidden, NotFound, Unprocessable
@@ -45,7 +45,9 @@ def _teacher_id(session: Session, principal: Principal, requested: int | None) -
     return teacher.id
 
 
-def create_assessment(session: Session, principal: Principal, body: AssessmentCreate) -> Row:
+def create_assessment(
+    session: Session, principal: Principal, body: AssessmentCreate
+) -> AssessmentRow:
     student = _student(session, principal, body.student_id)
     teacher_id = _teacher_id(session, principal, body.teacher_id)
     assessment = Assessment(
@@ -64,7 +66,7 @@ def create_assessment(session: Session, principal: Principal, body: AssessmentCr
     return get_row(session, principal, assessment.id)
 
 
-def _editable(session: Session, principal: Principal, assessment_id: int) -> Row:
+def _editable(session: Session, principal: Principal, assessment_id: int) -> AssessmentRow:
     row = get_row(session, principal, assessment_id)
     if principal.role is Role.TEACHER and row.assessment.teacher_id != principal.user_id:
         raise Forbidden("Only the teacher who recorded this assessment may change it.")
@@ -73,7 +75,7 @@ def _editable(session: Session, principal: Principal, assessment_id: int) -> Row
 
 def update_assessment(
     session: Session, principal: Principal, assessment_id: int, body: AssessmentUpdate
-) -> Row:
+) -> AssessmentRow:
     row = _editable(session, principal, assessment_id)
     assessment = row.assessment
     changes: dict[str, Any] = body.model_dump(exclude_unset=True)

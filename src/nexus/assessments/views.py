@@ -81,7 +81,7 @@ def delete_assessment(path: AssessmentPath) -> Response:
 @progress_bp.get("/<int:student_id>/progress", responses={200: StudentProgress, **errors(404, 422)})
 @allow()
 def student_progress(path: StudentPath, query: PeriodQuery) -> Response:
-    """Per-subject averages /20, trends and series; chapter strengths (≥ 14) and weaknesses (< 10)."""
+    """Averages /20, trends and series per subject; strengths (≥ 14) and weaknesses (< 10)."""
     result = progress_service.student_progress(
         db.session, current_principal(), path.student_id, query.from_, query.to
     )

@@ -57,7 +57,7 @@ def subject_summaries(
                 average=round(float(average), 2),
                 count=count,
                 last_assessed_on=last,
-                trend=trend.direction,  # type: ignore[arg-type]
+                trend=trend.direction,
                 trend_delta=trend.delta,
             )
         )

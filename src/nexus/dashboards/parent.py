@@ -15,8 +15,8 @@ from nexus.assessments.progress import falling
 from nexus.dashboards.clock import to_paris
 from nexus.dashboards.common import (
     Pupil,
-    Teacher,
     RecentValues,
+    Teacher,
     recent_values,
     remaining_minutes,
     subject_summaries,
@@ -114,7 +114,7 @@ def _falling_alerts(
                 kind="falling_average",
                 student_id=student_id,
                 student_name=name,
-                subject=subject,  # type: ignore[arg-type]
+                subject=subject,
                 on=last_dates[(student_id, subject)],
                 message=f"La moyenne de {name} en {label} baisse : {fr_number(pair[0])}/20 "
                 f"sur les 3 dernières notes contre {fr_number(pair[1])}/20 sur les précédentes.",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from nexus.accounts.models import User
 from nexus.accounts.tokens import Principal
 from nexus.dashboards.common import session_item, subject_summaries
-from nexus.dashboards.schemas import TeacherDashboard, TeacherSession, TeacherStudent
+from nexus.dashboards.staff_schemas import TeacherDashboard, TeacherSession, TeacherStudent
 from nexus.db import utcnow
 from nexus.people.access import teacher_student_ids
 from nexus.people.models import StudentProfile

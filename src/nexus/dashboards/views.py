@@ -7,12 +7,8 @@ from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
 from nexus.dashboards import admin, parent, student, teacher
-from nexus.dashboards.schemas import (
-    AdminDashboard,
-    ParentDashboard,
-    StudentDashboard,
-    TeacherDashboard,
-)
+from nexus.dashboards.schemas import ParentDashboard, StudentDashboard
+from nexus.dashboards.staff_schemas import AdminDashboard, TeacherDashboard
 from nexus.db import db
 
 bp = api_blueprint(
