@@ -7,7 +7,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from nexus.accounts import services
 from nexus.accounts.roles import Role
@@ -55,13 +55,24 @@ def db_check() -> None:
 
 
 @click.command("seed-demo")
-def seed_demo() -> None:
+@with_appcontext
+@click.option("--large", is_flag=True, help="Also generate a large data set (bulk inserts).")
+@click.option("--students", default=1000, show_default=True, type=click.IntRange(1, 200_000))
+@click.option("--sessions", default=20_000, show_default=True, type=click.IntRange(0, 2_000_000))
+@click.option("--assessments", default=50_000, show_default=True, type=click.IntRange(0, 5_000_000))
+@click.option("--seed", default=2026, show_default=True, help="Random seed (deterministic).")
+def seed_demo(large: bool, students: int, sessions: int, assessments: int, seed: int) -> None:
     """Load the demo data set (idempotent): accounts, content and history."""
     from nexus.demo import seed_demo as run_seed
 
-    with db.standalone_session(current_app) as session:  # type: ignore[arg-type]
+    with db.standalone_session(current_app) as session:
         run_seed(session)
     click.echo("demo data ready (accounts in README.md)")
+    if large:
+        from nexus.demo.large import LargeOptions, seed_large_with_progress
+
+        options = LargeOptions(students, sessions, assessments, seed)
+        click.echo(seed_large_with_progress(current_app, options))
 
 
 @click.command("create-admin")

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from nexus.demo import accounts
+from nexus.demo import accounts, assessments
 
 # Each domain appends its seeder; they run in order and must be safe to run again.
-SEEDERS: list[Callable[[Session], None]] = [accounts.seed]
+SEEDERS: list[Callable[[Session], None]] = [accounts.seed, assessments.seed]
 
 
 def seed_demo(session: Session) -> None:
