@@ -94,10 +94,6 @@ class SubjectSummary(BaseModel):
             "trend_delta": stats.trend.delta,
         }
 
-    @classmethod
-    def of(cls, stats: SubjectStats) -> SubjectSummary:
-        return cls.model_validate(cls.fields_of(stats))
-
 
 class SubjectProgress(SubjectSummary):
     model_config = ConfigDict(json_schema_extra={"examples": [{**SUBJECT_EXAMPLE, "series": []}]})

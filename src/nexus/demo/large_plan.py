@@ -57,10 +57,6 @@ class Enrollments:
     rows: list[Row]
     by_student: dict[int, list[int]]
 
-    @property
-    def minutes_used(self) -> list[int]:
-        return [row["minutes_used"] for row in self.rows]
-
 
 @dataclass
 class Schedule:

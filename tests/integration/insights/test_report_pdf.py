@@ -54,6 +54,23 @@ def _arrange(api: Api, session: Session) -> dict[str, object]:
             comment="Progrès nets <en rédaction> & rigueur." if i == 4 else "",
         )
     f.assessment(session, ines.id, teacher.id, score=3, assessed_on=date(2026, 6, 1))
+    f.assessment(
+        session,
+        ines.id,
+        teacher.id,
+        chapter="Probabilités",
+        score=4.5,
+        assessed_on=date(2026, 11, 2),
+    )
+    f.assessment(
+        session,
+        ines.id,
+        teacher.id,
+        subject=Subject.NSI,
+        chapter="Récursivité",
+        score=18,
+        assessed_on=date(2026, 11, 3),
+    )
     for days, attendance in (
         (10, Attendance.PRESENT),
         (20, Attendance.LATE),
@@ -85,6 +102,8 @@ def test_parent_downloads_a_french_report_with_a_chart(api: Api, session: Sessio
         assert heading in text, heading
     assert "du 01/09/2026 au 30/11/2026" in text
     assert "Sophie Bernard" in text
+    assert "NSI — Récursivité : 18/20" in text
+    assert "Mathématiques — Probabilités : 4,5/20" in text
     assert "Progrès nets <en rédaction> & rigueur." in text  # escaped, shown literally
     assert "01/06/2026" not in text  # outside the period
     assert not re.search(r"(?<!\d)3/20", text)
@@ -136,3 +155,15 @@ def test_report_period_is_validated(api: Api) -> None:
     garbage = api.get(_url(student.id, "?from=hier"), student)
     assert garbage.status_code == 422
     assert garbage.get_json()["error"]["fields"][0]["field"] == "from"
+
+
+def test_report_without_strengths_or_weaknesses(api: Api, session: Session) -> None:
+    student = api.actor(Role.STUDENT)
+    f.assessment(
+        session, student.id, None, score=12, assessed_on=date(2026, 10, 5), comment="Bien."
+    )
+    session.commit()
+    response = api.get(_url(student.id, "?from=2026-10-01&to=2026-10-31"), student)
+    text = _text(response.data)
+    assert "Pas encore de chapitre à 14/20." in text and "Aucun chapitre sous 10/20." in text
+    assert "Équipe pédagogique" in text  # a mark whose teacher is unknown
