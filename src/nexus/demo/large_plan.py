@@ -239,16 +239,14 @@ def _draw_slot(
 
 
 def _booking(rng: random.Random, slot: _Slot, student_id: int, enrollment: int | None) -> Row:
+    # Always drawn, so that the random sequence does not depend on the current time.
+    attendance = rng.choices(ATTENDANCE, ATTENDANCE_WEIGHTS)[0]
     return {
         "session_id": slot.index,
         "student_id": student_id,
         "enrollment_id": enrollment,
         "status": BookingStatus.CANCELLED if slot.cancelled else BookingStatus.BOOKED,
-        "attendance": (
-            rng.choices(ATTENDANCE, ATTENDANCE_WEIGHTS)[0]
-            if slot.past and not slot.cancelled
-            else None
-        ),
+        "attendance": attendance if slot.past and not slot.cancelled else None,
         "minutes_charged": slot.minutes if enrollment is not None else 0,
         "created_at": slot.starts - timedelta(days=rng.randint(1, 20)),
         "cancelled_at": slot.starts - timedelta(days=1) if slot.cancelled else None,
