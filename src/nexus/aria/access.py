@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
-from nexus.assessments.models import Assessment
 from nexus.errors import NotFound, Unprocessable
-from nexus.scheduling.models import Booking, TutoringSession
-
-
-def teaches(session: Session, teacher_id: int, student_id: int) -> bool:
-    """The student booked one of the teacher's sessions, or the teacher assessed them."""
-    booked = exists(
-        select(Booking.id)
-        .join(TutoringSession, TutoringSession.id == Booking.session_id)
-        .where(TutoringSession.teacher_id == teacher_id, Booking.student_id == student_id)
-    )
-    assessed = exists(
-        select(Assessment.id).where(
-            Assessment.teacher_id == teacher_id, Assessment.student_id == student_id
-        )
-    )
-    return bool(session.scalar(select(booked | assessed)))
+from nexus.people.access import ensure_can_view_student
 
 
 def resolve_student(session: Session, principal: Principal, student_id: int | None) -> int:
@@ -36,9 +18,4 @@ def resolve_student(session: Session, principal: Principal, student_id: int | No
         return principal.user_id
     if student_id is None:
         raise Unprocessable("student_id is required for a teacher.", field="student_id")
-    student = session.get(User, student_id)
-    if student is None or student.role is not Role.STUDENT:
-        raise NotFound("Student not found.")
-    if principal.role is Role.TEACHER and not teaches(session, principal.user_id, student_id):
-        raise NotFound("Student not found.")
-    return student_id
+    return ensure_can_view_student(session, principal, student_id).id

@@ -1,12 +1,20 @@
-"""The audit log: one call per administrative action, inside the caller's transaction."""
+"""The audit log: what administrators (and GDPR requests) did to accounts."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nexus.audit.models import AuditEntry
+from nexus.audit.schemas import AuditQuery
+from nexus.errors import Unprocessable
+
+SORTS = {
+    "created_at": (AuditEntry.created_at.asc(), AuditEntry.id.asc()),
+    "-created_at": (AuditEntry.created_at.desc(), AuditEntry.id.desc()),
+}
 
 
 def record(
@@ -17,13 +25,39 @@ def record(
     target_id: int | None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append an entry; it is committed (or rolled back) with the action it describes."""
+    """Append one entry; it is written with the request's transaction (or not at all)."""
     entry = AuditEntry(
         actor_id=actor_id,
         action=action,
         target_type=target_type,
         target_id=target_id,
-        details=dict(details or {}),
+        details=details or {},
     )
     session.add(entry)
+    session.flush()
     return entry
+
+
+def list_entries(session: Session, query: AuditQuery) -> tuple[list[AuditEntry], int]:
+    if query.sort not in SORTS:
+        raise Unprocessable(
+            f"Unknown sort '{query.sort}'; use one of: {', '.join(SORTS)}.", field="sort"
+        )
+    conditions = []
+    if query.action is not None:
+        conditions.append(AuditEntry.action == query.action)
+    if query.actor_id is not None:
+        conditions.append(AuditEntry.actor_id == query.actor_id)
+    if query.target_type is not None:
+        conditions.append(AuditEntry.target_type == query.target_type)
+    if query.target_id is not None:
+        conditions.append(AuditEntry.target_id == query.target_id)
+    total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions)) or 0
+    entries = session.scalars(
+        select(AuditEntry)
+        .where(*conditions)
+        .order_by(*SORTS[query.sort])
+        .offset(query.offset)
+        .limit(query.page_size)
+    )
+    return list(entries), total

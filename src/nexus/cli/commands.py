@@ -56,13 +56,23 @@ def db_check() -> None:
 
 @click.command("seed-demo")
 @with_appcontext
-def seed_demo() -> None:
+@click.option("--large", is_flag=True, help="Also generate a large data set (bulk inserts).")
+@click.option("--students", default=1000, show_default=True, type=click.IntRange(1, 200_000))
+@click.option("--sessions", default=20_000, show_default=True, type=click.IntRange(0, 2_000_000))
+@click.option("--assessments", default=50_000, show_default=True, type=click.IntRange(0, 5_000_000))
+@click.option("--seed", default=2026, show_default=True, help="Random seed (deterministic).")
+def seed_demo(large: bool, students: int, sessions: int, assessments: int, seed: int) -> None:
     """Load the demo data set (idempotent): accounts, content and history."""
     from nexus.demo import seed_demo as run_seed
 
     with db.standalone_session(current_app) as session:
         run_seed(session)
     click.echo("demo data ready (accounts in README.md)")
+    if large:
+        from nexus.demo.large import LargeOptions, seed_large_with_progress
+
+        options = LargeOptions(students, sessions, assessments, seed)
+        click.echo(seed_large_with_progress(current_app, options))
 
 
 @click.command("create-admin")

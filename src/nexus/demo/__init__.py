@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from nexus.demo import accounts, content
+from nexus.demo import accounts, assessments, content
 from nexus.demo import offers as demo_offers
 from nexus.demo import people as demo_people
 from nexus.demo import scheduling as demo_scheduling
@@ -18,6 +18,7 @@ SEEDERS: list[Callable[[Session], None]] = [
     demo_people.seed,
     demo_offers.seed,
     demo_scheduling.seed,
+    assessments.seed,
 ]
 
 

@@ -38,7 +38,7 @@ def to_public(enrollment: Enrollment) -> EnrollmentPublic:
 def enroll(session: Session, principal: Principal, data: EnrollmentCreate) -> Enrollment:
     """Enrol a student; parents only their linked children (another student is a 404)."""
     try:
-        student = access.visible_student(session, principal, data.student_id)
+        student = access.ensure_can_view_student(session, principal, data.student_id)
     except NotFound as exc:
         raise NotFound("Student not found.", field="student_id") from exc
     offer = session.get(Offer, data.offer_id)
@@ -77,7 +77,7 @@ def _visible_condition(session: Session, principal: Principal) -> Any:
     if principal.role is Role.STUDENT:
         return Enrollment.student_id == principal.user_id
     if principal.role is Role.PARENT:
-        return Enrollment.student_id.in_(access.children_ids(session, principal.user_id))
+        return Enrollment.student_id.in_(access.children_of(session, principal.user_id))
     return None  # admins see every enrollment
 
 

@@ -1,14 +1,15 @@
-"""Who may see which student: the object-level rules every domain reuses.
+"""Who may see which student: the object-level rules shared by every domain.
 
-A student sees themself, a parent their linked children, a teacher the students booked in
-their sessions or assessed by them, an admin everyone. Anything else answers 404.
+A student sees themselves, a parent their linked children, a teacher the students booked in
+one of their sessions (a live booking) or whom they have assessed, an administrator everyone.
+Anything else is answered with 404 so that ids cannot be probed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, literal, select, union
 from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
@@ -19,21 +20,25 @@ from nexus.errors import NotFound
 from nexus.people.models import ParentLink
 from nexus.scheduling.models import Booking, BookingStatus, TutoringSession
 
+STUDENT_NOT_FOUND = "Student not found."
 
-def children_ids(session: Session, parent_id: int) -> list[int]:
-    return list(
-        session.scalars(
-            select(ParentLink.student_id)
-            .where(ParentLink.parent_id == parent_id)
-            .order_by(ParentLink.student_id)
-        )
+
+def children_of(session: Session, parent_id: int) -> list[int]:
+    rows = session.scalars(
+        select(ParentLink.student_id)
+        .where(ParentLink.parent_id == parent_id)
+        .order_by(ParentLink.student_id)
     )
+    return list(rows)
 
 
-def parent_ids(session: Session, student_id: int) -> list[int]:
-    return list(
-        session.scalars(select(ParentLink.parent_id).where(ParentLink.student_id == student_id))
+def parents_of(session: Session, student_id: int) -> list[int]:
+    rows = session.scalars(
+        select(ParentLink.parent_id)
+        .where(ParentLink.student_id == student_id)
+        .order_by(ParentLink.parent_id)
     )
+    return list(rows)
 
 
 def parents_by_student(session: Session, student_ids: Iterable[int]) -> dict[int, list[int]]:
@@ -52,48 +57,71 @@ def parents_by_student(session: Session, student_ids: Iterable[int]) -> dict[int
 
 
 def is_parent_of(session: Session, parent_id: int, student_id: int) -> bool:
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    ParentLink.parent_id == parent_id, ParentLink.student_id == student_id
-                )
-            )
+    query = select(
+        exists().where(ParentLink.parent_id == parent_id, ParentLink.student_id == student_id)
+    )
+    return bool(session.scalar(query))
+
+
+def teacher_student_ids(teacher_id: int) -> Select[tuple[int]]:
+    """A subquery of the students a teacher teaches (for ``IN (…)`` clauses)."""
+    booked = (
+        select(Booking.student_id)
+        .join(TutoringSession, TutoringSession.id == Booking.session_id)
+        .where(TutoringSession.teacher_id == teacher_id, Booking.status == BookingStatus.BOOKED)
+    )
+    assessed = select(Assessment.student_id).where(Assessment.teacher_id == teacher_id)
+    compound = union(booked, assessed).subquery()
+    return select(compound.c.student_id)
+
+
+def teacher_has_student(session: Session, teacher_id: int, student_id: int) -> bool:
+    booked = (
+        select(literal(1))
+        .select_from(Booking)
+        .join(TutoringSession, TutoringSession.id == Booking.session_id)
+        .where(
+            TutoringSession.teacher_id == teacher_id,
+            Booking.student_id == student_id,
+            Booking.status == BookingStatus.BOOKED,
         )
+        .exists()
     )
-
-
-def teaches(session: Session, teacher_id: int, student_id: int) -> bool:
-    """The student holds a booking in one of the teacher's sessions, or was assessed by them."""
-    booked = exists().where(
-        Booking.student_id == student_id,
-        Booking.status == BookingStatus.BOOKED,
-        Booking.session_id == TutoringSession.id,
-        TutoringSession.teacher_id == teacher_id,
-    )
-    assessed = exists().where(
-        Assessment.student_id == student_id, Assessment.teacher_id == teacher_id
+    assessed = (
+        select(literal(1))
+        .select_from(Assessment)
+        .where(Assessment.teacher_id == teacher_id, Assessment.student_id == student_id)
+        .exists()
     )
     return bool(session.scalar(select(booked | assessed)))
 
 
+def visible_student_ids(session: Session, principal: Principal) -> list[int] | None:
+    """The students the caller may see; ``None`` means all of them (administrators)."""
+    if principal.role is Role.ADMIN:
+        return None
+    if principal.role is Role.STUDENT:
+        return [principal.user_id]
+    if principal.role is Role.PARENT:
+        return children_of(session, principal.user_id)
+    return list(session.scalars(teacher_student_ids(principal.user_id)))
+
+
 def can_view_student(session: Session, principal: Principal, student_id: int) -> bool:
-    if principal.role is Role.ADMIN or principal.user_id == student_id:
+    if principal.role is Role.ADMIN:
         return True
+    if principal.role is Role.STUDENT:
+        return principal.user_id == student_id
     if principal.role is Role.PARENT:
         return is_parent_of(session, principal.user_id, student_id)
-    if principal.role is Role.TEACHER:
-        return teaches(session, principal.user_id, student_id)
-    return False
+    return teacher_has_student(session, principal.user_id, student_id)
 
 
-def visible_student(session: Session, principal: Principal, student_id: int) -> User:
-    """The student account if the caller may see it; 404 otherwise (ids cannot be probed)."""
-    user = session.get(User, student_id)
-    if (
-        user is None
-        or user.role is not Role.STUDENT
-        or not can_view_student(session, principal, student_id)
-    ):
-        raise NotFound("Student not found.")
-    return user
+def ensure_can_view_student(session: Session, principal: Principal, student_id: int) -> User:
+    """The student's account, or NotFound when it does not exist or is not the caller's to see."""
+    if not can_view_student(session, principal, student_id):
+        raise NotFound(STUDENT_NOT_FOUND)
+    student = session.get(User, student_id)
+    if student is None or student.role is not Role.STUDENT:
+        raise NotFound(STUDENT_NOT_FOUND)
+    return student

@@ -131,5 +131,5 @@ def rotate_invitation_code(session: Session, principal: Principal) -> str:
 
 
 def get_student(session: Session, principal: Principal, student_id: int) -> StudentPublic:
-    student = access.visible_student(session, principal, student_id)
+    student = access.ensure_can_view_student(session, principal, student_id)
     return to_public(student, student_profile(session, student))

@@ -19,7 +19,7 @@ def list_bookings(
     session: Session, principal: Principal, student_id: int, query: BookingQuery
 ) -> tuple[list[Booking], int]:
     """Bookings with their sessions, sorted by session start; a teacher sees only theirs."""
-    access.visible_student(session, principal, student_id)
+    access.ensure_can_view_student(session, principal, student_id)
     conditions: list[Any] = [Booking.student_id == student_id]
     if principal.role is Role.TEACHER:
         conditions.append(TutoringSession.teacher_id == principal.user_id)

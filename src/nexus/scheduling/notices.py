@@ -17,7 +17,7 @@ def _headline(prefix: str, ts: TutoringSession) -> str:
 
 
 def _family(session: Session, student_id: int) -> list[int]:
-    return [student_id, *access.parent_ids(session, student_id)]
+    return [student_id, *access.parents_of(session, student_id)]
 
 
 def booked(session: Session, booking: Booking, student: User) -> None:

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from nexus.accounts.tokens import Principal
+from nexus.assessments import progress
+from nexus.assessments.progress_schemas import ChapterProgress, StudentProgress, SubjectProgress
+from nexus.errors import Unprocessable
+from nexus.people.access import ensure_can_view_student
+
+
+def check_period(start: date | None, end: date | None) -> None:
+    if start is not None and end is not None and start > end:
+        raise Unprocessable("'from' must be on or before 'to'.", field="from")
+
+
+def student_progress(
+    session: Session,
+    principal: Principal,
+    student_id: int,
+    start: date | None = None,
+    end: date | None = None,
+) -> StudentProgress:
+    check_period(start, end)
+    student = ensure_can_view_student(session, principal, student_id)
+    marks = progress.load_marks(session, [student_id], start, end)
+    chapters = [ChapterProgress.of(c) for c in progress.by_chapter(marks)]
+    return StudentProgress(
+        student_id=student.id,
+        student_name=student.full_name,
+        from_=start,
+        to=end,
+        overall_average=progress.overall_average(marks),
+        subjects=[SubjectProgress.of(s) for s in progress.by_subject(marks)],
+        chapters=chapters,
+        strengths=[c for c in reversed(chapters) if c.status == "strength"],
+        weaknesses=[c for c in chapters if c.status == "weakness"],
+    )

@@ -1,0 +1,155 @@
+"""The parent's dashboard: a fixed number of queries, whatever the family's history."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nexus.accounts.models import User
+from nexus.accounts.tokens import Principal
+from nexus.assessments.labels import fr_date, fr_number, subject_label
+from nexus.assessments.models import Assessment
+from nexus.assessments.progress import falling
+from nexus.dashboards.clock import to_paris
+from nexus.dashboards.common import (
+    Pupil,
+    RecentValues,
+    Teacher,
+    recent_values,
+    remaining_minutes,
+    subject_summaries,
+    upcoming_sessions,
+)
+from nexus.dashboards.schemas import Alert, ChildSummary, ParentDashboard, RecentAssessment
+from nexus.db import utcnow
+from nexus.people.models import ParentLink, StudentProfile
+from nexus.scheduling.models import Attendance, Booking, TutoringSession
+
+RECENT_ASSESSMENTS = 10
+ABSENCE_LOOKBACK = timedelta(days=30)
+
+
+def parent_dashboard(
+    session: Session, principal: Principal, now: datetime | None = None
+) -> ParentDashboard:
+    now = now or utcnow()
+    children = session.execute(
+        select(User, StudentProfile.level)
+        .join(ParentLink, ParentLink.student_id == User.id)
+        .outerjoin(StudentProfile, StudentProfile.user_id == User.id)
+        .where(ParentLink.parent_id == principal.user_id)
+        .order_by(User.first_name, User.id)
+    ).all()
+    ids = [child.id for child, _level in children]
+    names = {child.id: child.first_name for child, _level in children}
+    recent = recent_values(session, ids) if ids else {}
+    progress = subject_summaries(session, ids, recent)
+    remaining = remaining_minutes(session, ids)
+    summaries = []
+    for child, level in children:
+        subjects = progress.get(child.id, [])
+        averages = [s.average for s in subjects]
+        summaries.append(
+            ChildSummary(
+                student_id=child.id,
+                student_name=child.full_name,
+                level=level,
+                overall_average=round(sum(averages) / len(averages), 2) if averages else None,
+                remaining_minutes=remaining.get(child.id, 0),
+                progress=subjects,
+            )
+        )
+    return ParentDashboard(
+        children=summaries,
+        upcoming_sessions=upcoming_sessions(session, ids, now),
+        recent_assessments=_recent_assessments(session, ids),
+        alerts=_falling_alerts(recent, names, summaries) + _absences(session, ids, now),
+    )
+
+
+def _recent_assessments(session: Session, ids: list[int]) -> list[RecentAssessment]:
+    if not ids:
+        return []
+    rows = session.execute(
+        select(Assessment, Pupil.first_name, Teacher.first_name, Teacher.last_name)
+        .join(Pupil, Pupil.id == Assessment.student_id)
+        .outerjoin(Teacher, Teacher.id == Assessment.teacher_id)
+        .where(Assessment.student_id.in_(ids))
+        .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+        .limit(RECENT_ASSESSMENTS)
+    )
+    return [
+        RecentAssessment(
+            assessment_id=a.id,
+            student_id=a.student_id,
+            student_name=pupil,
+            subject=a.subject,
+            subject_label=subject_label(a.subject),
+            chapter=a.chapter,
+            score_on_20=a.score_on_20,
+            assessed_on=a.assessed_on,
+            comment=a.comment,
+            teacher_name=f"{t_first} {t_last}" if t_first is not None else None,
+        )
+        for a, pupil, t_first, t_last in rows
+    ]
+
+
+def _falling_alerts(
+    recent: RecentValues, names: dict[int, str], children: list[ChildSummary]
+) -> list[Alert]:
+    last_dates = {
+        (c.student_id, s.subject): s.last_assessed_on for c in children for s in c.progress
+    }
+    alerts = []
+    for (student_id, subject), values in sorted(recent.items()):
+        pair = falling(values)
+        if pair is None:
+            continue
+        name, label = names[student_id], subject_label(subject)
+        alerts.append(
+            Alert(
+                kind="falling_average",
+                student_id=student_id,
+                student_name=name,
+                subject=subject,
+                on=last_dates[(student_id, subject)],
+                message=f"La moyenne de {name} en {label} baisse : {fr_number(pair[0])}/20 "
+                f"sur les 3 dernières notes contre {fr_number(pair[1])}/20 sur les précédentes.",
+            )
+        )
+    return alerts
+
+
+def _absences(session: Session, ids: list[int], now: datetime) -> list[Alert]:
+    if not ids:
+        return []
+    rows = session.execute(
+        select(TutoringSession, Booking.student_id, Pupil.first_name)
+        .join(Booking, Booking.session_id == TutoringSession.id)
+        .join(Pupil, Pupil.id == Booking.student_id)
+        .where(
+            Booking.student_id.in_(ids),
+            Booking.attendance == Attendance.ABSENT,
+            TutoringSession.starts_at >= now - ABSENCE_LOOKBACK,
+            TutoringSession.starts_at < now,
+        )
+        .order_by(TutoringSession.starts_at.desc(), TutoringSession.id)
+    )
+    alerts = []
+    for ts, student_id, name in rows:
+        local = to_paris(ts.starts_at)
+        alerts.append(
+            Alert(
+                kind="missed_session",
+                student_id=student_id,
+                student_name=name,
+                subject=ts.subject,
+                on=local.date(),
+                message=f"Absence de {name} à la séance de {subject_label(ts.subject)} "
+                f"du {fr_date(local.date())} à {local:%H:%M}.",
+            )
+        )
+    return alerts

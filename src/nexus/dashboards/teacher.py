@@ -1,0 +1,72 @@
+"""The teacher's dashboard: their schedule and their students' progress (4 queries)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from nexus.accounts.models import User
+from nexus.accounts.tokens import Principal
+from nexus.dashboards.common import session_item, subject_summaries
+from nexus.dashboards.staff_schemas import TeacherDashboard, TeacherSession, TeacherStudent
+from nexus.db import utcnow
+from nexus.people.access import teacher_student_ids
+from nexus.people.models import StudentProfile
+from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession
+
+UPCOMING = 20
+
+
+def teacher_dashboard(
+    session: Session, principal: Principal, now: datetime | None = None
+) -> TeacherDashboard:
+    now = now or utcnow()
+    teacher = session.get(User, principal.user_id)
+    teacher_name = teacher.full_name if teacher is not None else ""
+    booked = (
+        select(func.count())
+        .where(Booking.session_id == TutoringSession.id, Booking.status == BookingStatus.BOOKED)
+        .correlate(TutoringSession)
+        .scalar_subquery()
+    )
+    schedule = session.execute(
+        select(TutoringSession, booked)
+        .where(
+            TutoringSession.teacher_id == principal.user_id,
+            TutoringSession.status == SessionStatus.SCHEDULED,
+            TutoringSession.starts_at >= now,
+        )
+        .order_by(TutoringSession.starts_at, TutoringSession.id)
+        .limit(UPCOMING)
+    )
+    sessions = [
+        TeacherSession(
+            **session_item(ts, teacher_name).model_dump(),
+            capacity=ts.capacity,
+            booked_count=count,
+        )
+        for ts, count in schedule
+    ]
+    students = session.execute(
+        select(User, StudentProfile.level)
+        .outerjoin(StudentProfile, StudentProfile.user_id == User.id)
+        .where(User.id.in_(teacher_student_ids(principal.user_id)))
+        .order_by(User.last_name, User.first_name, User.id)
+    ).all()
+    progress = subject_summaries(session, [student.id for student, _level in students])
+    rows = []
+    for student, level in students:
+        subjects = progress.get(student.id, [])
+        averages = [s.average for s in subjects]
+        rows.append(
+            TeacherStudent(
+                student_id=student.id,
+                student_name=student.full_name,
+                level=level,
+                overall_average=round(sum(averages) / len(averages), 2) if averages else None,
+                progress=subjects,
+            )
+        )
+    return TeacherDashboard(upcoming_sessions=sessions, students=rows)

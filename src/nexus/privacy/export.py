@@ -1,0 +1,131 @@
+"""The family's data as one JSON document (GDPR right of access and portability)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from nexus.accounts.models import AuthSession, User
+from nexus.accounts.tokens import Principal
+from nexus.assessments.models import Assessment
+from nexus.audit.services import record
+from nexus.db import utcnow
+from nexus.notifications.models import Notification
+from nexus.offers.models import Enrollment
+from nexus.people.models import ParentLink, StudentProfile
+from nexus.privacy import family
+from nexus.privacy.schemas import (
+    ExportedAccount,
+    ExportedAssessment,
+    ExportedBooking,
+    ExportedEnrollment,
+    ExportedLink,
+    ExportedNotification,
+    ExportedProfile,
+    ExportedSession,
+    FamilyExport,
+    PersonExport,
+)
+from nexus.scheduling.models import Booking, TutoringSession
+
+Row = TypeVar("Row")
+
+
+def _by_user(rows: Sequence[Row], key: str) -> dict[int, list[Row]]:
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, key)].append(row)
+    return grouped
+
+
+def export_family(session: Session, principal: Principal) -> FamilyExport:
+    requester = family.subject_account(session, principal.user_id)
+    family.ensure_may_request(session, requester)
+    ids = family.family_of(session, requester)
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+    profiles = {
+        p.user_id: p
+        for p in session.scalars(select(StudentProfile).where(StudentProfile.user_id.in_(ids)))
+    }
+    links = session.scalars(
+        select(ParentLink).where(or_(ParentLink.parent_id.in_(ids), ParentLink.student_id.in_(ids)))
+    ).all()
+    enrollments = _by_user(
+        session.scalars(select(Enrollment).where(Enrollment.student_id.in_(ids))).all(),
+        "student_id",
+    )
+    assessments = _by_user(
+        session.scalars(
+            select(Assessment).where(Assessment.student_id.in_(ids)).order_by(Assessment.id)
+        ).all(),
+        "student_id",
+    )
+    notifications = _by_user(
+        session.scalars(
+            select(Notification).where(Notification.user_id.in_(ids)).order_by(Notification.id)
+        ).all(),
+        "user_id",
+    )
+    sign_ins = _by_user(
+        session.scalars(select(AuthSession).where(AuthSession.user_id.in_(ids))).all(), "user_id"
+    )
+    bookings = _bookings(session, ids)
+    people = [
+        PersonExport(
+            relationship="self" if user_id == requester.id else "child",
+            account=ExportedAccount.model_validate(users[user_id]),
+            student_profile=(
+                ExportedProfile.model_validate(profiles[user_id]) if user_id in profiles else None
+            ),
+            parent_links=[
+                ExportedLink.model_validate(link)
+                for link in links
+                if user_id in (link.parent_id, link.student_id)
+            ],
+            enrollments=[ExportedEnrollment.model_validate(e) for e in enrollments[user_id]],
+            bookings=bookings[user_id],
+            assessments=[ExportedAssessment.model_validate(a) for a in assessments[user_id]],
+            notifications=[ExportedNotification.model_validate(n) for n in notifications[user_id]],
+            sign_in_sessions=[ExportedSession.model_validate(s) for s in sign_ins[user_id]],
+        )
+        for user_id in ids
+    ]
+    other: dict[str, list[dict[str, Any]]] = {}
+    for exporter in family.EXTRA_EXPORTERS:
+        name, rows = exporter(session, ids)
+        other[name] = rows
+    record(session, requester.id, "privacy.export", "user", requester.id, {"user_ids": ids})
+    return FamilyExport(
+        generated_at=utcnow(), requested_by=requester.id, people=people, other=other
+    )
+
+
+def _bookings(session: Session, ids: list[int]) -> dict[int, list[ExportedBooking]]:
+    rows = session.execute(
+        select(
+            Booking, TutoringSession.subject, TutoringSession.starts_at, TutoringSession.teacher_id
+        )
+        .join(TutoringSession, TutoringSession.id == Booking.session_id)
+        .where(Booking.student_id.in_(ids))
+        .order_by(TutoringSession.starts_at, Booking.id)
+    )
+    result: dict[int, list[ExportedBooking]] = defaultdict(list)
+    for booking, subject, starts_at, teacher_id in rows:
+        result[booking.student_id].append(
+            ExportedBooking(
+                id=booking.id,
+                session_id=booking.session_id,
+                subject=str(subject),
+                starts_at=starts_at,
+                teacher_id=teacher_id,
+                status=str(booking.status),
+                attendance=str(booking.attendance) if booking.attendance else None,
+                minutes_charged=booking.minutes_charged,
+                created_at=booking.created_at,
+            )
+        )
+    return result

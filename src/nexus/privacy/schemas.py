@@ -1,0 +1,170 @@
+"""GDPR: the family's data export and the erasure request."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nexus.accounts.roles import Role
+
+_ORM = ConfigDict(from_attributes=True)
+
+
+class ErasureRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"confirm": "SUPPRIMER"}]}
+    )
+
+    confirm: Literal["SUPPRIMER"] = Field(description='Type "SUPPRIMER" to confirm')
+
+
+class ErasureResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "erased_user_ids": [7, 12],
+                    "kept_enrollments": 2,
+                    "kept_bookings": 14,
+                    "message": "Les données personnelles ont été effacées.",
+                }
+            ]
+        }
+    )
+
+    erased_user_ids: list[int]
+    kept_enrollments: int = Field(description="Kept for accounting, linked to anonymised accounts")
+    kept_bookings: int
+    message: str
+
+
+class UserPath(BaseModel):
+    user_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class ExportedAccount(BaseModel):
+    model_config = _ORM
+
+    id: int
+    email: str
+    role: Role
+    first_name: str
+    last_name: str
+    is_active: bool
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+class ExportedProfile(BaseModel):
+    model_config = _ORM
+
+    level: str
+    specialties: list[str]
+    goals: str
+    exam_date: date | None
+    learning_preferences: dict[str, Any]
+    birth_date: date | None
+    created_at: datetime
+
+
+class ExportedLink(BaseModel):
+    model_config = _ORM
+
+    parent_id: int
+    student_id: int
+    created_at: datetime
+
+
+class ExportedEnrollment(BaseModel):
+    model_config = _ORM
+
+    id: int
+    offer_id: int
+    status: str
+    minutes_bought: int
+    minutes_used: int
+    price_paid_cents: int
+    created_at: datetime
+
+
+class ExportedBooking(BaseModel):
+    id: int
+    session_id: int
+    subject: str
+    starts_at: datetime
+    teacher_id: int
+    status: str
+    attendance: str | None
+    minutes_charged: int
+    created_at: datetime
+
+
+class ExportedAssessment(BaseModel):
+    model_config = _ORM
+
+    id: int
+    teacher_id: int | None
+    subject: str
+    chapter: str
+    score: float
+    max_score: float
+    assessed_on: date
+    comment: str
+    created_at: datetime
+
+
+class ExportedNotification(BaseModel):
+    model_config = _ORM
+
+    id: int
+    kind: str
+    title: str
+    body: str
+    data: dict[str, Any]
+    read_at: datetime | None
+    created_at: datetime
+
+
+class ExportedSession(BaseModel):
+    model_config = _ORM
+
+    id: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+class PersonExport(BaseModel):
+    relationship: Literal["self", "child"]
+    account: ExportedAccount
+    student_profile: ExportedProfile | None
+    parent_links: list[ExportedLink]
+    enrollments: list[ExportedEnrollment]
+    bookings: list[ExportedBooking]
+    assessments: list[ExportedAssessment]
+    notifications: list[ExportedNotification]
+    sign_in_sessions: list[ExportedSession]
+
+
+class FamilyExport(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "generated_at": "2026-11-26T09:00:00+00:00",
+                    "requested_by": 7,
+                    "people": [],
+                    "other": {},
+                }
+            ]
+        }
+    )
+
+    generated_at: datetime
+    requested_by: int
+    people: list[PersonExport] = Field(description="The requester, then each linked child")
+    other: dict[str, list[dict[str, Any]]] = Field(
+        description="Sections added by other features (e.g. ARIA conversations), per user"
+    )

@@ -1,0 +1,158 @@
+"""What a progress report ("bilan") contains, gathered in a fixed number of queries."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from nexus.accounts.models import User
+from nexus.accounts.tokens import Principal
+from nexus.assessments import progress
+from nexus.assessments.models import Assessment
+from nexus.dashboards.clock import paris_midnight, paris_today
+from nexus.db import utcnow
+from nexus.errors import Unprocessable
+from nexus.people.access import ensure_can_view_student
+from nexus.people.models import StudentProfile
+from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession
+
+DEFAULT_PERIOD = timedelta(days=90)
+MAX_PERIOD = timedelta(days=731)
+
+
+@dataclass(frozen=True)
+class AssessmentLine:
+    assessed_on: date
+    subject: str
+    chapter: str
+    score: float
+    max_score: float
+    on_20: float
+    teacher_name: str | None
+    comment: str
+
+
+@dataclass
+class ReportData:
+    student_first_name: str
+    student_name: str
+    level: str | None
+    start: date
+    end: date
+    generated_at: datetime
+    # present / late / absent / unmarked → number of booked sessions in the period
+    attendance: dict[str, int] = field(default_factory=dict)
+    assessments: list[AssessmentLine] = field(default_factory=list)
+    subjects: list[progress.SubjectStats] = field(default_factory=list)
+    chapters: list[progress.ChapterStats] = field(default_factory=list)
+
+    @property
+    def sessions_total(self) -> int:
+        return sum(self.attendance.values())
+
+    @property
+    def overall_average(self) -> float | None:
+        values = [line.on_20 for line in self.assessments]
+        return round(sum(values) / len(values), 2) if values else None
+
+    @property
+    def comments(self) -> list[AssessmentLine]:
+        return [line for line in self.assessments if line.comment.strip()]
+
+    @property
+    def filename(self) -> str:
+        period = f"{self.start:%Y-%m-%d}_{self.end:%Y-%m-%d}"
+        return f"bilan-{slug(self.student_first_name)}-{period}.pdf"
+
+
+def slug(text: str) -> str:
+    """``"Inès Benali"`` → ``"ines-benali"`` (ASCII, for file names)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "eleve"
+
+
+def resolve_period(start: date | None, end: date | None) -> tuple[date, date]:
+    end = end or paris_today()
+    start = start or end - DEFAULT_PERIOD
+    if start > end:
+        raise Unprocessable("'from' must be on or before 'to'.", field="from")
+    if end - start > MAX_PERIOD:
+        raise Unprocessable("A report covers two years at most.", field="from")
+    return start, end
+
+
+def gather(
+    session: Session,
+    principal: Principal,
+    student_id: int,
+    start: date | None = None,
+    end: date | None = None,
+) -> ReportData:
+    first_day, last_day = resolve_period(start, end)
+    student = ensure_can_view_student(session, principal, student_id)
+    level = session.scalar(select(StudentProfile.level).where(StudentProfile.user_id == student_id))
+    data = ReportData(
+        student_first_name=student.first_name,
+        student_name=student.full_name,
+        level=level,
+        start=first_day,
+        end=last_day,
+        generated_at=utcnow(),
+    )
+    data.attendance = _attendance(session, student_id, first_day, last_day)
+    data.assessments = _assessments(session, student_id, first_day, last_day)
+    marks = progress.load_marks(session, [student_id], first_day, last_day)
+    data.subjects = progress.by_subject(marks)
+    data.chapters = progress.by_chapter(marks)
+    return data
+
+
+def _attendance(session: Session, student_id: int, start: date, end: date) -> dict[str, int]:
+    rows = session.execute(
+        select(Booking.attendance, func.count())
+        .join(TutoringSession, TutoringSession.id == Booking.session_id)
+        .where(
+            Booking.student_id == student_id,
+            Booking.status == BookingStatus.BOOKED,
+            TutoringSession.status != SessionStatus.CANCELLED,
+            TutoringSession.starts_at >= paris_midnight(start),
+            TutoringSession.starts_at < paris_midnight(end + timedelta(days=1)),
+            TutoringSession.starts_at < utcnow(),
+        )
+        .group_by(Booking.attendance)
+    )
+    counts = {"present": 0, "late": 0, "absent": 0, "unmarked": 0}
+    for attendance, count in rows:
+        counts[attendance.value if attendance is not None else "unmarked"] = count
+    return counts
+
+
+def _assessments(session: Session, student_id: int, start: date, end: date) -> list[AssessmentLine]:
+    rows = session.execute(
+        select(Assessment, User.first_name, User.last_name)
+        .outerjoin(User, User.id == Assessment.teacher_id)
+        .where(
+            Assessment.student_id == student_id,
+            Assessment.assessed_on >= start,
+            Assessment.assessed_on <= end,
+        )
+        .order_by(Assessment.assessed_on, Assessment.id)
+    )
+    return [
+        AssessmentLine(
+            assessed_on=a.assessed_on,
+            subject=str(a.subject),
+            chapter=a.chapter,
+            score=a.score,
+            max_score=a.max_score,
+            on_20=a.score_on_20,
+            teacher_name=f"{first} {last}" if first is not None else None,
+            comment=a.comment,
+        )
+        for a, first, last in rows
+    ]
