@@ -22,6 +22,7 @@ from nexus.scheduling.models import (
     SessionStatus,
     TutoringSession,
 )
+from tests.factories.content import make_item
 
 _seq = itertools.count(1)
 UNUSABLE_HASH = "!not-a-password-hash"
@@ -209,7 +210,8 @@ def content(
     difficulty: int = 2,
     kind: ContentKind = ContentKind.EXERCISE,
 ) -> ContentItem:
-    row = ContentItem(
+    return make_item(
+        session,
         kind=kind,
         title=title,
         subject=subject,
@@ -219,6 +221,3 @@ def content(
         summary=f"Résumé : {title}",
         body=f"Contenu de « {title} ».",
     )
-    session.add(row)
-    session.flush()
-    return row

@@ -102,6 +102,13 @@ def complete_spec(spec: dict[str, Any]) -> dict[str, Any]:
     so every example written on a schema or a field reaches /openapi.json and /docs.
     """
     spec = copy.deepcopy(spec)
+    error_ref = {"$ref": REF_TEMPLATE.format(model=ErrorResponse.__name__)}
+    for item in spec.get("paths", {}).values():
+        for operation in item.values():
+            invalid = operation.get("responses", {}).get("422")
+            if invalid is not None:
+                # flask-openapi3 documents validation errors as a list; ours is one object.
+                invalid["content"] = {"application/json": {"schema": error_ref}}
     schemas: dict[str, Any] = spec.setdefault("components", {}).setdefault("schemas", {})
     models = _models_by_name()
     for name in list(schemas):

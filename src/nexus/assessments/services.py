@@ -121,7 +121,8 @@ def _notify_new_assessment(session: Session, assessment: Assessment, student: Us
     """In-app notifications (French) to the student and, worded for them, each linked parent."""
     subject = subject_label(assessment.subject)
     mark = f"{fr_number(assessment.score, 2)}/{fr_number(assessment.max_score, 2)}"
-    detail = f"{mark} en {subject} (chapitre « {assessment.chapter} ») le {fr_date(assessment.assessed_on)}."
+    when = fr_date(assessment.assessed_on)
+    detail = f"{mark} en {subject} (chapitre « {assessment.chapter} ») le {when}."
     data = {
         "assessment_id": assessment.id,
         "student_id": student.id,

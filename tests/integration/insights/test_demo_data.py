@@ -81,16 +81,18 @@ def test_large_plans_are_deterministic() -> None:
 
 def test_cli_seed_demo_large(app: Flask, session: Session) -> None:
     runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    demo_sessions = _count(session, TutoringSession)
     args = ["seed-demo", "--large", "--students", "6", "--sessions", "15", "--assessments", "25"]
     first = runner.invoke(args=args)
     assert first.exit_code == 0, first.output
     assert "demo data ready" in first.output
     assert "large data set: " in first.output and "assessments 25" in first.output
-    assert _count(session, TutoringSession) == 15
+    assert _count(session, TutoringSession) == demo_sessions + 15
     second = runner.invoke(args=args)
     assert second.exit_code == 0, second.output
     assert "already loaded" in second.output
-    assert _count(session, TutoringSession) == 15
+    assert _count(session, TutoringSession) == demo_sessions + 15
     bad = runner.invoke(args=["seed-demo", "--large", "--students", "0"])
     assert bad.exit_code != 0
 
