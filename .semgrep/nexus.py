@@ -19,7 +19,7 @@ from flask import redirect, render_template_string, request
 from sqlalchemy import text
 
 
-def shell(user_input, conn, app, key, data, model):
+def shell(user_input, conn, app, key, data, User, parsed):
     # ruleid: nexus-subprocess-shell-true
     subprocess.call("ls " + user_input, shell=True)
     cmd = f"grep {user_input} /var/log/app.log"
