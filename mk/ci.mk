@@ -6,8 +6,8 @@ UV_COMPILE := $(BIN)/uv pip compile --universal --generate-hashes --python-versi
 
 .PHONY: install-tools lint security image ci test-pipeline migrations-check lock-tools
 
-install-tools: ## Install the CI tools: .venv-tools (requirements/tools.txt) + node_modules (npm ci); stamped, cheap when unchanged
-	PYTHON=$(PYTHON) TOOLS_VENV=$(TOOLS_VENV) bin/install-tools
+install-tools: install ## Install the CI tools: .venv-tools (requirements/tools.txt) + node_modules (npm ci); stamped, cheap when unchanged
+	PYTHON=$(PYTHON) VENV=$(VENV) TOOLS_VENV=$(TOOLS_VENV) bin/install-tools
 
 lint: install install-tools ## black, isort, flake8, pylint, mypy + actionlint, zizmor, hadolint, shellcheck, kustomize/kubernetes-validate/checkov
 	VENV=$(VENV) TOOLS_VENV=$(TOOLS_VENV) bin/lint
