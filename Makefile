@@ -22,7 +22,7 @@ install: $(BIN)/.installed ## Create .venv and install the locked dependencies (
 run: install ## Install, migrate, seed the demo data and serve on http://$(HOST):$(PORT) (SQLite, in-process cache, ARIA offline)
 	HOST=$(HOST) PORT=$(PORT) bin/run-demo
 
-test: install ## Run the whole test suite with branch coverage (set DATABASE_URL/REDIS_URL for PostgreSQL + Redis)
+test: install install-tools ## Run the whole test suite with branch coverage (set DATABASE_URL/REDIS_URL for PostgreSQL + Redis)
 	bin/test
 
 test-unit: install ## Unit tests only (no coverage floor)

@@ -62,45 +62,9 @@ def load_settings() -> Settings:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from nexus.accounts.views import bp as auth_bp
-    from nexus.admin.views import bp as admin_bp
-    from nexus.aria.views import blueprints as aria_blueprints
-    from nexus.assessments.views import bp as assessments_bp
-    from nexus.assessments.views import progress_bp
-    from nexus.audit.views import bp as audit_bp
-    from nexus.content.views import bp as content_bp
-    from nexus.dashboards.views import bp as dashboards_bp
-    from nexus.notifications.views import bp as notifications_bp
-    from nexus.offers.views import enrollments_bp, offers_bp
-    from nexus.ops.health import bp as ops_bp
-    from nexus.people.teacher_views import bp as teachers_bp
-    from nexus.people.views import parents_bp, students_bp
-    from nexus.privacy.views import bp as privacy_bp
-    from nexus.reports.views import bp as reports_bp
-    from nexus.scheduling.booking_views import bp as bookings_bp
-    from nexus.scheduling.views import bp as sessions_bp
+    from nexus.routes import blueprints
 
-    for blueprint in (
-        ops_bp,
-        auth_bp,
-        students_bp,
-        parents_bp,
-        teachers_bp,
-        offers_bp,
-        enrollments_bp,
-        sessions_bp,
-        bookings_bp,
-        notifications_bp,
-        admin_bp,
-        content_bp,
-        *aria_blueprints(),
-        assessments_bp,
-        progress_bp,
-        reports_bp,
-        dashboards_bp,
-        privacy_bp,
-        audit_bp,
-    ):
+    for blueprint in blueprints():
         app.register_api(blueprint)  # type: ignore[attr-defined]
 
 

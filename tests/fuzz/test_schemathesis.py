@@ -58,7 +58,7 @@ def _fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str]) -> list
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     try:
-        run()
+        run()  # pylint: disable=no-value-for-parameter  # hypothesis supplies ``case``
     except Unsatisfiable:
         if mode is GenerationMode.POSITIVE:
             failures.append(f"{operation.method.upper()} {operation.path}: no valid input")

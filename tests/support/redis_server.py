@@ -23,7 +23,8 @@ class PrivateRedis:
         binary = shutil.which("redis-server")
         if binary is None:
             unavailable("redis-server", "the binary is not installed")
-        self._process = subprocess.Popen(  # noqa: S603 - fixed argv
+        # The process outlives this method: stop() terminates it.
+        self._process = subprocess.Popen(  # pylint: disable=consider-using-with
             [
                 str(binary),
                 "--port",

@@ -66,7 +66,8 @@ def test_redis_counters_catch_up_with_the_ledger_and_give_back_refused_requests(
     user = api.create_user(Role.STUDENT)
     client = Redis.from_url(require_redis(), decode_responses=True)
     runtime = _runtime(database_url, client, aria_daily_message_quota=3)
-    messages_key, tokens_key = quotas._keys(runtime, user.id, quotas.paris_today())
+    keys = quotas._keys  # pylint: disable=protected-access  # the Redis key layout under test
+    messages_key, tokens_key = keys(runtime, user.id, quotas.paris_today())
     try:
         # Two answers were recorded while Redis was away (no counters yet).
         _spend(session, AriaRuntime(runtime.settings, None), user.id, 2, 40)

@@ -6,7 +6,7 @@ import io
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
@@ -113,7 +113,8 @@ def test_parent_downloads_a_french_report_with_a_chart(api: Api, session: Sessio
     assert "Notes sur 20 par matière" in text
     assert re.search(r"\b01/09\b(?!/)", text)
     reader = PdfReader(io.BytesIO(pdf))
-    content = reader.pages[0].get_contents().get_data().decode("latin-1")
+    first_page: PageObject = next(iter(reader.pages))
+    content = first_page.get_contents().get_data().decode("latin-1")
     line_segments = len(re.findall(r" l\b", content))
     assert line_segments >= 9  # at least the 9 marks joined by lines, plus grid and axes
 
