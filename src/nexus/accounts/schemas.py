@@ -6,12 +6,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from nexus.accounts.roles import Role
+from nexus.api.schemas import InputModel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 Password = Annotated[str, Field(min_length=1, max_length=256, examples=["Révisions2026!"])]
 
 
-class RegisterIn(BaseModel):
+class RegisterIn(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -34,7 +35,7 @@ class RegisterIn(BaseModel):
     last_name: Name
 
 
-class LoginIn(BaseModel):
+class LoginIn(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -46,7 +47,7 @@ class LoginIn(BaseModel):
     password: Password
 
 
-class RefreshIn(BaseModel):
+class RefreshIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     refresh_token: str = Field(min_length=16, max_length=512, examples=["c2VjcmV0LXJlZnJlc2g..."])

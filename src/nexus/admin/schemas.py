@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from nexus.accounts.roles import Role
 from nexus.accounts.schemas import Name, Password
-from nexus.api.schemas import MAX_ID, PageQuery, examples
+from nexus.api.schemas import MAX_ID, InputModel, PageQuery, examples
 from nexus.people.schemas import StudentProfileUpdate
 from nexus.people.teacher_schemas import TeacherProfileUpdate
 
@@ -25,7 +25,7 @@ USER_OUT: dict[str, Any] = {
 }
 
 
-class AdminUserCreate(BaseModel):
+class AdminUserCreate(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra=examples(
@@ -58,7 +58,7 @@ class AdminUserCreate(BaseModel):
     )
 
 
-class AdminUserUpdate(BaseModel):
+class AdminUserUpdate(InputModel):
     """Only the fields sent change; deactivating revokes every open session of the account."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"is_active": False}))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+import types
+import typing
+from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
@@ -12,8 +14,39 @@ MAX_PAGE_SIZE = 100
 MAX_ID = 2_147_483_647
 
 
-class PageQuery(BaseModel):
+def _number_but_not_bool(annotation: Any) -> bool:
+    kinds: set[Any] = set()
+
+    def walk(node: Any) -> None:
+        origin = get_origin(node)
+        if origin is Annotated:
+            walk(get_args(node)[0])
+        elif origin in (typing.Union, types.UnionType):
+            for arg in get_args(node):
+                walk(arg)
+        else:
+            kinds.add(node)
+
+    walk(annotation)
+    return bool(kinds & {int, float}) and bool not in kinds
+
+
+class InputModel(BaseModel):
+    """Base of every request schema: unknown fields are refused, and so are JSON booleans
+    where a number is expected (pydantic would quietly read ``false`` as ``0``)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) and info.field_name is not None:
+            if _number_but_not_bool(cls.model_fields[info.field_name].annotation):
+                raise ValueError("Input should be a number, not a boolean")
+        return value
+
+
+class PageQuery(InputModel):
 
     page: int = Field(default=1, ge=1, le=100_000, description="1-based page number")
     page_size: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE, description="Items per page")

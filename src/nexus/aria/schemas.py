@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from nexus.api.schemas import PageQuery
+from nexus.api.schemas import InputModel, PageQuery
 from nexus.aria.models import MessageRole, MessageStatus, ProviderName
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -54,7 +54,7 @@ class ConversationPath(BaseModel):
     conversation_id: int = Field(ge=1, le=2**31 - 1)
 
 
-class ConversationCreate(BaseModel):
+class ConversationCreate(InputModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"title": "Révisions NSI"}]}
     )
@@ -62,7 +62,7 @@ class ConversationCreate(BaseModel):
     title: Title | None = Field(default=None, description="Defaults to 'Nouvelle conversation'")
 
 
-class ConversationUpdate(BaseModel):
+class ConversationUpdate(InputModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"title": "Listes chaînées"}]}
     )
@@ -77,7 +77,7 @@ class ConversationQuery(PageQuery):
     )
 
 
-class MessageCreate(BaseModel):
+class MessageCreate(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"content": "Peux-tu m'expliquer les listes chaînées ?"}]},
@@ -86,7 +86,7 @@ class MessageCreate(BaseModel):
     content: Content
 
 
-class AskCreate(BaseModel):
+class AskCreate(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"question": "Comment dériver un produit de fonctions ?"}]},

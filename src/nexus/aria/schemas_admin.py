@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from nexus.api.schemas import InputModel
+
 TOTALS_EXAMPLE: dict[str, Any] = {
     "messages": 12,
     "offline_messages": 3,
@@ -16,7 +18,7 @@ TOTALS_EXAMPLE: dict[str, Any] = {
 }
 
 
-class UsageQuery(BaseModel):
+class UsageQuery(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,

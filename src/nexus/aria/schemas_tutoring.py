@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from nexus.api.schemas import PageQuery
+from nexus.api.schemas import InputModel, PageQuery
 from nexus.aria.models import ProviderName
 from nexus.aria.schemas import CITATION_EXAMPLE, USAGE_EXAMPLE, Citation, UsagePublic
 
@@ -35,7 +35,7 @@ PLAN_EXAMPLE: dict[str, Any] = {
 }
 
 
-class StudyPlanCreate(BaseModel):
+class StudyPlanCreate(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{}, {"student_id": 6, "weeks": 6}]},
@@ -103,7 +103,7 @@ class HintPath(BaseModel):
     content_id: int = Field(ge=1, le=2**31 - 1)
 
 
-class HintCreate(BaseModel):
+class HintCreate(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -146,7 +146,7 @@ class HintPublic(BaseModel):
     usage: UsagePublic
 
 
-class RecommendationQuery(BaseModel):
+class RecommendationQuery(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     student_id: int | None = Field(default=None, ge=1, description="Teachers: the student")

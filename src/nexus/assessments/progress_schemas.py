@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from nexus.api.schemas import InputModel
 from nexus.assessments.labels import subject_label
 from nexus.assessments.progress import ChapterStats, Mark, SubjectStats
 
@@ -17,7 +18,7 @@ class StudentPath(BaseModel):
     student_id: int = Field(ge=1, le=2**31 - 1)
 
 
-class PeriodQuery(BaseModel):
+class PeriodQuery(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,

@@ -12,7 +12,7 @@ from pydantic import (
     field_validator,
 )
 
-from nexus.api.schemas import PageQuery
+from nexus.api.schemas import InputModel, PageQuery
 from nexus.content.vocabulary import Subject
 from nexus.dashboards.clock import paris_today
 
@@ -38,7 +38,7 @@ def _not_in_future(value: date | None) -> date | None:
     return value
 
 
-class AssessmentCreate(BaseModel):
+class AssessmentCreate(InputModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
 
     student_id: int = Field(ge=1, examples=[12])
@@ -63,7 +63,7 @@ class AssessmentCreate(BaseModel):
     _date = field_validator("assessed_on")(_not_in_future)
 
 
-class AssessmentUpdate(BaseModel):
+class AssessmentUpdate(InputModel):
     """Only the fields sent are changed; ``null`` is refused."""
 
     model_config = ConfigDict(

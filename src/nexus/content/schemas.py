@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from nexus.api.schemas import InputModel
 from nexus.content.models import ContentItem
 from nexus.content.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
 from nexus.content.vocabulary import ContentKind, Level, Subject
@@ -41,7 +42,7 @@ ITEM_EXAMPLE: dict[str, Any] = {
 }
 
 
-class ContentCreate(BaseModel):
+class ContentCreate(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra=examples({**ITEM_EXAMPLE, "slug": "deriver-un-produit"}),
@@ -64,7 +65,7 @@ class ContentCreate(BaseModel):
     )
 
 
-class ContentUpdate(BaseModel):
+class ContentUpdate(InputModel):
     """Only the fields sent are changed; ``solution`` may be set to null to remove it."""
 
     model_config = ConfigDict(

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from nexus.api.schemas import MAX_ID, PageQuery, examples
+from nexus.api.schemas import MAX_ID, InputModel, PageQuery, examples
 from nexus.offers.models import EnrollmentStatus, OfferKind
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
@@ -24,7 +24,7 @@ OFFER_EXAMPLE: dict[str, Any] = {
 }
 
 
-class OfferCreate(BaseModel):
+class OfferCreate(InputModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=examples(OFFER_EXAMPLE))
 
     code: Code = Field(description="Stable slug, unique")
@@ -37,7 +37,7 @@ class OfferCreate(BaseModel):
     is_active: bool = True
 
 
-class OfferUpdate(BaseModel):
+class OfferUpdate(InputModel):
     """Only the fields sent change."""
 
     model_config = ConfigDict(
@@ -86,7 +86,7 @@ class OfferPath(BaseModel):
     offer_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 1})
 
 
-class EnrollmentCreate(BaseModel):
+class EnrollmentCreate(InputModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra=examples({"student_id": 12, "offer_id": 1})
     )

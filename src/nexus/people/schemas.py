@@ -14,7 +14,7 @@ from pydantic import (
     field_validator,
 )
 
-from nexus.api.schemas import MAX_ID, PageQuery, examples
+from nexus.api.schemas import MAX_ID, InputModel, PageQuery, examples
 from nexus.content.vocabulary import Level, Subject
 
 # A specialty count per level: three in Première, two kept in Terminale (French reform).
@@ -29,7 +29,7 @@ PROFILE_EXAMPLE: dict[str, Any] = {
 }
 
 
-class LearningPreferences(BaseModel):
+class LearningPreferences(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra=examples(PROFILE_EXAMPLE["learning_preferences"]),
@@ -40,7 +40,7 @@ class LearningPreferences(BaseModel):
     notes: str = Field(default="", max_length=500)
 
 
-class StudentProfileUpdate(BaseModel):
+class StudentProfileUpdate(InputModel):
     """Replaces every editable field of the profile (PUT semantics)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=examples(PROFILE_EXAMPLE))
@@ -122,7 +122,7 @@ InvitationCode = Annotated[
 ]
 
 
-class ChildLinkCreate(BaseModel):
+class ChildLinkCreate(InputModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra=examples({"invitation_code": "K7M4-Q9PX"})
     )
@@ -151,7 +151,7 @@ class StudentPath(BaseModel):
     student_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 12})
 
 
-class ParentLinkCreate(BaseModel):
+class ParentLinkCreate(InputModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra=examples({"parent_id": 5, "student_id": 12})
     )

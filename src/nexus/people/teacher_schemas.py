@@ -13,7 +13,7 @@ from pydantic import (
     field_validator,
 )
 
-from nexus.api.schemas import MAX_ID, PageQuery, examples
+from nexus.api.schemas import MAX_ID, InputModel, PageQuery, examples
 from nexus.content.vocabulary import Level, Subject
 
 Clock = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
@@ -29,7 +29,7 @@ TEACHER_EXAMPLE: dict[str, Any] = {
 }
 
 
-class AvailabilitySlot(BaseModel):
+class AvailabilitySlot(InputModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=examples(*AVAILABILITY_EXAMPLE))
 
     weekday: int = Field(ge=0, le=6, description="Monday = 0 … Sunday = 6")
@@ -45,7 +45,7 @@ class AvailabilitySlot(BaseModel):
         return value
 
 
-class TeacherProfileUpdate(BaseModel):
+class TeacherProfileUpdate(InputModel):
     """Replaces every editable field of the profile (PUT semantics)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=examples(TEACHER_EXAMPLE))

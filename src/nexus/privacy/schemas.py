@@ -8,11 +8,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from nexus.accounts.roles import Role
+from nexus.api.schemas import InputModel
 
 _ORM = ConfigDict(from_attributes=True)
 
 
-class ErasureRequest(BaseModel):
+class ErasureRequest(InputModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"confirm": "SUPPRIMER"}]}
     )

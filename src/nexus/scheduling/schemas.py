@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
 )
 
-from nexus.api.schemas import MAX_ID, PageQuery, examples
+from nexus.api.schemas import MAX_ID, InputModel, PageQuery, examples
 from nexus.content.vocabulary import Level, Subject
 from nexus.scheduling.models import Attendance, BookingStatus, SessionKind, SessionStatus
 
@@ -63,7 +63,7 @@ SESSION_BOOKING: dict[str, Any] = {
 }
 
 
-class SessionCreate(BaseModel):
+class SessionCreate(InputModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=examples(SESSION_IN))
 
     kind: SessionKind
@@ -192,7 +192,7 @@ class SessionPath(BaseModel):
     session_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 12})
 
 
-class SessionCancel(BaseModel):
+class SessionCancel(InputModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra=examples({"reason": "Professeur malade"})
     )
@@ -200,7 +200,7 @@ class SessionCancel(BaseModel):
     reason: str = Field(default="", max_length=300, description="Shown to the booked students")
 
 
-class BookingCreate(BaseModel):
+class BookingCreate(InputModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"enrollment_id": 4}, {}))
 
     enrollment_id: int | None = Field(
@@ -256,7 +256,7 @@ class BookingPath(BaseModel):
     booking_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 31})
 
 
-class AttendanceRecord(BaseModel):
+class AttendanceRecord(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra=examples({"booking_id": 31, "attendance": "late", "note": ""}),
@@ -267,7 +267,7 @@ class AttendanceRecord(BaseModel):
     note: str = Field(default="", max_length=1000)
 
 
-class AttendanceUpdate(BaseModel):
+class AttendanceUpdate(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra=examples(

@@ -152,3 +152,22 @@ def test_huge_identifiers_are_refused_by_validation(api: Api) -> None:
     response = api.get("/api/v1/offers/39337123972072417001472", admin)
     assert response.status_code == 422
     assert _error(response)["fields"][0]["field"] == "offer_id"
+
+
+def test_a_boolean_is_not_a_number(api: Api) -> None:
+    """Fuzzing finding: pydantic read ``"hours": false`` as 0 and created the offer."""
+    from nexus.accounts.roles import Role
+
+    admin = api.actor(Role.ADMIN)
+    offer = {
+        "code": "stage-hiver",
+        "name": "Stage d'hiver",
+        "kind": "holiday_intensive",
+        "price_cents": 30000,
+        "hours": False,
+        "max_group_size": 6,
+    }
+    response = api.post("/api/v1/offers", admin, json=offer)
+    assert response.status_code == 422
+    assert _error(response)["fields"][0]["field"] == "hours"
+    assert api.post("/api/v1/offers", admin, json={**offer, "hours": 12}).status_code == 201
