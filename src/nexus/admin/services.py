@@ -11,6 +11,7 @@ from nexus.accounts.models import AuthSession, User
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.admin.schemas import AdminUserCreate, AdminUserQuery, AdminUserUpdate
+from nexus.api.pagination import fetch_page
 from nexus.audit.services import record
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound, Unprocessable
@@ -73,15 +74,7 @@ def list_users(session: Session, query: AdminUserQuery) -> tuple[list[User], int
                 func.lower(User.last_name).like(pattern),
             )
         )
-    total = session.scalar(select(func.count()).select_from(User).where(*conditions)) or 0
-    users = session.scalars(
-        select(User)
-        .where(*conditions)
-        .order_by(*SORTS[query.sort])
-        .offset(query.offset)
-        .limit(query.page_size)
-    ).all()
-    return list(users), total
+    return fetch_page(session, User, conditions, SORTS[query.sort], query)
 
 
 def get_user(session: Session, user_id: int) -> User:

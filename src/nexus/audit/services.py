@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from nexus.api.pagination import fetch_page, sort_order
 from nexus.audit.models import AuditEntry
 from nexus.audit.schemas import AuditQuery
-from nexus.errors import Unprocessable
 
 SORTS = {
     "created_at": (AuditEntry.created_at.asc(), AuditEntry.id.asc()),
@@ -39,10 +38,7 @@ def record(
 
 
 def list_entries(session: Session, query: AuditQuery) -> tuple[list[AuditEntry], int]:
-    if query.sort not in SORTS:
-        raise Unprocessable(
-            f"Unknown sort '{query.sort}'; use one of: {', '.join(SORTS)}.", field="sort"
-        )
+    order = sort_order(SORTS, query.sort)
     conditions = []
     if query.action is not None:
         conditions.append(AuditEntry.action == query.action)
@@ -52,12 +48,4 @@ def list_entries(session: Session, query: AuditQuery) -> tuple[list[AuditEntry],
         conditions.append(AuditEntry.target_type == query.target_type)
     if query.target_id is not None:
         conditions.append(AuditEntry.target_id == query.target_id)
-    total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions)) or 0
-    entries = session.scalars(
-        select(AuditEntry)
-        .where(*conditions)
-        .order_by(*SORTS[query.sort])
-        .offset(query.offset)
-        .limit(query.page_size)
-    )
-    return list(entries), total
+    return fetch_page(session, AuditEntry, conditions, order, query)

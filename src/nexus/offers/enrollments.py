@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
+from nexus.api.pagination import fetch_page
 from nexus.audit.services import record
 from nexus.errors import Conflict, NotFound
 from nexus.offers.models import Enrollment, Offer
@@ -92,15 +92,8 @@ def list_enrollments(
         conditions.append(Enrollment.student_id == query.student_id)
     if query.status is not None:
         conditions.append(Enrollment.status == query.status)
-    total = session.scalar(select(func.count()).select_from(Enrollment).where(*conditions)) or 0
-    items = session.scalars(
-        select(Enrollment)
-        .where(*conditions)
-        .order_by(Enrollment.created_at.desc(), Enrollment.id.desc())
-        .offset(query.offset)
-        .limit(query.page_size)
-    ).all()
-    return list(items), total
+    order = (Enrollment.created_at.desc(), Enrollment.id.desc())
+    return fetch_page(session, Enrollment, conditions, order, query)
 
 
 def get_enrollment(session: Session, principal: Principal, enrollment_id: int) -> Enrollment:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
+from nexus.api.pagination import fetch_page
 from nexus.audit.services import record
 from nexus.errors import Conflict, NotFound, Unprocessable
 from nexus.people import access
@@ -113,12 +114,4 @@ def list_links(session: Session, query: ParentLinkQuery) -> tuple[list[ParentLin
         conditions.append(ParentLink.parent_id == query.parent_id)
     if query.student_id is not None:
         conditions.append(ParentLink.student_id == query.student_id)
-    total = session.scalar(select(func.count()).select_from(ParentLink).where(*conditions)) or 0
-    links = session.scalars(
-        select(ParentLink)
-        .where(*conditions)
-        .order_by(ParentLink.id)
-        .offset(query.offset)
-        .limit(query.page_size)
-    ).all()
-    return list(links), total
+    return fetch_page(session, ParentLink, conditions, (ParentLink.id.asc(),), query)
