@@ -41,7 +41,8 @@ class InputModel(BaseModel):
     @classmethod
     def _no_booleans_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, bool) and info.field_name is not None:
-            if _number_but_not_bool(cls.model_fields[info.field_name].annotation):
+            field = cls.model_fields.get(info.field_name)  # pylint: disable=no-member
+            if field is not None and _number_but_not_bool(field.annotation):
                 raise ValueError("Input should be a number, not a boolean")
         return value
 
