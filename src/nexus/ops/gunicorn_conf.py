@@ -24,6 +24,8 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "0"))
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", tempfile.gettempdir())
 accesslog = None  # the app writes one structured access line per request
 errorlog = "-"
+# gunicorn 27's control socket would be created under $HOME: read-only in the container.
+control_socket_disable = True
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
