@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
     db_statement_timeout_ms: int = Field(default=10_000, ge=0)
+    # SQLite only: take the write lock when a transaction begins, so that concurrent writers
+    # wait for each other (busy_timeout) instead of failing when a read turns into a write.
+    sqlite_immediate_transactions: bool = True
     cache_key_prefix: str = "nexus:"
     build_version: str = "0.1.0"
     build_commit: str = "unknown"

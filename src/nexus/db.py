@@ -78,8 +78,14 @@ def new_uuid() -> uuid.UUID:
     return uuid.uuid4()
 
 
-def _sqlite_transactional(engine: Engine) -> None:
-    """Let SQLite honour BEGIN/SAVEPOINT like PostgreSQL (the pysqlite driver does not)."""
+def _sqlite_transactional(engine: Engine, immediate: bool) -> None:
+    """Let SQLite honour BEGIN/SAVEPOINT like PostgreSQL (the pysqlite driver does not).
+
+    ``immediate``: BEGIN IMMEDIATE. In WAL mode a deferred transaction that read, then writes
+    after another connection committed, fails at once with SQLITE_BUSY (the busy timeout does
+    not apply); taking the write lock up front makes concurrent writers queue instead.
+    """
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -92,7 +98,7 @@ def _sqlite_transactional(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql(begin)
 
 
 def build_engine(settings: Settings) -> Engine:
@@ -102,7 +108,7 @@ def build_engine(settings: Settings) -> Engine:
         if url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = StaticPool
         engine = create_engine(url, **kwargs)
-        _sqlite_transactional(engine)
+        _sqlite_transactional(engine, settings.sqlite_immediate_transactions)
         return engine
     connect_args: dict[str, Any] = {"connect_timeout": 5}
     if settings.db_statement_timeout_ms:
