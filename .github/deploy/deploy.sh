@@ -229,6 +229,26 @@ current_revision() {
 
 # Bumped by the API server, synchronously, whenever the Deployment's spec changes (the
 # revision annotation is only updated later, by the controller).
+# The live replica count, when the HPA has set one (empty before the first release).
+current_replicas() {
+  kubectl get deployment "$APP" --namespace "$NAMESPACE" --ignore-not-found \
+    --request-timeout="$KUBECTL_REQUEST_TIMEOUT" -o 'jsonpath={.spec.replicas}'
+}
+
+# The rendered Deployment, with the live replica count when autoscaling raised it above the
+# rendered one (applying the rendered number would scale a busy Deployment down).
+deployment_manifest() {
+  local manifest rendered live
+  manifest=$(printf '%s\n' "$1" | select_deployment only)
+  rendered=$(printf '%s\n' "$manifest" | sed -nE 's/^  replicas: ([0-9]+)$/\1/p' | head -n 1)
+  live=$(current_replicas)
+  if [[ "$live" =~ ^[0-9]+$ && "$rendered" =~ ^[0-9]+$ ]] && ((live > rendered)); then
+    echo "keeping the $live replicas the autoscaler set (the overlay says $rendered)" >&2
+    manifest=$(printf '%s\n' "$manifest" | sed -E "s/^  replicas: [0-9]+$/  replicas: $live/")
+  fi
+  printf '%s\n' "$manifest"
+}
+
 current_generation() {
   kubectl get deployment "$APP" --namespace "$NAMESPACE" --ignore-not-found \
     --request-timeout="$KUBECTL_REQUEST_TIMEOUT" -o 'jsonpath={.metadata.generation}'
@@ -455,7 +475,7 @@ do_deploy() {
   revision_before=$(current_revision)
   generation_before=$(current_generation)
   step "Applying deployment/$APP (image $IMAGE)"
-  printf '%s\n' "$app_manifests" | select_deployment only |
+  deployment_manifest "$app_manifests" |
     kubectl apply --request-timeout="$KUBECTL_REQUEST_TIMEOUT" -f -
   if [[ -n "$generation_before" && "$(current_generation)" == "$generation_before" ]] &&
     ! is_immutable_tag "$TAG"; then

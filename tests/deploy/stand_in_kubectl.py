@@ -102,6 +102,9 @@ class StandIn:
                 return 1
             print("\n".join(self.scenario["secret_keys"]))
             return 0
+        if kind == "deployment" and "replicas" in output:
+            print(self.scenario.get("replicas", ""), end="")
+            return 0
         if kind == "deployment" and output.startswith("jsonpath"):
             field = "generation" if "generation" in output else "revision"
             print(self.state[field], end="")

@@ -105,6 +105,19 @@ def test_production_deploy_smoke_tests_through_a_port_forward(
         os.kill(pid, 0)
 
 
+@pytest.mark.parametrize(("live", "applied"), [("7", 7), ("2", 3), ("", 3)])
+def test_a_release_keeps_the_replicas_the_autoscaler_added(
+    deploy: DeployHarness, stand_in_app: StandInApp, live: str, applied: int
+) -> None:
+    deploy.scenario["replicas"] = live
+    run = deploy.run("production", "v1.2.4", env=_smoke_env(stand_in_app))
+
+    assert run.returncode == 0, run.stderr
+    deployment = run.applied()[-1]
+    assert f"\n  replicas: {applied}\n" in deployment
+    assert ("keeping the 7 replicas" in run.stderr) is (live == "7")
+
+
 def test_redeploying_a_mutable_tag_to_staging_restarts_the_pods(
     deploy: DeployHarness, stand_in_app: StandInApp
 ) -> None:
