@@ -5,6 +5,11 @@ simulated user signs in once, with an account of its own from the large demo dat
 (``nexus seed-demo --large``: ``eleve00001@…``, ``parent00001@…``, ``prof0001@…``, one shared
 password), then loops over weighted tasks with a think time of 0.5 to 1.5 s.
 
+Statistics are reset once every user is spawned (``--reset-stats``): the budgets apply to the
+steady state at full load. The ramp-up's logins (one argon2id verification each, ~140 ms of
+CPU) and any failure at any time are recorded here too, in ``PERF_RAMPUP_FILE``, and merged
+into the summary by ``bin/perf``.
+
 Requests are named by endpoint group (``GET /api/v1/content?q=``, ``…/{id}``…): the budgets
 and the regression check apply per group. Business refusals that real use produces (a full
 session, an overlapping booking, no hours left: 409) are successes here; anything else that
@@ -14,13 +19,15 @@ is not the expected status is a failure.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import random
 import time
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 DOMAIN = os.environ.get("PERF_ACCOUNT_DOMAIN", "demo-large.nexus-reussite.fr")
 PASSWORD = os.environ.get("PERF_ACCOUNT_PASSWORD", "Demo2026!large")
@@ -69,6 +76,27 @@ SUBJECT_CHAPTERS = (
 )
 
 
+LOGIN = "/api/v1/auth/login"
+_login_ms: list[float] = []
+_failures: Counter[str] = Counter()
+
+
+@events.request.add_listener
+def _record(request_type: str, name: str, response_time: float, exception: Any, **_: Any) -> None:
+    if exception is not None:
+        _failures[f"{request_type} {name}"] += 1
+    if name == LOGIN:
+        _login_ms.append(response_time)
+
+
+@events.quitting.add_listener
+def _write(**_: Any) -> None:
+    path = os.environ.get("PERF_RAMPUP_FILE")
+    if path:
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump({"login_ms": _login_ms, "failures": dict(_failures)}, handle)
+
+
 class Member(HttpUser):
     """A signed-in member; subclasses name their accounts and tasks."""
 
@@ -88,9 +116,9 @@ class Member(HttpUser):
 
     def on_start(self) -> None:
         with self.client.post(
-            "/api/v1/auth/login",
+            LOGIN,
             json={"email": self.account(), "password": PASSWORD},
-            name="/api/v1/auth/login",
+            name=LOGIN,
             catch_response=True,
         ) as response:
             if response.status_code != 200:

@@ -51,7 +51,7 @@ def run_locust(env: PerfEnvironment, server: Gunicorn, users: int, duration: str
         "--users",
         str(users),
         "--spawn-rate",
-        _env("PERF_SPAWN_RATE", "20"),
+        _env("PERF_SPAWN_RATE", "10"),
         "--run-time",
         duration,
         "--stop-timeout",
@@ -61,6 +61,7 @@ def run_locust(env: PerfEnvironment, server: Gunicorn, users: int, duration: str
         "--html",
         str(REPORTS / "locust.html"),
         "--only-summary",
+        "--reset-stats",
         "--loglevel",
         "WARNING",
     ]
@@ -72,6 +73,7 @@ def run_locust(env: PerfEnvironment, server: Gunicorn, users: int, duration: str
         "PERF_STUDENT_ACCOUNTS": str(max(1, env.students - 1)),
         "PERF_PARENT_ACCOUNTS": str(env.parents),
         "PERF_TEACHER_ACCOUNTS": str(env.teachers),
+        "PERF_RAMPUP_FILE": str(REPORTS / "rampup.json"),
     }
     print(f"perf: Locust, {users} users for {duration} against {server.url}", flush=True)
     # Locust exits 1 when a request failed: the budgets below decide instead.
@@ -165,8 +167,8 @@ def _baseline_check(summary: report.Summary) -> None:
 
 
 def _memory_growth(env: PerfEnvironment) -> dict[str, Any]:
-    requests = int(_env("PERF_MEMORY_REQUESTS", "300"))
-    limit = float(_env("PERF_MEMORY_MAX_GROWTH_KIB", "1024"))
+    requests = int(_env("PERF_MEMORY_REQUESTS", "200"))
+    limit = float(_env("PERF_MEMORY_MAX_GROWTH_KIB", "512"))
     print(f"perf: memory growth, N={requests} then 10 N requests (tracemalloc)", flush=True)
     return memory.measure(env, requests, limit)
 
@@ -199,6 +201,7 @@ def command_run(steps: set[str]) -> int:
                 with MemoryWatch(server) as watch:
                     stats = run_locust(env, server, users, duration)
                 summary.groups, summary.total = report.read_locust_stats(stats)
+                report.merge_rampup(summary, REPORTS / "rampup.json")
                 summary.memory = watch.summary()
                 summary.checks += report.latency_checks(summary.groups, summary.total)
                 summary.checks += report.memory_checks(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,15 @@ def read_locust_stats(path: Path) -> tuple[list[Group], Group]:
     if total is None:
         raise ValueError(f"{path}: no Aggregated row (did Locust run?)")
     return groups, total
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile (what Locust reports, without its rounding)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return float(ordered[rank - 1])
 
 
 @dataclass(frozen=True)
@@ -213,6 +223,49 @@ def _verdict(p95: float) -> str:
     if p95 >= DOCUMENTED_P95_MS:
         return "FAIL"
     return "PASS" if p95 <= TARGET_P95_MS else "PASS (target missed)"
+
+
+def merge_rampup(summary: Summary, path: Path) -> None:
+    """Add the ramp-up's logins as a group and its failures to the total (both were reset)."""
+    if not path.exists():
+        summary.notes.append("Locust wrote no ramp-up record: logins not measured")
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    logins = [float(v) for v in data.get("login_ms", [])]
+    failures = {str(k): int(v) for k, v in data.get("failures", {}).items()}
+    steady = {g.name: g.failures for g in summary.groups}
+    extra = {k: n - steady.get(k, 0) for k, n in failures.items() if n > steady.get(k, 0)}
+    login_name = "POST /api/v1/auth/login"
+    summary.groups = [g for g in summary.groups if g.name != login_name]
+    if logins:
+        summary.groups.insert(
+            0,
+            Group(
+                name=login_name,
+                requests=len(logins),
+                failures=failures.get(login_name, 0),
+                p50_ms=percentile(logins, 0.50),
+                p95_ms=percentile(logins, 0.95),
+                p99_ms=percentile(logins, 0.99),
+                rps=0.0,
+            ),
+        )
+    if extra:
+        total = summary.total
+        summary.total = Group(
+            total.name,
+            total.requests,
+            total.failures + sum(extra.values()),
+            total.p50_ms,
+            total.p95_ms,
+            total.p99_ms,
+            total.rps,
+        )
+    summary.notes.append(
+        f"statistics reset once all {summary.users} users were spawned; the "
+        f"{len(logins)} logins (all of them, ramp-up included) are the login group; "
+        f"failures over the whole run: {sum(failures.values())}"
+    )
 
 
 def markdown(summary: Summary) -> str:
