@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_cost_kib: int = Field(default=65_536, ge=8)
     argon2_parallelism: int = Field(default=2, ge=1)
+    password_hash_concurrency: int = Field(default=1, ge=1, le=64)
 
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_content_length: int = Field(default=1_048_576, ge=1024)
