@@ -8,7 +8,7 @@ from flask import Flask
 from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 
-from nexus import redis_ext
+from nexus import cache, redis_ext
 from nexus.accounts import passwords, permissions
 from nexus.api import openapi
 from nexus.config import ConfigurationError, Settings
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
     http.init_app(app, settings)
     db.init_app(app, settings, bind=bind)
     redis_ext.init_app(app, settings)
+    cache.init_app(app, settings)
     passwords.init_app(app, settings)
     init_limiter(app, settings)
     permissions.init_app(app)

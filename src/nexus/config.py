@@ -84,6 +84,13 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
     db_statement_timeout_ms: int = Field(default=10_000, ge=0)
     cache_key_prefix: str = "nexus:"
+    # Response cache (nexus.cache): entry lifetime; 0 turns the cache off.
+    cache_ttl_seconds: int = Field(default=30, ge=0, le=3600)
+    # After a Redis error the cache is bypassed for this long before Redis is tried again.
+    cache_bypass_seconds: float = Field(default=5.0, ge=0, le=300)
+    # How many processes serve the app (gunicorn_conf exports it): an in-process cache is only
+    # coherent in a single process.
+    worker_processes: int = Field(default=1, ge=1, alias="NEXUS_WORKER_PROCESSES")
     build_version: str = "0.1.0"
     build_commit: str = "unknown"
 

@@ -16,7 +16,6 @@ MAX_PAGE_SIZE = 100
 MAX_ID = 2_147_483_647
 
 
-@lru_cache(maxsize=None)
 def _number_but_not_bool(annotation: Any) -> bool:
     kinds: set[Any] = set()
 
@@ -62,9 +61,15 @@ class InputModel(BaseModel):
     @classmethod
     def _no_booleans_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, bool) and info.field_name is not None:
-            if _number_but_not_bool(cls.model_fields[info.field_name].annotation):
+            if _refuses_booleans(cls, info.field_name):
                 raise ValueError("Input should be a number, not a boolean")
         return value
+
+
+@lru_cache(maxsize=None)
+def _refuses_booleans(model: type[BaseModel], field_name: str) -> bool:
+    """Once per model field (the validator runs on every field of every request)."""
+    return _number_but_not_bool(model.model_fields[field_name].annotation)
 
 
 class PageQuery(InputModel):
