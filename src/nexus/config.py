@@ -68,6 +68,8 @@ class Settings(BaseSettings):
 
     access_token_ttl_seconds: int = Field(default=900, ge=30, le=86_400)
     refresh_token_ttl_seconds: int = Field(default=30 * 86_400, ge=300)
+    # How long a process trusts its own "this session is not revoked" (nexus.accounts.revocation).
+    revocation_cache_seconds: float = Field(default=5.0, ge=0, le=60)
     login_limit_per_account: str = "5 per minute;20 per hour"
     login_limit_per_address: str = "30 per minute"
     argon2_time_cost: int = Field(default=3, ge=1)
