@@ -1,7 +1,7 @@
 # Performance test (docs/performance.md): targets here, logic in bin/perf and tests/performance/.
 PERF_VENV ?= .venv-perf
 PERF_USERS ?= 100
-PERF_SPAWN_RATE ?= 20
+PERF_SPAWN_RATE ?= 5
 PERF_DURATION ?= 60s
 PERF_ENV = VENV=$(VENV) PERF_VENV=$(PERF_VENV) PYTHON=$(PYTHON) PERF_USERS=$(PERF_USERS) \
 	PERF_SPAWN_RATE=$(PERF_SPAWN_RATE) PERF_DURATION=$(PERF_DURATION)

@@ -51,7 +51,7 @@ def run_locust(env: PerfEnvironment, server: Gunicorn, users: int, duration: str
         "--users",
         str(users),
         "--spawn-rate",
-        _env("PERF_SPAWN_RATE", "10"),
+        _env("PERF_SPAWN_RATE", "5"),
         "--run-time",
         duration,
         "--stop-timeout",
