@@ -73,7 +73,7 @@ class Gunicorn:
                     f"gunicorn exited with {self.process.returncode}; see {self.log_path}"
                 )
             try:
-                if get(self.port, health_path)[0] == 200:
+                if get(self.port, health_path)[0] == 200 and self._all_workers_up():
                     return
             except OSError:
                 pass
@@ -81,6 +81,11 @@ class Gunicorn:
         raise RuntimeError(
             f"gunicorn did not answer {health_path} in {timeout:.0f} s; see {self.log_path}"
         )
+
+    def _all_workers_up(self) -> bool:
+        """/health answers as soon as one worker is up; a measurement needs all of them."""
+        wanted = int(self.env.get("WEB_CONCURRENCY", "2"))
+        return self.process is not None and len(children(self.process.pid)) >= wanted
 
     def pids(self) -> list[int]:
         """The master and its workers."""

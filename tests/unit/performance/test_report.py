@@ -155,3 +155,16 @@ def test_wrk_without_a_result_and_remote_targets_are_refused() -> None:
         saturation.parse("x", "unable to connect")
     with pytest.raises(ValueError, match="loopback"):
         saturation.run("x", "http://10.0.0.1/health")
+
+
+def test_logins_have_their_own_budget_and_stay_reported_against_200_ms() -> None:
+    login = report.Group(report.LOGIN_GROUP, 100, 0, 350, 620, 750, 0.0)
+    api = report.Group("GET /api/v1/offers", 300, 0, 3, 18, 51, 7.0)
+    total = report.Group("Aggregated", 400, 0, 5, 40, 70, 100.0)
+    checks = {c.name.split(" (")[0]: c for c in report.latency_checks([login, api], total)}
+    assert checks["p95 < 200 ms for every API group"].passed  # the login is not in it
+    assert checks["login p95 < 1000 ms"].passed and checks["login p95 < 1000 ms"].gate
+    assert "over" in next(c.name for c in checks.values() if c.name.startswith("login"))
+    slow = report.Group(report.LOGIN_GROUP, 100, 0, 900, 1200, 1300, 0.0)
+    assert not report.latency_checks([slow], total)[-1].passed
+    assert report.latency_checks([slow], total, login_p95_ms=2000)[-1].passed
