@@ -23,7 +23,7 @@ TARGET_MEMORY_MB = 250.0  # our own target: reported
 LOGIN_GROUP = "POST /api/v1/auth/login"
 LOGIN_P95_MS = 1000.0
 DEFAULT_REGRESSION_PCT = 20.0
-DEFAULT_REGRESSION_FLOOR_MS = 5.0
+DEFAULT_REGRESSION_FLOOR_MS = 20.0
 
 
 @dataclass(frozen=True)
