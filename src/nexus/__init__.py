@@ -8,8 +8,8 @@ from flask import Flask
 from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 
-from nexus import redis_ext
-from nexus.accounts import passwords, permissions
+from nexus import cache, redis_ext
+from nexus.accounts import passwords, permissions, revocation
 from nexus.api import openapi
 from nexus.config import ConfigurationError, Settings
 from nexus.db import db
@@ -38,7 +38,9 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
     http.init_app(app, settings)
     db.init_app(app, settings, bind=bind)
     redis_ext.init_app(app, settings)
+    cache.init_app(app, settings)
     passwords.init_app(app, settings)
+    revocation.init_app(app, settings)
     init_limiter(app, settings)
     permissions.init_app(app)
     register_error_handlers(app)

@@ -68,11 +68,15 @@ class Settings(BaseSettings):
 
     access_token_ttl_seconds: int = Field(default=900, ge=30, le=86_400)
     refresh_token_ttl_seconds: int = Field(default=30 * 86_400, ge=300)
+    # How long a process trusts its own "this session is not revoked" (nexus.accounts.revocation).
+    # Off by default: a logout must hold at once in every worker (security over ~0.1 ms).
+    revocation_cache_seconds: float = Field(default=0.0, ge=0, le=60)
     login_limit_per_account: str = "5 per minute;20 per hour"
     login_limit_per_address: str = "30 per minute"
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_cost_kib: int = Field(default=65_536, ge=8)
     argon2_parallelism: int = Field(default=2, ge=1)
+    password_hash_concurrency: int = Field(default=1, ge=1, le=64)
 
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_content_length: int = Field(default=1_048_576, ge=1024)
@@ -86,6 +90,13 @@ class Settings(BaseSettings):
     # wait for each other (busy_timeout) instead of failing when a read turns into a write.
     sqlite_immediate_transactions: bool = True
     cache_key_prefix: str = "nexus:"
+    # Response cache (nexus.cache): entry lifetime; 0 turns the cache off.
+    cache_ttl_seconds: int = Field(default=30, ge=0, le=3600)
+    # After a Redis error the cache is bypassed for this long before Redis is tried again.
+    cache_bypass_seconds: float = Field(default=5.0, ge=0, le=300)
+    # How many processes serve the app (gunicorn_conf exports it): an in-process cache is only
+    # coherent in a single process.
+    worker_processes: int = Field(default=1, ge=1, alias="NEXUS_WORKER_PROCESSES")
     build_version: str = "0.1.0"
     build_commit: str = "unknown"
 

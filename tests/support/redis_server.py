@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import redis
+from flask import Flask
 
 from tests.support.services import free_port, unavailable
 
@@ -51,11 +52,28 @@ class PrivateRedis:
                 time.sleep(0.05)
         raise RuntimeError("private redis-server did not start")
 
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url, decode_responses=True)
+
     def stop(self) -> None:
         if self._process is not None:
             self._process.terminate()
             self._process.wait(timeout=10)
             self._process = None
+
+
+def close_redis_clients(app: Flask) -> None:
+    """Close what an app opened to a private server: its client and the rate limiter's (the
+    limiter is process-wide: the next app replaces its storage and would drop it unclosed)."""
+    from nexus import redis_ext
+    from nexus.ratelimit import limiter
+
+    client = redis_ext.get_redis(app)
+    if client is not None:
+        client.close()
+    storage = getattr(limiter, "_storage", None)
+    if storage is not None and hasattr(storage, "get_connection"):
+        storage.get_connection().close()
 
 
 @contextmanager

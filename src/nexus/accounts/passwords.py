@@ -1,6 +1,15 @@
-"""argon2id password hashing and the password policy."""
+"""argon2id password hashing and the password policy.
+
+Each hash takes ``argon2_memory_cost_kib`` (64 MiB) and ~140 ms of CPU on ``argon2_parallelism``
+threads. At most ``password_hash_concurrency`` (default 1) run at once in a process: a burst of
+logins then queues for the hasher instead of running 8 at a time (2 workers x 4 threads),
+which thrashed the CPU caches so badly that each login took seconds and every other request
+waited behind them, and added 64 MiB of memory per concurrent hash.
+"""
 
 from __future__ import annotations
+
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,6 +34,7 @@ COMMON_PASSWORDS = frozenset(
     }
 )
 EXTENSION_KEY = "nexus.password_hasher"
+GATE_KEY = "nexus.password_hash_gate"
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -34,6 +44,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         parallelism=settings.argon2_parallelism,
         type=Type.ID,
     )
+    app.extensions[GATE_KEY] = threading.BoundedSemaphore(settings.password_hash_concurrency)
 
 
 def _hasher() -> PasswordHasher:
@@ -58,13 +69,20 @@ def check_policy(password: str, email: str = "") -> None:
         raise Unprocessable(f"The password {problem}.", field="password", code="weak_password")
 
 
+def _gate() -> threading.BoundedSemaphore:
+    gate: threading.BoundedSemaphore = current_app.extensions[GATE_KEY]
+    return gate
+
+
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    with _gate():
+        return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher().verify(password_hash, password)
+        with _gate():
+            return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -81,6 +99,6 @@ def burn_time(password: str) -> None:
 def _dummy_hash() -> str:
     cached: str | None = current_app.extensions.get("nexus.dummy_hash")
     if cached is None:
-        cached = _hasher().hash("dummy-password-0")
+        cached = hash_password("dummy-password-0")
         current_app.extensions["nexus.dummy_hash"] = cached
     return cached

@@ -5,7 +5,7 @@ used and issues the next one in the same family. Presenting a used token again m
 stolen or replayed: the whole family is revoked, the newer tokens included. Logout revokes
 the family too. Access tokens carry the family id (``sid``); a revoked family is looked up in
 Redis when configured (fast path, falls back to the database when Redis is down) and in the
-database otherwise.
+database otherwise (see :mod:`nexus.accounts.revocation`).
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from datetime import datetime, timedelta
 
 import jwt
 from flask import current_app
-from redis.exceptions import RedisError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from nexus import redis_ext
+from nexus.accounts import revocation
 from nexus.accounts.models import AuthSession, RefreshToken, User
 from nexus.accounts.roles import Role
 from nexus.config import Settings
@@ -154,27 +153,7 @@ def revoke_family(session: Session, session_id: str, reason: str) -> None:
         .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=utcnow(), revoked_reason=reason)
     )
-    client = redis_ext.get_redis()
-    if client is not None:
-        try:
-            client.set(
-                redis_ext.key(f"revoked-session:{session_id}"),
-                reason,
-                ex=_settings().refresh_token_ttl_seconds,
-            )
-        except RedisError:
-            logger.warning("redis unavailable: revocation kept in the database only")
-
-
-def _is_revoked(session: Session, session_id: str) -> bool:
-    client = redis_ext.get_redis()
-    if client is not None:
-        try:
-            return bool(client.exists(redis_ext.key(f"revoked-session:{session_id}")))
-        except RedisError:
-            logger.warning("redis unavailable: checking revocation in the database")
-    revoked_at = session.scalar(select(AuthSession.revoked_at).where(AuthSession.id == session_id))
-    return revoked_at is not None
+    revocation.get_check().revoked(session_id, reason)
 
 
 def decode_access(session: Session, token: str) -> Principal:
@@ -198,6 +177,6 @@ def decode_access(session: Session, token: str) -> Principal:
         principal = Principal(int(claims["sub"]), Role(claims["role"]), str(claims["sid"]))
     except ValueError as exc:
         raise Unauthorized("The access token is invalid.", code="invalid_token") from exc
-    if _is_revoked(session, principal.session_id):
+    if revocation.get_check().is_revoked(session, principal.session_id):
         raise Unauthorized("The session has been revoked.", code="token_revoked")
     return principal

@@ -7,7 +7,8 @@ from flask import Response
 from nexus.accounts.permissions import allow, current_principal
 from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
-from nexus.api.responses import errors, json_response
+from nexus.api.responses import errors, json_response, raw_json_response
+from nexus.cache import cached_json
 from nexus.content import listing, services
 from nexus.content.list_schemas import (
     ChapterFacet,
@@ -47,10 +48,16 @@ def list_items(query: ContentListQuery) -> Response:
     chapter, then the rest, and rare words more than common ones. A `q` made only of stop
     words matches nothing. Sorting by title or chapter follows the database's collation.
     """
-    rows, total = listing.list_items(db.session, query)
-    items = [ContentSummary.of(row.item, row.score) for row in rows]
-    page = ContentPage(items=items, page=query.page, page_size=query.page_size, total=total)
-    return json_response(page)
+
+    def page() -> str:
+        rows, total = listing.list_items(db.session, query)
+        items = [ContentSummary.of(row.item, row.score) for row in rows]
+        return ContentPage(
+            items=items, page=query.page, page_size=query.page_size, total=total
+        ).model_dump_json()
+
+    # Summaries carry no solution: the page is the same for every caller.
+    return raw_json_response(cached_json("content", query.model_dump_json(), page))
 
 
 @bp.get("/chapters", responses={200: ChapterPage, **errors(422)})

@@ -7,8 +7,9 @@ from flask import Response
 from nexus.accounts.permissions import allow, current_principal
 from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
-from nexus.api.responses import errors, json_response
+from nexus.api.responses import errors, json_response, raw_json_response
 from nexus.api.schemas import Page
+from nexus.cache import cached_json, key_of
 from nexus.db import db
 from nexus.offers import enrollments, services
 from nexus.offers.schemas import (
@@ -35,15 +36,20 @@ enrollments_bp = api_blueprint(
 @allow()
 def list_offers(query: OfferQuery) -> Response:
     """Active offers (admins may add ``include_inactive=true``), cheapest first by default."""
-    items, total = services.list_offers(db.session, current_principal(), query)
-    return json_response(
-        Page[OfferPublic](
+    principal = current_principal()
+
+    def page() -> str:
+        items, total = services.list_offers(db.session, principal, query)
+        return Page[OfferPublic](
             items=[OfferPublic.model_validate(o) for o in items],
             page=query.page,
             page_size=query.page_size,
             total=total,
-        )
-    )
+        ).model_dump_json()
+
+    # The page depends on the query and, for admins only, on include_inactive.
+    inactive = query.include_inactive and principal.role is Role.ADMIN
+    return raw_json_response(cached_json("offers", key_of(inactive, query.model_dump_json()), page))
 
 
 @offers_bp.get("/<int:offer_id>", responses={200: OfferPublic, **errors(404)})

@@ -28,6 +28,10 @@ errorlog = "-"
 control_socket_disable = True
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
+# The app sees how many processes serve it: without Redis it then keeps no in-process cache
+# that the other workers could not invalidate (nexus.cache).
+os.environ["NEXUS_WORKER_PROCESSES"] = str(workers)
+
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="nexus-prometheus-")
 

@@ -9,6 +9,7 @@ import pytest
 from tests.factories.aria import Bank
 from tests.support.api import Actor, Api
 from tests.support.fake_openai import FakeOpenAI, Reply
+from tests.support.services import free_port
 
 QUESTION = {"content": "Comment dériver un produit de deux fonctions ?"}
 
@@ -90,3 +91,22 @@ def test_the_circuit_lets_a_trial_through_after_the_reset_time_and_closes_on_suc
     assert trial["provider"] == "openai" and fake_openai.request_count == 2
     _, after = _timed_answer(api, student, conversation_id)
     assert after["provider"] == "openai" and fake_openai.request_count == 3
+
+
+@pytest.mark.aria_settings(
+    openai_api_key="sk-test-not-a-real-key",
+    # A loopback port nobody listens on: the provider refuses the connection.
+    openai_base_url=f"http://127.0.0.1:{free_port()}/v1",
+    openai_max_retries=0,
+    openai_timeout_seconds=5.0,
+)
+def test_a_provider_refusing_connections_gets_offline_answers_at_once(
+    api: Api, bank: Bank, student: Actor, conversation_id: int
+) -> None:
+    elapsed, answer = _timed_answer(api, student, conversation_id)
+    assert elapsed < 2.0  # refused at once: no timeout is waited for
+    assert answer["offline"] is True and answer["provider"] == "offline"
+    assert "Dérivée d'un produit" in answer["content"]
+    asked = api.post("/api/v1/aria/ask", student, json={"question": QUESTION["content"]})
+    assert asked.status_code == 201, asked.get_json()
+    assert asked.get_json()["message"]["offline"] is True
