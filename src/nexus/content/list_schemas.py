@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from nexus.api.schemas import Page, PageQuery
+from nexus.api.schemas import Page, PageQuery, examples
 from nexus.content.models import ContentItem
-from nexus.content.schemas import ITEM_EXAMPLE, examples
+from nexus.content.schemas import ITEM_EXAMPLE
 from nexus.content.vocabulary import ContentKind, Level, Subject
 
 ContentSort = Literal[

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from nexus.api.schemas import InputModel
+from nexus.api.schemas import InputModel, examples
 from nexus.content.models import ContentItem
 from nexus.content.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
 from nexus.content.vocabulary import ContentKind, Level, Subject
@@ -21,12 +21,6 @@ Markdown = Annotated[
 ]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)]
 Difficulty = Annotated[int, Field(ge=1, le=5, description="1 (easy) … 5 (hard)")]
-
-
-def examples(example: dict[str, Any]) -> dict[str, Any]:
-    """``json_schema_extra`` carrying an example: ``examples`` for JSON Schema, and ``example``,
-    the only form flask-openapi3 copies into the OpenAPI components (so /docs shows it)."""
-    return {"examples": [example], "example": example}
 
 
 ITEM_EXAMPLE: dict[str, Any] = {
