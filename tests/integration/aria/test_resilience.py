@@ -125,13 +125,13 @@ def test_the_circuit_lets_a_trial_through_after_the_reset_time_and_closes_on_suc
     # A loopback port nobody listens on: the provider refuses the connection.
     openai_base_url=f"http://127.0.0.1:{free_port()}/v1",
     openai_max_retries=0,
-    openai_timeout_seconds=5.0,
+    openai_timeout_seconds=30.0,
 )
 def test_a_provider_refusing_connections_gets_offline_answers_at_once(
     api: Api, bank: Bank, student: Actor, conversation_id: int
 ) -> None:
     elapsed, answer = _timed_answer(api, student, conversation_id)
-    assert elapsed < 2.0  # refused at once: no timeout is waited for
+    assert elapsed < 15.0  # refused at once: the 30-second timeout is not waited for
     assert answer["offline"] is True and answer["provider"] == "offline"
     assert "Dérivée d'un produit" in answer["content"]
     asked = api.post("/api/v1/aria/ask", student, json={"question": QUESTION["content"]})
