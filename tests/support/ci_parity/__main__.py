@@ -1,4 +1,4 @@
-"""``bin/ci-parity``: run a workflow job's matrix entries with runner parity; exit 1 on a failure."""
+"""``bin/ci-parity``: a workflow job's matrix entries run with runner parity; 1 on a failure."""
 
 from __future__ import annotations
 

@@ -92,9 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             if name not in SHIMMED and not (link.exists() or link.is_symlink()):
                 link.symlink_to(path)
                 linked.append(name)
-    print(
-        f"ci-parity: apt-get install {' '.join(packages)}: on PATH now: {' '.join(sorted(set(linked)))}"
-    )
+    now = " ".join(sorted(set(linked)))
+    print(f"ci-parity: apt-get install {' '.join(packages)}: on PATH now: {now}")
     return 0
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped,unused-ignore]
 
 from tests.support.ci_parity.expressions import ExpressionError
 
@@ -119,7 +119,9 @@ def expand_matrix(matrix: Any) -> list[dict[str, Any]]:
             raise ExpressionError(f"matrix.{key} must be a list, not {values!r}")
         for value in values:
             _literal(value, f"matrix.{key}")
-    combos = [dict(zip(axes, values)) for values in itertools.product(*axes.values())]
+    combos: list[dict[str, Any]] = [
+        dict(zip(axes, values)) for values in itertools.product(*axes.values())
+    ]
     if not axes:
         combos = []
     combos = [
