@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -71,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     options = Options(
         source=ns.source.resolve(), reports=ns.reports.resolve(), event=ns.event, keep=ns.keep
     )
+    # SIGTERM unwinds like Ctrl-C: every entry's finally stops its services and namespace.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
     results = [run_entry(job, matrix, options) for matrix in entries]
     report(results, sys.stdout)

@@ -105,7 +105,8 @@ class EntryRun:  # pylint: disable=too-many-instance-attributes
         self.home = self.root / "home"
         self.temp = self.root / "temp"
         self.tool_cache = self.root / "hostedtoolcache"
-        for path in (self.workspace.parent, self.home, self.temp, self.tool_cache):
+        # The workspace exists (empty) before any checkout, as on the runner.
+        for path in (self.workspace, self.home, self.temp, self.tool_cache):
             path.mkdir(parents=True)
         self.status = "success"
         self.env_context: dict[str, str] = {}
@@ -223,6 +224,8 @@ class EntryRun:  # pylint: disable=too-many-instance-attributes
             WorkflowError,
             containers.ServiceError,
             actions.ActionError,
+            OSError,
+            subprocess.SubprocessError,
         ) as exc:
             result.error = str(exc)
             self.log(f"ci-parity: error: {exc}")
@@ -406,6 +409,11 @@ class EntryRun:  # pylint: disable=too-many-instance-attributes
                     for line in process.stdout:
                         self.options.stream.write(line)
                         log.write(line)
+                except BaseException:
+                    # Interrupted (Ctrl-C, SIGTERM): the step's processes go first, then the
+                    # caller's cleanup stops the services and deletes the namespace.
+                    os.killpg(process.pid, signal.SIGKILL)
+                    raise
                 finally:
                     timer.cancel()
                 self.options.stream.flush()
