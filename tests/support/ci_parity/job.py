@@ -321,7 +321,10 @@ class EntryRun:  # pylint: disable=too-many-instance-attributes
         diagnosis = []
         if log_path.exists():
             lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
-            diagnosis = [line for line in lines if _DIAGNOSIS.search(line)][:25]
+            # pytest's summary lines first (they name the test and the cause), then the rest.
+            hits = [line for line in lines if _DIAGNOSIS.search(line)]
+            ranked = [h for h in hits if h.startswith(("FAILED ", "ERROR "))] + hits
+            diagnosis = list(dict.fromkeys(ranked))[:25]
         self.log(f"--- FAILED: {label} (exit {code}, {seconds:.0f}s)")
         if not raw.get("continue-on-error"):
             self.status = "failure"
