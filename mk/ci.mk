@@ -4,7 +4,7 @@ TOOLS_VENV ?= .venv-tools
 UV_COMPILE := $(BIN)/uv pip compile --universal --generate-hashes --python-version 3.11 \
 	--index-url https://pypi.org/simple --no-header
 
-.PHONY: install-tools lint security image ci test-pipeline migrations-check lock-tools
+.PHONY: install-tools lint security image ci test-pipeline migrations-check lock-tools ci-parity
 
 install-tools: install ## Install the CI tools: .venv-tools (requirements/tools.txt) + node_modules (npm ci); stamped, cheap when unchanged
 	PYTHON=$(PYTHON) VENV=$(VENV) TOOLS_VENV=$(TOOLS_VENV) bin/install-tools
@@ -23,6 +23,9 @@ test-pipeline: install install-tools ## The pipeline's own tests (workflows, Doc
 
 migrations-check: install ## Upgrade a database from the previous v* release's schema with this code (DATABASE_URL, default SQLite)
 	VENV=$(VENV) bin/migrations-upgrade-check
+
+ci-parity: install ## Run the `test` job of ci-cd.yml (both matrix entries) as the ubuntu-24.04 runner would: its services, env and steps from the YAML, the image's programs only (root)
+	VENV=$(VENV) bin/ci-parity $(CI_PARITY_ARGS)
 
 ci: lint test security ## What CI gates on, in order: lint, test, security (image build excluded)
 

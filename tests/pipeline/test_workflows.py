@@ -87,8 +87,9 @@ def test_test_job_services_and_matrix(ci_cd: dict[str, Any]) -> None:
     assert job["strategy"]["matrix"]["database"] == ["sqlite", "postgres"]
     assert job["strategy"]["fail-fast"] is False
     services = job["services"]
-    assert services["postgres"]["image"] == "postgres:15"
-    assert services["redis"]["image"] == "redis:7"
+    # Policy: the service images are pinned by digest (what runs is checked by make ci-parity).
+    assert re.fullmatch(r"postgres:15@sha256:[0-9a-f]{64}", services["postgres"]["image"])
+    assert re.fullmatch(r"redis:7@sha256:[0-9a-f]{64}", services["redis"]["image"])
     assert "--health-cmd" in services["postgres"]["options"]
     assert "pg_isready" in services["postgres"]["options"]
     assert "--health-cmd" in services["redis"]["options"]

@@ -47,13 +47,24 @@ def redis_server_url() -> str:
     return os.environ.get("REDIS_URL") or os.environ.get("NEXUS_TEST_REDIS_URL", DEFAULT_REDIS)
 
 
+def _postgres_url_source() -> str:
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
+        return "DATABASE_URL"
+    if "NEXUS_TEST_POSTGRES_URL" in os.environ:
+        return "NEXUS_TEST_POSTGRES_URL"
+    return "the default URL; set NEXUS_TEST_POSTGRES_URL"
+
+
 def require_postgres() -> str:
     url = postgres_server_url()
     try:
         with psycopg.connect(url, connect_timeout=3) as conn:
             conn.execute("SELECT 1")
     except psycopg.Error as exc:
-        unavailable("PostgreSQL", f"{urlsplit(url).hostname}:{urlsplit(url).port}: {exc}".strip())
+        # The user and where the URL came from, never the password: a CI log names the fix.
+        parts = urlsplit(url)
+        where = f"{parts.username}@{parts.hostname}:{parts.port} from {_postgres_url_source()}"
+        unavailable("PostgreSQL", f"{where}: {exc}".strip())
     return url
 
 
