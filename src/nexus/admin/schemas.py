@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from nexus.accounts.roles import Role
-from nexus.accounts.schemas import Name, Password
+from nexus.accounts.schemas import Name, NewPassword
 from nexus.api.schemas import MAX_ID, InputModel, PageQuery, examples
 from nexus.people.schemas import StudentProfileUpdate
 from nexus.people.teacher_schemas import TeacherProfileUpdate
@@ -46,7 +46,7 @@ class AdminUserCreate(InputModel):
     )
 
     email: EmailStr
-    password: Password
+    password: NewPassword
     role: Role
     first_name: Name
     last_name: Name
