@@ -22,7 +22,7 @@ from nexus.accounts.roles import Role
 from tests.fuzz.checks import CHECKS, SKIPPED
 from tests.support.api import Api
 
-MAX_EXAMPLES = 10
+MAX_EXAMPLES = 6
 
 
 def _fuzz(

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from nexus.accounts import passwords
 from nexus.accounts.roles import Role
+from nexus.offers.schemas import OFFER_EXAMPLE
 from tests.support.api import Api
 
 REGISTER = "/api/v1/auth/register"
@@ -67,13 +68,7 @@ def test_patch_schemas_allow_null_only_where_the_server_takes_it(
     offer = api.post(
         "/api/v1/offers",
         admin,
-        json={
-            "code": "STAGE-NULL",
-            "name": "Stage",
-            "kind": "stage",
-            "price_cents": 100,
-            "hours": 2,
-        },
+        json={**OFFER_EXAMPLE, "code": "stage-null"},
     )
     assert offer.status_code == 201, offer.get_json()
     null = api.patch(f"/api/v1/offers/{offer.get_json()['id']}", admin, json={"hours": None})
