@@ -71,8 +71,12 @@ class Settings(BaseSettings):
     # How long a process trusts its own "this session is not revoked" (nexus.accounts.revocation).
     # Off by default: a logout must hold at once in every worker (security over ~0.1 ms).
     revocation_cache_seconds: float = Field(default=0.0, ge=0, le=60)
-    login_limit_per_account: str = "5 per minute;20 per hour"
+    # Sign-in throttling (nexus.ratelimit, docs/rate-limits.md): failures only, per account
+    # from one address; a short, much higher per-account ceiling; failures per address.
+    login_limit_per_account_address: str = "5 per minute;20 per hour"
+    login_limit_per_account: str = "30 per minute"
     login_limit_per_address: str = "30 per minute"
+    register_limit_per_address: str = "20 per 10 minutes"
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_cost_kib: int = Field(default=65_536, ge=8)
     argon2_parallelism: int = Field(default=2, ge=1)

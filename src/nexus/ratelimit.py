@@ -1,45 +1,218 @@
-"""Flask-Limiter, Redis-backed when ``REDIS_URL`` is set, in-process otherwise.
+"""Rate limits: Flask-Limiter, Redis-backed when ``REDIS_URL`` is set, in-process otherwise.
 
-When Redis goes away the limiter falls back to in-process counters instead of failing
-requests, and returns to Redis once it answers again.
+Sign-in follows OWASP's Authentication Cheat Sheet: throttle, never lock out (the rules and
+their numbers are in docs/rate-limits.md, owned by ``Settings.login_limit_*``):
+
+- failures per *account from one address*: slows whoever guesses, and only them;
+- failures per *account*, a much higher ceiling over a short window: a spread-out attack is
+  slowed too, and a stranger can keep the owner out for at most that window;
+- failures per *address*: an address over it gets no second guess at any account, but an
+  account that has not failed from there is still verified, so one noisy user behind a shared
+  address (a school's NAT) does not block everybody else's correct password.
+
+Every refusal is a 429 in the API's error shape with ``Retry-After``. When Redis goes away,
+the counters fall back to this process's memory instead of failing requests, and return to
+Redis once it answers again.
 """
 
 from __future__ import annotations
 
-from flask import Flask, request
-from flask_limiter import Limiter
+import logging
+import math
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from flask import Flask, Response, current_app
+from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter, RateLimiter
 
 from nexus.config import Settings
+from nexus.errors import ApiError, error_response
+
+logger = logging.getLogger("nexus.ratelimit")
+# After a storage error the login counters live in memory for this long before Redis is tried.
+FALLBACK_SECONDS = 5.0
+# Refresh tokens are 256-bit random values: guessing is hopeless, this only caps the noise.
+REFRESH_FAILURES_PER_ADDRESS = "60 per minute"
+FALLBACK_KEY = "nexus.ratelimit.fallback"
+RATE_LIMITED_MESSAGE = "Too many attempts; retry in {seconds} s."
+
+
+class RateLimited(ApiError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, retry_after: int) -> None:
+        retry_after = max(1, retry_after)
+        super().__init__(
+            RATE_LIMITED_MESSAGE.format(seconds=retry_after),
+            headers={"Retry-After": str(retry_after)},
+        )
 
 
 def client_address() -> str:
     return get_remote_address() or "unknown"
 
 
-def login_account_key() -> str:
-    """Throttle per account: the e-mail of the attempt, whatever address it comes from."""
-    payload = request.get_json(silent=True)
-    email = payload.get("email") if isinstance(payload, dict) else None
-    return f"account:{str(email).strip().lower()}" if email else f"address:{client_address()}"
-
-
 limiter = Limiter(key_func=client_address)
 
 
-def init_app(app: Flask, settings: Settings) -> None:
+def settings() -> Settings:
+    value: Settings = current_app.extensions["settings"]
+    return value
+
+
+def register_limit() -> str:
+    return settings().register_limit_per_address
+
+
+def refused(response: Response) -> bool:
+    """Count only the attempts the server refused (wrong credentials, unknown code)."""
+    return response.status_code in (401, 404)
+
+
+@dataclass
+class _Fallback:
+    limiter: RateLimiter
+    until: float = 0.0
+
+
+def _strategy() -> RateLimiter:
+    fallback: _Fallback = current_app.extensions[FALLBACK_KEY]
+    if time.monotonic() < fallback.until:
+        return fallback.limiter
+    return limiter.limiter
+
+
+def _storage_failed(exc: Exception) -> RateLimiter:
+    logger.warning("rate-limit storage unavailable, counting in memory", exc_info=exc)
+    fallback: _Fallback = current_app.extensions[FALLBACK_KEY]
+    fallback.until = time.monotonic() + FALLBACK_SECONDS
+    return fallback.limiter
+
+
+Keys = tuple[str, ...]
+Action = Callable[[RateLimiter, RateLimitItem, Keys], bool]
+
+
+def _within(strategy: RateLimiter, item: RateLimitItem, keys: Keys) -> bool:
+    return strategy.test(item, *keys)
+
+
+def _count(strategy: RateLimiter, item: RateLimitItem, keys: Keys) -> bool:
+    return strategy.hit(item, *keys)
+
+
+def _used(strategy: RateLimiter, item: RateLimitItem, keys: Keys) -> bool:
+    return strategy.get_window_stats(item, *keys).remaining < item.amount
+
+
+def _call(action: Action, item: RateLimitItem, keys: Keys) -> bool:
+    try:
+        return action(_strategy(), item, keys)
+    except Exception as exc:  # pylint: disable=broad-exception-caught  # any storage failure
+        return action(_storage_failed(exc), item, keys)
+
+
+def _retry_after(items: Sequence[RateLimitItem], keys: Keys) -> int:
+    def reset(strategy: RateLimiter) -> float:
+        return max(strategy.get_window_stats(item, *keys).reset_time for item in items)
+
+    try:
+        reset_at = reset(_strategy())
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        reset_at = reset(_storage_failed(exc))
+    return math.ceil(reset_at - time.time())
+
+
+class LoginThrottle:
+    """The three sign-in counters for one attempt: ``check()`` before the password is
+    verified, ``failed()`` when it was wrong. Successful sign-ins are never counted."""
+
+    def __init__(self, email: str) -> None:
+        config = settings()
+        prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
+        address = client_address()
+        account = email.strip().lower()
+        self.rules: list[tuple[list[RateLimitItem], Keys]] = [
+            (
+                parse_many(config.login_limit_per_account_address),
+                (prefix, "login-account-address", account, address),
+            ),
+            (parse_many(config.login_limit_per_account), (prefix, "login-account", account)),
+            (parse_many(config.login_limit_per_address), (prefix, "login-address", address)),
+        ]
+
+    @staticmethod
+    def _breached(items: list[RateLimitItem], keys: Keys) -> bool:
+        return not all(_call(_within, item, keys) for item in items)
+
+    def _has_failed_here(self) -> bool:
+        items, keys = self.rules[0]
+        return any(_call(_used, item, keys) for item in items)
+
+    def check(self) -> None:
+        """Raise 429 when this attempt must wait; the password is then not even verified."""
+        (pair, pair_keys), (account, account_keys), (address, address_keys) = self.rules
+        for items, keys in ((pair, pair_keys), (account, account_keys)):
+            if self._breached(items, keys):
+                raise RateLimited(_retry_after(items, keys))
+        if self._breached(address, address_keys) and self._has_failed_here():
+            raise RateLimited(_retry_after(address, address_keys))
+
+    def failed(self) -> None:
+        for items, keys in self.rules:
+            for item in items:
+                _call(_count, item, keys)
+
+
+def _rate_limited(exc: RateLimitExceeded) -> Response:
+    """Flask-Limiter's refusals (declared limits) in the API's error shape."""
+    current = limiter.current_limit
+    retry_after = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    del exc
+    return error_response(
+        429,
+        RateLimited.code,
+        RATE_LIMITED_MESSAGE.format(seconds=retry_after),
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def refuse_unshared_storage(config: Settings) -> None:
+    """Production with several worker processes needs shared counters (Redis): each process
+    counting on its own multiplies every documented limit by the number of workers."""
+    if config.is_production and config.worker_processes > 1 and not config.redis_url:
+        print(
+            f"nexus: refusing to start: {config.worker_processes} worker processes "
+            "(WEB_CONCURRENCY) need REDIS_URL: rate limits must be shared by every worker",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+
+
+def init_app(app: Flask, config: Settings) -> None:
+    refuse_unshared_storage(config)
     app.config.update(
-        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_STORAGE_URI=config.redis_url or "memory://",
         RATELIMIT_STORAGE_OPTIONS=(
-            {"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if settings.redis_url else {}
+            {"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if config.redis_url else {}
         ),
         RATELIMIT_STRATEGY="moving-window",
-        RATELIMIT_HEADERS_ENABLED=True,
+        # Retry-After is ours (_rate_limited); the X-RateLimit-* headers are not part of the API.
+        RATELIMIT_HEADERS_ENABLED=False,
         RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
-        RATELIMIT_KEY_PREFIX=f"{settings.cache_key_prefix}ratelimit",
+        RATELIMIT_KEY_PREFIX=f"{config.cache_key_prefix}ratelimit",
     )
     # Flask-Limiter keeps the first app's key prefix forever; the test suite builds one app per
     # test, each with its own Redis namespace, so the prefix is set for every app explicitly.
     limiter._key_prefix = app.config["RATELIMIT_KEY_PREFIX"]  # pylint: disable=protected-access
     limiter.init_app(app)
+    app.extensions[FALLBACK_KEY] = _Fallback(MovingWindowRateLimiter(MemoryStorage()))
+    app.register_error_handler(RateLimitExceeded, _rate_limited)

@@ -33,6 +33,10 @@ COMMON_PASSWORDS = frozenset(
         "soleil12345",
     }
 )
+POLICY = (
+    f"{MIN_LENGTH} to {MAX_LENGTH} characters, at least one letter and one digit, not a common "
+    "password, not containing the e-mail's local part"
+)
 EXTENSION_KEY = "nexus.password_hasher"
 GATE_KEY = "nexus.password_hash_gate"
 

@@ -5,11 +5,25 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from nexus.accounts import passwords
 from nexus.accounts.roles import Role
 from nexus.api.schemas import InputModel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-Password = Annotated[str, Field(min_length=1, max_length=256, examples=["Révisions2026!"])]
+# A new password: the policy's lengths (nexus.accounts.passwords owns them and the other rules).
+NewPassword = Annotated[
+    str,
+    Field(
+        min_length=passwords.MIN_LENGTH,
+        max_length=passwords.MAX_LENGTH,
+        description=passwords.POLICY,
+        examples=["Révisions2026!"],
+    ),
+]
+# A password to check: any length a password can have.
+Password = Annotated[
+    str, Field(min_length=1, max_length=passwords.MAX_LENGTH, examples=["Révisions2026!"])
+]
 
 
 class RegisterIn(InputModel):
@@ -29,7 +43,7 @@ class RegisterIn(InputModel):
     )
 
     email: EmailStr
-    password: Password
+    password: NewPassword
     role: Literal["student", "parent"] = Field(description="Self-registration roles only")
     first_name: Name
     last_name: Name

@@ -8,8 +8,18 @@ from sqlalchemy.orm import Session
 from nexus.accounts import passwords
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
+from nexus.audit.services import record
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound, Unauthorized
+from nexus.notifications.models import NotificationKind
+from nexus.notifications.services import notify
+
+DUPLICATE_TITLE = "Tentative d'inscription avec votre adresse"
+DUPLICATE_BODY = (
+    "Quelqu'un a essayé de créer un compte Nexus Réussite avec votre adresse e-mail. "
+    "Si c'était vous, connectez-vous avec votre mot de passe habituel ; sinon, vous n'avez "
+    "rien à faire : votre compte n'a pas été modifié."
+)
 
 
 def normalise_email(email: str) -> str:
@@ -45,6 +55,45 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def register(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    role: Role,
+    first_name: str,
+    last_name: str,
+) -> User | None:
+    """Self-registration that does not tell whether the e-mail has an account.
+
+    A new e-mail creates the account; a taken one changes nothing, costs the same password
+    hash, and tells the owner (an in-app notification and an audit entry; by e-mail once the
+    platform sends e-mails). The caller answers both the same way (docs/rate-limits.md).
+    """
+    existing = find_by_email(session, email)
+    if existing is None:
+        return create_user(
+            session,
+            email=email,
+            password=password,
+            role=role,
+            first_name=first_name,
+            last_name=last_name,
+        )
+    passwords.check_policy(password, normalise_email(email))
+    passwords.hash_password(password)  # the time a creation takes
+    notify(
+        session,
+        [existing.id],
+        NotificationKind.ALERT,
+        DUPLICATE_TITLE,
+        DUPLICATE_BODY,
+        {"reason": "registration_with_existing_email"},
+    )
+    record(session, None, "user.register_existing_email", "user", existing.id, {})
+    return None
 
 
 def authenticate(session: Session, email: str, password: str) -> User:

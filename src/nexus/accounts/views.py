@@ -10,7 +10,14 @@ from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Message
 from nexus.db import db
-from nexus.ratelimit import limiter, login_account_key
+from nexus.errors import Unauthorized
+from nexus.ratelimit import (
+    REFRESH_FAILURES_PER_ADDRESS,
+    LoginThrottle,
+    limiter,
+    refused,
+    register_limit,
+)
 
 bp = api_blueprint(
     "auth", __name__, url_prefix="/api/v1/auth", description="Sign-up, sign-in and tokens"
@@ -23,18 +30,22 @@ def _token_out(pair: tokens.TokenPair) -> TokenOut:
     )
 
 
-def _login_limits() -> tuple[str, str]:
-    from flask import current_app
+REGISTERED = (
+    "Si cette adresse e-mail n'a pas encore de compte, il est créé : connectez-vous avec le mot "
+    "de passe choisi. Sinon, rien n'est modifié et le titulaire du compte est prévenu."
+)
 
-    settings = current_app.extensions["settings"]
-    return settings.login_limit_per_account, settings.login_limit_per_address
 
-
-@bp.post("/register", responses={201: UserPublic, **errors(409, 422, 429)})
+@bp.post("/register", responses={202: Message, **errors(422, 429)})
 @public
+@limiter.limit(register_limit, scope="register-address")
 def register(body: RegisterIn) -> Response:
-    """Create a student or parent account."""
-    user = services.create_user(
+    """Create a student or parent account.
+
+    The answer is the same whether or not the e-mail already has an account (202): a taken
+    e-mail changes nothing and its owner is notified. Throttled per client address.
+    """
+    services.register(
         db.session,
         email=body.email,
         password=body.password,
@@ -42,26 +53,30 @@ def register(body: RegisterIn) -> Response:
         first_name=body.first_name,
         last_name=body.last_name,
     )
-    return json_response(UserPublic.model_validate(user), 201)
+    return json_response(Message(message=REGISTERED), 202)
 
 
 @bp.post("/login", responses={200: TokenOut, **errors(401, 422, 429)})
 @public
-@limiter.limit(
-    lambda: _login_limits()[0],
-    key_func=login_account_key,
-    deduct_when=lambda response: response.status_code == 401,
-    scope="login-account",
-)
-@limiter.limit(lambda: _login_limits()[1], scope="login-address")
 def login(body: LoginIn) -> Response:
-    """Exchange e-mail and password for an access token and a refresh token."""
-    user = services.authenticate(db.session, body.email, body.password)
+    """Exchange e-mail and password for an access token and a refresh token.
+
+    Wrong passwords are throttled per account and address, per account, and per address
+    (429 with ``Retry-After``); a correct password is never counted.
+    """
+    throttle = LoginThrottle(body.email)
+    throttle.check()
+    try:
+        user = services.authenticate(db.session, body.email, body.password)
+    except Unauthorized:
+        throttle.failed()
+        raise
     return json_response(_token_out(tokens.open_session(db.session, user)))
 
 
-@bp.post("/refresh", responses={200: TokenOut, **errors(401, 422)})
+@bp.post("/refresh", responses={200: TokenOut, **errors(401, 422, 429)})
 @public
+@limiter.limit(REFRESH_FAILURES_PER_ADDRESS, deduct_when=refused, scope="refresh-address")
 def refresh(body: RefreshIn) -> Response:
     """Rotate a refresh token: the old one stops working; replaying it revokes the session."""
     pair, _principal = tokens.rotate(db.session, body.refresh_token)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from nexus.accounts.roles import Role
-from nexus.accounts.schemas import Name, Password
-from nexus.api.schemas import MAX_ID, InputModel, PageQuery, examples
+from nexus.accounts.schemas import Name, NewPassword
+from nexus.api.schemas import MAX_ID, NULLABLE, InputModel, PageQuery, examples
 from nexus.people.schemas import StudentProfileUpdate
 from nexus.people.teacher_schemas import TeacherProfileUpdate
 
@@ -46,15 +46,15 @@ class AdminUserCreate(InputModel):
     )
 
     email: EmailStr
-    password: Password
+    password: NewPassword
     role: Role
     first_name: Name
     last_name: Name
-    student_profile: StudentProfileUpdate | None = Field(
-        default=None, description="Only with role=student"
+    student_profile: Annotated[StudentProfileUpdate | None, NULLABLE] = Field(
+        default=None, description="Only with role=student (`null`: none)"
     )
-    teacher_profile: TeacherProfileUpdate | None = Field(
-        default=None, description="Only with role=teacher"
+    teacher_profile: Annotated[TeacherProfileUpdate | None, NULLABLE] = Field(
+        default=None, description="Only with role=teacher (`null`: none)"
     )
 
 

@@ -55,6 +55,11 @@ def build_app(import_name: str, version: str) -> OpenAPI:
     )
 
 
+# Answers that always say when to come back.
+RETRY_AFTER = {
+    "429": "Too many requests: throttled or over a quota; retry after `Retry-After` seconds",
+    "503": "Temporarily unavailable (database, Redis); retry after `Retry-After` seconds",
+}
 _CONVERTER = re.compile(r"<(?:[a-z_]+:)?([a-zA-Z_][a-zA-Z0-9_]*)>")
 
 
@@ -105,10 +110,19 @@ def complete_spec(spec: dict[str, Any]) -> dict[str, Any]:
     error_ref = {"$ref": REF_TEMPLATE.format(model=ErrorResponse.__name__)}
     for item in spec.get("paths", {}).values():
         for operation in item.values():
-            invalid = operation.get("responses", {}).get("422")
+            responses = operation.get("responses", {})
+            invalid = responses.get("422")
             if invalid is not None:
                 # flask-openapi3 documents validation errors as a list; ours is one object.
                 invalid["content"] = {"application/json": {"schema": error_ref}}
+            for status, description in RETRY_AFTER.items():
+                if status in responses:
+                    responses[status]["description"] = description
+                    responses[status].setdefault("headers", {})["Retry-After"] = {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {"type": "integer", "minimum": 1},
+                        "required": status == "429",
+                    }
     schemas: dict[str, Any] = spec.setdefault("components", {}).setdefault("schemas", {})
     models = _models_by_name()
     for name in list(schemas):

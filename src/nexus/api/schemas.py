@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import copy
+import re
 import types
 import typing
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic.json_schema import JsonSchemaValue
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
@@ -16,7 +27,21 @@ MAX_PAGE_SIZE = 100
 MAX_ID = 2_147_483_647
 
 
-def _number_but_not_bool(annotation: Any) -> bool:
+class Nullable:
+    """Marks an optional input field where an explicit ``null`` means something (clear the
+    value): ``Annotated[date | None, NULLABLE] = None``. Elsewhere ``null`` is refused, and the
+    schema says so (the field may be left out, not sent as null)."""
+
+
+NULLABLE = Nullable()
+# Query strings carry text: what a strict integer, boolean or date looks like there.
+_INTEGER_TEXT = re.compile(r"-?[0-9]+")
+_BOOLEAN_TEXT = {"true": True, "false": False}
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATETIME_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}")
+
+
+def _kinds(annotation: Any) -> frozenset[Any]:
     kinds: set[Any] = set()
 
     def walk(node: Any) -> None:
@@ -30,14 +55,87 @@ def _number_but_not_bool(annotation: Any) -> bool:
             kinds.add(node)
 
     walk(annotation)
-    return bool(kinds & {int, float}) and bool not in kinds
+    return frozenset(kinds)
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def _strict(kinds: frozenset[Any], value: Any) -> Any:
+    """``value`` as strict JSON/query-string input for a field of these ``kinds``, or
+    ValueError. pydantic's lax mode would read ``0`` as ``false``, ``true`` as ``1`` and
+    ``"0"`` as 1 January 1970."""
+    if _holds_nul(value):
+        raise ValueError("must not contain a NUL character")
+    if isinstance(value, bool):
+        if bool not in kinds and kinds & {int, float}:
+            raise ValueError("Input should be a number, not a boolean")
+        return value
+    if bool in kinds and not kinds & {int, float, str}:
+        if isinstance(value, str) and value in _BOOLEAN_TEXT:
+            return _BOOLEAN_TEXT[value]
+        if value is not None:
+            raise ValueError("Input should be true or false")
+    elif int in kinds and float not in kinds and isinstance(value, str):
+        if not _INTEGER_TEXT.fullmatch(value):
+            raise ValueError("Input should be an integer")
+    elif kinds & {date, datetime} and not kinds & {str}:
+        if isinstance(value, (int, float)):
+            raise ValueError("Input should be a date in ISO 8601 form, not a number")
+        pattern = _DATETIME_TEXT if datetime in kinds else _DATE_TEXT
+        if isinstance(value, str) and not pattern.match(value):
+            raise ValueError("Input should be a date in ISO 8601 form (YYYY-MM-DD)")
+    return value
+
+
+def _omittable(field: FieldInfo) -> bool:
+    """Optional with a ``None`` default, and ``null`` not meaningful: leave it out instead."""
+    return (
+        not field.is_required()
+        and field.default is None
+        and not any(isinstance(item, Nullable) for item in field.metadata)
+    )
+
+
+def _strip_null(prop: dict[str, Any]) -> None:
+    branches = prop.get("anyOf")
+    if branches is None:
+        return
+    kept = [branch for branch in branches if branch != {"type": "null"}]
+    if len(kept) == 1:
+        del prop["anyOf"]
+        prop.update(kept[0])
+    else:
+        prop["anyOf"] = kept
+    if prop.get("default", ...) is None:
+        del prop["default"]
 
 
 class InputModel(BaseModel):
-    """Base of every request schema: unknown fields are refused, and so are JSON booleans
-    where a number is expected (pydantic would quietly read ``false`` as ``0``)."""
+    """Base of every request schema. Unknown fields are refused; so are ``null`` where it
+    means nothing (see ``Nullable``), NUL characters, and the coercions of pydantic's lax
+    mode: booleans for numbers, numbers for booleans or dates (``_strict``)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def __get_pydantic_json_schema__(  # pylint: disable=arguments-differ  # pydantic's hook
+        cls, core_schema: Any, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Optional fields where ``null`` means nothing: the schema offers no ``null``."""
+        schema = handler(core_schema)
+        target = handler.resolve_ref_schema(schema)
+        properties = target.get("properties", {})
+        for name, field in cls.model_fields.items():
+            prop = properties.get(field.alias or name)
+            if prop is not None and _omittable(field):
+                _strip_null(prop)
+        return schema
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -59,17 +157,20 @@ class InputModel(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_booleans_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, bool) and info.field_name is not None:
-            if _refuses_booleans(cls, info.field_name):
-                raise ValueError("Input should be a number, not a boolean")
-        return value
+    def _strict_input(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name is None:
+            return value
+        kinds, omittable = _field_rules(cls, info.field_name)
+        if value is None and omittable:
+            raise ValueError("may be left out but not null")
+        return _strict(kinds, value)
 
 
 @lru_cache(maxsize=None)
-def _refuses_booleans(model: type[BaseModel], field_name: str) -> bool:
+def _field_rules(model: type[BaseModel], field_name: str) -> tuple[frozenset[Any], bool]:
     """Once per model field (the validator runs on every field of every request)."""
-    return _number_but_not_bool(model.model_fields[field_name].annotation)
+    field = model.model_fields[field_name]
+    return _kinds(field.annotation), _omittable(field)
 
 
 class PageQuery(InputModel):

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 from sqlalchemy.exc import SQLAlchemyError
 
 from nexus.aria.chat import Exchange, store_answer
@@ -34,6 +34,15 @@ INTERRUPTED = (
     "conservé ; repose ta question pour obtenir une réponse complète."
 )
 NOT_SAVED = "La réponse d'ARIA n'a pas pu être enregistrée ; repose ta question."
+
+
+def sse_response(events: Iterator[str]) -> Response:
+    """The HTTP response carrying a stream: never stored (``no-store``, like every API answer),
+    and proxies must pass the chunks on as they come instead of holding them back."""
+    response = Response(events, mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
 
 
 def sse(event: str, data: dict[str, Any]) -> str:

@@ -26,7 +26,7 @@ class PeriodQuery(InputModel):
     )
 
     from_: date | None = Field(default=None, alias="from", description="First day (inclusive)")
-    to: date | None = Field(default=None, description="Last day (inclusive)")
+    to: date | None = Field(default=None, description="Last day (inclusive), on or after `from`")
 
 
 class MarkPoint(BaseModel):

@@ -48,7 +48,7 @@ class AssessmentCreate(InputModel):
     subject: Subject
     chapter: Chapter = Field(examples=["Suites numériques"])
     max_score: MaxScore = 20.0
-    score: Score
+    score: Score = Field(description="At most `max_score`")
     assessed_on: date = Field(description="Day of the assessment (not in the future)")
     comment: Comment = ""
 
@@ -64,7 +64,8 @@ class AssessmentCreate(InputModel):
 
 
 class AssessmentUpdate(InputModel):
-    """Only the fields sent are changed; ``null`` is refused."""
+    """Only the fields sent are changed (``null`` is refused: leave a field out instead).
+    The score may not exceed the maximum, the one sent or the one stored."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -74,16 +75,9 @@ class AssessmentUpdate(InputModel):
     subject: Subject | None = None
     chapter: Chapter | None = None
     max_score: MaxScore | None = None
-    score: Score | None = None
+    score: Score | None = Field(default=None, description="At most `max_score` (sent or stored)")
     assessed_on: date | None = None
     comment: Comment | None = None
-
-    @field_validator("subject", "chapter", "max_score", "score", "assessed_on", "comment")
-    @classmethod
-    def _no_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError("may not be null")
-        return value
 
     _date = field_validator("assessed_on")(_not_in_future)
 
@@ -106,7 +100,7 @@ class AssessmentQuery(PageQuery):
     subject: Subject | None = None
     chapter: str | None = Field(default=None, max_length=120, description="Exact, any case")
     from_: date | None = Field(default=None, alias="from", description="Assessed on or after")
-    to: date | None = Field(default=None, description="Assessed on or before")
+    to: date | None = Field(default=None, description="Assessed on or before; on or after `from`")
     sort: str = Field(
         default="-assessed_on",
         description="assessed_on, created_at, score_on_20 or subject; prefix '-' for descending",

@@ -49,11 +49,14 @@ class ContentListQuery(PageQuery):
     )
     kind: ContentKind | None = None
     difficulty_min: int | None = Field(default=None, ge=1, le=5)
-    difficulty_max: int | None = Field(default=None, ge=1, le=5)
+    difficulty_max: int | None = Field(
+        default=None, ge=1, le=5, description="At least `difficulty_min` when both are given"
+    )
     author_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     sort: ContentSort | None = Field(
         default=None,
-        description="`-` = descending. Default: `relevance` with `q` (best first), else `title`",
+        description="`-` = descending. Default: `relevance` with `q` (best first), else `title`. "
+        "`relevance` needs `q`",
     )
 
     @field_validator("difficulty_max")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from nexus.api.schemas import InputModel, examples
+from nexus.api.schemas import NULLABLE, InputModel, examples
 from nexus.content.models import ContentItem
 from nexus.content.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
 from nexus.content.vocabulary import ContentKind, Level, Subject
@@ -53,7 +53,9 @@ class ContentCreate(InputModel):
     difficulty: Difficulty = 2
     summary: Summary = Field(default="", description="One or two sentences")
     body: Markdown = Field(description="Markdown; formulas in plain text or LaTeX ($…$)")
-    solution: Markdown | None = Field(default=None, description="Exercises only (Markdown)")
+    solution: Annotated[Markdown | None, NULLABLE] = Field(
+        default=None, description="Exercises only (Markdown); `null`: none"
+    )
     solution_published: bool = Field(
         default=False, description="Whether students and parents may read the solution"
     )
@@ -76,7 +78,9 @@ class ContentUpdate(InputModel):
     difficulty: Difficulty | None = None
     summary: Summary | None = None
     body: Markdown | None = None
-    solution: Markdown | None = None
+    solution: Annotated[Markdown | None, NULLABLE] = Field(
+        default=None, description="`null` removes the solution (and unpublishes it)"
+    )
 
     @field_validator(
         "slug", "kind", "title", "subject", "level", "chapter", "difficulty", "summary", "body"

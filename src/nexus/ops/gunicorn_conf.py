@@ -38,3 +38,25 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 
 def child_exit(_server: Any, worker: Any) -> None:
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+# Request-size limits, explicit (docs/api-contract.md). gunicorn answers them itself, before
+# the app; nexus.ops.gunicorn_errors gives those answers the API's JSON shape and headers.
+limit_request_line = int(os.environ.get("GUNICORN_LIMIT_REQUEST_LINE", "8190"))
+limit_request_fields = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELDS", "100"))
+limit_request_field_size = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELD_SIZE", "8190"))
+
+
+def _refuse_or_prepare() -> None:
+    """Refuse a bad configuration once, with one line, before gunicorn logs or forks anything
+    (this file is read by the master first); then JSON answers for gunicorn's own errors."""
+    # pylint: disable=import-outside-toplevel  # the package only when gunicorn reads this file
+    from nexus import load_settings
+    from nexus.ops import gunicorn_errors
+    from nexus.ratelimit import refuse_unshared_storage
+
+    refuse_unshared_storage(load_settings())
+    gunicorn_errors.install()
+
+
+_refuse_or_prepare()

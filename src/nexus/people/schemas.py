@@ -14,8 +14,11 @@ from pydantic import (
     field_validator,
 )
 
-from nexus.api.schemas import MAX_ID, InputModel, PageQuery, examples
+from nexus.api.schemas import MAX_ID, NULLABLE, InputModel, PageQuery, examples
 from nexus.content.vocabulary import Level, Subject
+from nexus.dashboards.clock import paris_today
+
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 # A specialty count per level: three in Première, two kept in Terminale (French reform).
 MAX_SPECIALTIES = {Level.SECONDE: 3, Level.PREMIERE: 3, Level.TERMINALE: 2}
@@ -35,8 +38,8 @@ class LearningPreferences(InputModel):
         json_schema_extra=examples(PROFILE_EXAMPLE["learning_preferences"]),
     )
 
-    format: Literal["online", "in_person", "hybrid"] | None = None
-    pace: Literal["relaxed", "standard", "intensive"] | None = None
+    format: Annotated[Literal["online", "in_person", "hybrid"] | None, NULLABLE] = None
+    pace: Annotated[Literal["relaxed", "standard", "intensive"] | None, NULLABLE] = None
     notes: str = Field(default="", max_length=500)
 
 
@@ -48,9 +51,20 @@ class StudentProfileUpdate(InputModel):
     level: Level
     specialties: list[Subject] = Field(default_factory=list, max_length=3)
     goals: str = Field(default="", max_length=2000)
-    exam_date: date | None = None
-    birth_date: date | None = None
+    exam_date: Annotated[date | None, NULLABLE] = None
+    birth_date: Annotated[date | None, NULLABLE] = Field(
+        default=None,
+        description=f"From {EARLIEST_BIRTH_DATE.isoformat()} to today (JSON Schema cannot bound "
+        "a date: the server does)",
+    )
     learning_preferences: LearningPreferences = Field(default_factory=LearningPreferences)
+
+    @field_validator("birth_date")
+    @classmethod
+    def _plausible_birth_date(cls, value: date | None) -> date | None:
+        if value is not None and not EARLIEST_BIRTH_DATE <= value <= paris_today():
+            raise ValueError(f"must be between {EARLIEST_BIRTH_DATE.isoformat()} and today")
+        return value
 
     @field_validator("specialties")
     @classmethod

@@ -23,6 +23,10 @@ from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, Tutor
 
 DEFAULT_PERIOD = timedelta(days=90)
 MAX_PERIOD = timedelta(days=731)
+PERIOD_RULE = (
+    f"`from` on or before `to`, at most {MAX_PERIOD.days} days apart (two years); "
+    f"defaults: `to` today, `from` {DEFAULT_PERIOD.days} days before `to`."
+)
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,7 @@ def resolve_period(start: date | None, end: date | None) -> tuple[date, date]:
     if start > end:
         raise Unprocessable("'from' must be on or before 'to'.", field="from")
     if end - start > MAX_PERIOD:
-        raise Unprocessable("A report covers two years at most.", field="from")
+        raise Unprocessable(f"A report covers {MAX_PERIOD.days} days at most.", field="from")
     return start, end
 
 

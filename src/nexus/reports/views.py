@@ -22,7 +22,11 @@ PDF_RESPONSE = {
 }
 
 
-@bp.get("/<int:student_id>/report.pdf", responses={200: PDF_RESPONSE, **errors(404, 422)})
+@bp.get(
+    "/<int:student_id>/report.pdf",
+    responses={200: PDF_RESPONSE, **errors(404, 422)},
+    description=services.PERIOD_RULE,
+)
 @allow()
 def progress_report(path: StudentPath, query: PeriodQuery) -> Response:
     """Progress report over a period (default: the last 90 days): attendance, marks, chart."""

@@ -145,7 +145,11 @@ def test_deactivation_revokes_every_session_and_reactivation_restores_login(
 
     assert api.patch(path, admin, json={"is_active": True}).get_json()["is_active"] is True
     assert api.login(parent.user.email).status_code == 200
-    renamed = api.patch(path, admin, json={"first_name": "Isabelle", "last_name": None})
+    # null is not "unchanged" (leave the field out for that): refused, naming the field.
+    null = api.patch(path, admin, json={"first_name": "Isabelle", "last_name": None})
+    assert null.status_code == 422
+    assert [f["field"] for f in null.get_json()["error"]["fields"]] == ["last_name"]
+    renamed = api.patch(path, admin, json={"first_name": "Isabelle"})
     assert renamed.get_json()["first_name"] == "Isabelle"
     assert _actions(session, parent.id) == ["user.deactivate", "user.reactivate", "user.update"]
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "user.deactivate"))

@@ -57,7 +57,7 @@ def test_chunks_arrive_one_by_one_and_the_answer_is_stored_whole_at_the_end(
     response = _stream(api, student, conversation_id, "La dérivée d'un produit ?")
     assert response.status_code == 200
     assert response.mimetype == "text/event-stream"
-    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["Cache-Control"] == "no-store"
 
     stream = events(response)
     name, meta = next(stream)

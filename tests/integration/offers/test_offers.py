@@ -68,7 +68,10 @@ def test_admin_creates_updates_and_deletes_an_offer(api: Api, session: Session) 
     assert patched.get_json()["price_cents"] == 30_000
     assert patched.get_json()["is_active"] is False
     assert patched.get_json()["name"] == NEW_OFFER["name"]
-    unchanged = api.patch(f"/api/v1/offers/{offer_id}", admin, json={"name": None})
+    null = api.patch(f"/api/v1/offers/{offer_id}", admin, json={"name": None})
+    assert null.status_code == 422
+    assert null.get_json()["error"]["fields"][0]["field"] == "name"
+    unchanged = api.patch(f"/api/v1/offers/{offer_id}", admin, json={})
     assert unchanged.get_json()["name"] == NEW_OFFER["name"]
 
     assert api.delete(f"/api/v1/offers/{offer_id}", admin).status_code == 204

@@ -23,7 +23,7 @@ from nexus.aria.schemas import (
     MessageCreate,
     MessagePublic,
 )
-from nexus.aria.streaming import stream_answer
+from nexus.aria.streaming import sse_response, stream_answer
 from nexus.db import db
 
 bp = api_blueprint(
@@ -115,10 +115,7 @@ def stream_message(path: ConversationPath, body: MessageCreate) -> Response:
     exchange = chat.start_stream(
         db.session, runtime, current_principal(), path.conversation_id, body.content
     )
-    response = Response(stream_answer(app, runtime, exchange), mimetype="text/event-stream")
-    response.headers["Cache-Control"] = "no-cache"
-    response.headers["X-Accel-Buffering"] = "no"  # proxies must not hold the chunks back
-    return response
+    return sse_response(stream_answer(app, runtime, exchange))
 
 
 @bp.post("/ask", responses={201: AskPublic, **errors(409, 422, 429)})
