@@ -389,7 +389,7 @@ def container(name: str) -> Iterator[str]:
         docker("rm", "--force", name, check=False)
 
 
-def run(image: str) -> None:
+def check_image(image: str) -> None:
     app_docs, job_docs = render("app"), render("migrate")
     configmaps = configmaps_of(app_docs)
     size = int(docker("image", "inspect", "--format", "{{.Size}}", image).stdout)
@@ -434,7 +434,7 @@ def main(argv: list[str]) -> int:
         print("usage: python -m tests.image.check IMAGE", file=sys.stderr)
         return 2
     try:
-        run(argv[0])
+        check_image(argv[0])
     # A missing server binary raises pytest's skip/fail outcome (tests.support): a failure here.
     except (CheckFailed, OSError, subprocess.SubprocessError, pytest.skip.Exception,
             pytest.fail.Exception) as error:  # fmt: skip
