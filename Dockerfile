@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Nexus Réussite API image. Stage 1 turns the hash-locked requirements into wheels; stage 2 is
 # the runtime: Python + one virtual environment, no compiler, no pip, uid 10001, read-only root.
 #
@@ -6,17 +5,25 @@
 # digest was read; pin it as python:3.12-alpine@sha256:<digest> (`docker buildx imagetools
 # inspect python:3.12-alpine`) and Dependabot's docker ecosystem keeps the digest fresh.
 # Alpine rather than slim: docs/ci-cd.md, "Base image: Alpine or slim".
+# PYTHON_BASE exists for `make image-check`, which builds this file on a locally made glibc
+# stand-in (no registry is reachable there); every step below works on both. No `# syntax=`
+# line: it would pull a frontend image, and the built-in one has everything used here.
+ARG PYTHON_BASE=python:3.12-alpine
 
-FROM python:3.12-alpine AS build
+FROM ${PYTHON_BASE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     PYTHONDONTWRITEBYTECODE=1
 WORKDIR /src
 COPY requirements/main.txt requirements/build.txt requirements/
-# Every pinned runtime dependency ships a musllinux or pure-Python wheel for both platforms, so
-# not even this stage needs a compiler; --only-binary turns a future sdist-only pin into a
-# clear build error instead of a silent toolchain download.
-RUN python -m pip wheel --require-hashes --only-binary=:all: --no-deps \
+# Every pinned runtime dependency ships a musllinux (and a manylinux) or pure-Python wheel for
+# both platforms, so not even this stage needs a compiler; --only-binary turns a future
+# sdist-only pin into a clear build error instead of a silent toolchain download.
+# The optional secret `pip-ca` is a CA bundle for a TLS-intercepting proxy between the builder
+# and PyPI (`make image-check` passes this machine's); a secret mount never reaches a layer.
+RUN --mount=type=secret,id=pip-ca \
+    if [ -s /run/secrets/pip-ca ]; then export PIP_CERT=/run/secrets/pip-ca; fi \
+ && python -m pip wheel --require-hashes --only-binary=:all: --no-deps \
         --wheel-dir /wheels -r requirements/main.txt \
  && python -m pip install --require-hashes --only-binary=:all: --no-deps -r requirements/build.txt
 COPY pyproject.toml ./
@@ -27,7 +34,7 @@ RUN python -m pip wheel --no-deps --no-build-isolation --wheel-dir /wheels . \
  && python -m venv --without-pip /opt/venv \
  && python -m pip --python /opt/venv/bin/python install --no-index --no-deps /wheels/*.whl
 
-FROM python:3.12-alpine AS runtime
+FROM ${PYTHON_BASE} AS runtime
 ARG BUILD_VERSION=0.0.0+local
 ARG BUILD_COMMIT=unknown
 # Settings read BUILD_VERSION/BUILD_COMMIT (nexus_build metric, /health); the gunicorn config
@@ -42,8 +49,12 @@ ENV PATH=/opt/venv/bin:$PATH \
     PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus \
     BUILD_VERSION=${BUILD_VERSION} \
     BUILD_COMMIT=${BUILD_COMMIT}
-RUN addgroup -S -g 10001 nexus \
- && adduser -S -D -H -u 10001 -G nexus -h /nonexistent -s /sbin/nologin nexus
+# The account as two lines rather than adduser/useradd, whose options differ between BusyBox
+# and Debian; and the base image's own pip goes, so nothing in the runtime installs packages.
+RUN echo 'nexus:x:10001:' >>/etc/group \
+ && echo 'nexus:x:10001:10001:nexus:/nonexistent:/sbin/nologin' >>/etc/passwd \
+ && rm -rf /usr/local/bin/pip* /usr/local/lib/python3.12/site-packages/pip \
+           /usr/local/lib/python3.12/site-packages/pip-*.dist-info
 COPY --from=build /opt/venv /opt/venv
 COPY docker/entrypoint.sh /usr/local/bin/nexus-entrypoint
 WORKDIR /app

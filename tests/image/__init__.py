@@ -1,0 +1,1 @@
+"""`make image-check`: the image built here, run under the rendered pod contract."""
