@@ -11,7 +11,6 @@ import json
 import time
 from collections.abc import Iterator
 from itertools import count
-from pathlib import Path
 
 import pytest
 
