@@ -204,12 +204,13 @@ render() {
   "$DEPLOY_DIR/render.sh" "$ENV_NAME" "$TAG" "$1"
 }
 
-# Keep (only) or drop (others) the Deployment from a rendered multi-document stream.
-# kubectl kustomize writes documents separated by `---` with `kind:` at column 0.
-select_deployment() {
-  awk -v mode="$1" '
+# Keep (only) or drop (others) the documents whose kind is one of KINDS (a|b), from a rendered
+# multi-document stream. kubectl kustomize writes documents separated by `---` with `kind:` at
+# column 0.
+select_kinds() {
+  awk -v mode="$1" -v kinds="^($2)$" '
     function flush() {
-      if (doc != "" && ((kind == "Deployment") == (mode == "only"))) printf "---\n%s", doc
+      if (doc != "" && ((kind ~ kinds) == (mode == "only"))) printf "---\n%s", doc
       doc = ""; kind = ""
     }
     /^---$/ { flush(); next }
@@ -218,6 +219,10 @@ select_deployment() {
     END { flush() }
   '
 }
+
+# The workloads that run the release's image: applied after the migrations (the Deployment)
+# and after the smoke tests (the CronJobs, which have no rollout to undo).
+readonly RELEASE_KINDS='Deployment|CronJob'
 
 # --- deployment state ----------------------------------------------------------------------
 
@@ -239,7 +244,7 @@ current_replicas() {
 # rendered one (applying the rendered number would scale a busy Deployment down).
 deployment_manifest() {
   local manifest rendered live
-  manifest=$(printf '%s\n' "$1" | select_deployment only)
+  manifest=$(printf '%s\n' "$1" | select_kinds only Deployment)
   rendered=$(printf '%s\n' "$manifest" | sed -nE 's/^  replicas: ([0-9]+)$/\1/p' | head -n 1)
   live=$(current_replicas)
   if [[ "$live" =~ ^[0-9]+$ && "$rendered" =~ ^[0-9]+$ ]] && ((live > rendered)); then
@@ -466,8 +471,8 @@ do_deploy() {
 
   check_secret
 
-  step "Applying the $ENV_NAME configuration (everything but the Deployment)"
-  printf '%s\n' "$app_manifests" | select_deployment drop |
+  step "Applying the $ENV_NAME configuration (everything but the Deployment and the CronJobs)"
+  printf '%s\n' "$app_manifests" | select_kinds drop "$RELEASE_KINDS" |
     kubectl apply --request-timeout="$KUBECTL_REQUEST_TIMEOUT" -f -
 
   run_migrations "$migrate_manifest"
@@ -495,6 +500,12 @@ do_deploy() {
     echo "$PROG: the smoke tests failed on $IMAGE." >&2
     fail_release "$revision_before" "its smoke tests"
   fi
+
+  # Scheduled commands move to the new image only once it is serving: a failed release
+  # leaves them on the image the rolled-back Deployment runs.
+  step "Applying the scheduled jobs (image $IMAGE)"
+  printf '%s\n' "$app_manifests" | select_kinds only CronJob |
+    kubectl apply --request-timeout="$KUBECTL_REQUEST_TIMEOUT" -f -
 
   revision_after=$(current_revision)
   step "Deployed $IMAGE to $NAMESPACE (revision ${revision_after:-?})"
