@@ -11,7 +11,8 @@
 #
 # Environment:
 #   KUBECONFIG                 the cluster (kubectl's own variable)
-#   IMAGE_REPOSITORY           default ghcr.io/nexus-reussite/nexus-backend
+#   IMAGE_REPOSITORY           default ghcr.io/<owner>/<repo> (lower case) of GITHUB_REPOSITORY
+#                              or of the GitHub remote `origin`: where CI pushes the images
 #   SMOKE_EMAIL, SMOKE_PASSWORD  an account the smoke test signs in with (required to deploy)
 #   SMOKE_BASE_URL             e.g. https://api.nexus-reussite.com; unset: kubectl port-forward
 #   ROLLOUT_TIMEOUT            default 10m     MIGRATION_TIMEOUT   default 11m
@@ -27,10 +28,11 @@ readonly SERVICE=nexus-backend-service
 readonly JOB=nexus-backend-migrate
 readonly SECRET=nexus-backend-secrets
 readonly SECRET_KEYS=(database-url redis-url secret-key openai-api-key)
-readonly DEFAULT_IMAGE_REPOSITORY=ghcr.io/nexus-reussite/nexus-backend
 
 DEPLOY_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly DEPLOY_DIR
+# shellcheck source=image-repository.sh
+source "$DEPLOY_DIR/image-repository.sh"
 PROG=$(basename "$0")
 readonly PROG
 
@@ -135,7 +137,15 @@ parse_args() {
     usage_error "'$TAG' is not a valid image tag"
   fi
   NAMESPACE=nexus-$ENV_NAME
-  IMAGE="${IMAGE_REPOSITORY:-$DEFAULT_IMAGE_REPOSITORY}:$TAG"
+  local repository
+  if ! repository=$(image_repository); then
+    # status, logs and rollback never name an image.
+    [[ "$ACTION" != deploy ]] || usage_error "cannot tell which image repository to deploy from"
+    repository=unknown-repository
+  fi
+  # render.sh reads the same variable: both name the same image.
+  export IMAGE_REPOSITORY=$repository
+  IMAGE="$repository:$TAG"
 
   ROLLOUT_SECONDS=$(to_seconds "$ROLLOUT_TIMEOUT") ||
     usage_error "ROLLOUT_TIMEOUT='$ROLLOUT_TIMEOUT' is not a duration (600, 600s, 10m)"
@@ -199,7 +209,7 @@ check_secret() {
 
 # --- rendering -----------------------------------------------------------------------------
 
-# render.sh reads IMAGE_REPOSITORY itself, with the same default.
+# render.sh reads IMAGE_REPOSITORY (exported by parse_args).
 render() {
   "$DEPLOY_DIR/render.sh" "$ENV_NAME" "$TAG" "$1"
 }
