@@ -32,6 +32,7 @@ class Context:
     repository: str = "owner/repo"
     needs: dict[str, str] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, str] = field(default_factory=dict)  # the repository's `vars`
 
 
 @dataclass
@@ -58,6 +59,7 @@ def _expression(text: str, ctx: Context, outcomes: dict[str, str], failed: bool)
         (r"success\(\)", repr(not failed)),
         (r"steps\.([\w-]+)\.outcome", lambda m: repr(outcomes.get(m.group(1), ""))),
         (r"needs\.([\w-]+)\.result", lambda m: repr(ctx.needs.get(m.group(1), ""))),
+        (r"vars\.(\w+)", lambda m: repr(ctx.variables.get(m.group(1), ""))),
         (r"github\.event_name", repr(ctx.event_name)),
         (r"github\.event\.pull_request\.head\.repo\.full_name", repr("")),
         (r"github\.repository", repr(ctx.repository)),

@@ -101,3 +101,27 @@ def test_without_the_reports_directory_first_no_issue_is_opened(tmp_path: Path) 
     assert scanned.result == "failure"
     assert opened.result == "failure"  # no artifact to download
     assert "issue create" not in gh_calls
+
+
+@pytest.mark.parametrize(("code_scanning", "uploads"), [("", "failure"), ("false", "skipped")])
+def test_sarif_uploads_follow_the_code_scanning_variable(
+    tmp_path: Path, code_scanning: str, uploads: str
+) -> None:
+    """CODE_SCANNING=false (a private repository without code scanning) skips only the SARIF
+    uploads: the job still fails on the scan and still uploads its reports."""
+    workflow = load_yaml(WORKFLOWS / "ci-cd.yml")
+    ctx = _context(tmp_path)
+    ctx.variables = {"CODE_SCANNING": code_scanning}
+    scanned = run_job(workflow["jobs"]["security-scan"], ctx, workflow.get("env", {}))
+
+    sarif = {
+        name: o
+        for name, o in scanned.outcomes.items()
+        if name.endswith("SARIF") and "Upload" in name
+    }
+    # Default: attempted (and failing here, no SARIF was written); the registry one only
+    # when its file exists.
+    expected = {n: ("skipped" if "registry" in n else uploads) for n in sarif}
+    assert sarif == expected
+    assert scanned.result == "failure"
+    assert scanned.outcomes["Upload the security reports"] == "success"
