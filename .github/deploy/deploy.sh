@@ -31,7 +31,7 @@ readonly SECRET_KEYS=(database-url redis-url secret-key openai-api-key)
 
 DEPLOY_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly DEPLOY_DIR
-# shellcheck source=image-repository.sh
+# shellcheck source=SCRIPTDIR/image-repository.sh
 source "$DEPLOY_DIR/image-repository.sh"
 PROG=$(basename "$0")
 readonly PROG

@@ -9,7 +9,7 @@ set -euo pipefail
 # The image name in base/kustomization.yaml, which this render replaces.
 readonly BASE_IMAGE=ghcr.io/nexus-reussite/nexus-backend
 deploy_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=image-repository.sh
+# shellcheck source=SCRIPTDIR/image-repository.sh
 source "$deploy_dir/image-repository.sh"
 
 if [[ $# -ne 3 ]]; then
