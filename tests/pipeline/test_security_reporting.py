@@ -62,7 +62,7 @@ def _scan_then_issue(
     ctx.workdir = fresh
     opened = run_job(workflow["jobs"][issue], ctx, workflow.get("env", {}))
     log = Path(ctx.env["GH_LOG"])
-    return scanned, opened, log.read_text() if log.exists() else ""
+    return scanned, opened, log.read_text(encoding="utf-8") if log.exists() else ""
 
 
 CASES = [

@@ -169,7 +169,7 @@ def test_the_kubeconfig_step(ci_cd: dict[str, Any], tmp_path: Path, job_name: st
     )
     assert code == 0, output
     kubeconfig = Path(written["KUBECONFIG"])
-    assert kubeconfig.read_text() == config
+    assert kubeconfig.read_text(encoding="utf-8") == config
     assert stat.S_IMODE(kubeconfig.stat().st_mode) == 0o600
     # The repository build-image pushes to: GHCR wants lower case.
     assert written["IMAGE_REPOSITORY"] == "ghcr.io/some-owner/nexus-backend"
