@@ -11,7 +11,8 @@
 #
 # Environment:
 #   KUBECONFIG                 the cluster (kubectl's own variable)
-#   IMAGE_REPOSITORY           default ghcr.io/nexus-reussite/nexus-backend
+#   IMAGE_REPOSITORY           default ghcr.io/<owner>/<repo> (lower case) of GITHUB_REPOSITORY
+#                              or of the GitHub remote `origin`: where CI pushes the images
 #   SMOKE_EMAIL, SMOKE_PASSWORD  an account the smoke test signs in with (required to deploy)
 #   SMOKE_BASE_URL             e.g. https://api.nexus-reussite.com; unset: kubectl port-forward
 #   ROLLOUT_TIMEOUT            default 10m     MIGRATION_TIMEOUT   default 11m
@@ -27,10 +28,11 @@ readonly SERVICE=nexus-backend-service
 readonly JOB=nexus-backend-migrate
 readonly SECRET=nexus-backend-secrets
 readonly SECRET_KEYS=(database-url redis-url secret-key openai-api-key)
-readonly DEFAULT_IMAGE_REPOSITORY=ghcr.io/nexus-reussite/nexus-backend
 
 DEPLOY_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly DEPLOY_DIR
+# shellcheck source=SCRIPTDIR/image-repository.sh
+source "$DEPLOY_DIR/image-repository.sh"
 PROG=$(basename "$0")
 readonly PROG
 
@@ -135,7 +137,15 @@ parse_args() {
     usage_error "'$TAG' is not a valid image tag"
   fi
   NAMESPACE=nexus-$ENV_NAME
-  IMAGE="${IMAGE_REPOSITORY:-$DEFAULT_IMAGE_REPOSITORY}:$TAG"
+  local repository
+  if ! repository=$(image_repository); then
+    # status, logs and rollback never name an image.
+    [[ "$ACTION" != deploy ]] || usage_error "cannot tell which image repository to deploy from"
+    repository=unknown-repository
+  fi
+  # render.sh reads the same variable: both name the same image.
+  export IMAGE_REPOSITORY=$repository
+  IMAGE="$repository:$TAG"
 
   ROLLOUT_SECONDS=$(to_seconds "$ROLLOUT_TIMEOUT") ||
     usage_error "ROLLOUT_TIMEOUT='$ROLLOUT_TIMEOUT' is not a duration (600, 600s, 10m)"
@@ -199,17 +209,18 @@ check_secret() {
 
 # --- rendering -----------------------------------------------------------------------------
 
-# render.sh reads IMAGE_REPOSITORY itself, with the same default.
+# render.sh reads IMAGE_REPOSITORY (exported by parse_args).
 render() {
   "$DEPLOY_DIR/render.sh" "$ENV_NAME" "$TAG" "$1"
 }
 
-# Keep (only) or drop (others) the Deployment from a rendered multi-document stream.
-# kubectl kustomize writes documents separated by `---` with `kind:` at column 0.
-select_deployment() {
-  awk -v mode="$1" '
+# Keep (only) or drop (others) the documents whose kind is one of KINDS (a|b), from a rendered
+# multi-document stream. kubectl kustomize writes documents separated by `---` with `kind:` at
+# column 0.
+select_kinds() {
+  awk -v mode="$1" -v kinds="^($2)$" '
     function flush() {
-      if (doc != "" && ((kind == "Deployment") == (mode == "only"))) printf "---\n%s", doc
+      if (doc != "" && ((kind ~ kinds) == (mode == "only"))) printf "---\n%s", doc
       doc = ""; kind = ""
     }
     /^---$/ { flush(); next }
@@ -218,6 +229,10 @@ select_deployment() {
     END { flush() }
   '
 }
+
+# The workloads that run the release's image: applied after the migrations (the Deployment)
+# and after the smoke tests (the CronJobs, which have no rollout to undo).
+readonly RELEASE_KINDS='Deployment|CronJob'
 
 # --- deployment state ----------------------------------------------------------------------
 
@@ -239,7 +254,7 @@ current_replicas() {
 # rendered one (applying the rendered number would scale a busy Deployment down).
 deployment_manifest() {
   local manifest rendered live
-  manifest=$(printf '%s\n' "$1" | select_deployment only)
+  manifest=$(printf '%s\n' "$1" | select_kinds only Deployment)
   rendered=$(printf '%s\n' "$manifest" | sed -nE 's/^  replicas: ([0-9]+)$/\1/p' | head -n 1)
   live=$(current_replicas)
   if [[ "$live" =~ ^[0-9]+$ && "$rendered" =~ ^[0-9]+$ ]] && ((live > rendered)); then
@@ -466,8 +481,8 @@ do_deploy() {
 
   check_secret
 
-  step "Applying the $ENV_NAME configuration (everything but the Deployment)"
-  printf '%s\n' "$app_manifests" | select_deployment drop |
+  step "Applying the $ENV_NAME configuration (everything but the Deployment and the CronJobs)"
+  printf '%s\n' "$app_manifests" | select_kinds drop "$RELEASE_KINDS" |
     kubectl apply --request-timeout="$KUBECTL_REQUEST_TIMEOUT" -f -
 
   run_migrations "$migrate_manifest"
@@ -495,6 +510,12 @@ do_deploy() {
     echo "$PROG: the smoke tests failed on $IMAGE." >&2
     fail_release "$revision_before" "its smoke tests"
   fi
+
+  # Scheduled commands move to the new image only once it is serving: a failed release
+  # leaves them on the image the rolled-back Deployment runs.
+  step "Applying the scheduled jobs (image $IMAGE)"
+  printf '%s\n' "$app_manifests" | select_kinds only CronJob |
+    kubectl apply --request-timeout="$KUBECTL_REQUEST_TIMEOUT" -f -
 
   revision_after=$(current_revision)
   step "Deployed $IMAGE to $NAMESPACE (revision ${revision_after:-?})"

@@ -7,6 +7,7 @@ import sys
 from flask import Flask
 from pydantic import ValidationError
 from sqlalchemy.engine import Connection
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from nexus import cache, redis_ext
 from nexus.accounts import passwords, permissions, revocation
@@ -14,7 +15,7 @@ from nexus.api import openapi
 from nexus.config import ConfigurationError, Settings
 from nexus.db import db
 from nexus.errors import register_error_handlers, validation_error_response
-from nexus.ops import http, logging, metrics
+from nexus.ops import http, logging
 from nexus.ratelimit import init_app as init_limiter
 
 __all__ = ["create_app"]
@@ -30,6 +31,11 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
     app.config["JSON_SORT_KEYS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # French text stays readable
+
+    # Imported here, not at the top: importing prometheus_client fixes its mode (one process,
+    # or PROMETHEUS_MULTIPROC_DIR's files), and gunicorn's master imports this package on its
+    # way to nexus.ops.gunicorn_conf, which sets that directory first (it checks the order).
+    from nexus.ops import metrics  # pylint: disable=import-outside-toplevel
 
     logging.configure_logging(settings)
     # after_request hooks run in reverse order: these observe the final response.
@@ -47,7 +53,21 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
     _register_blueprints(app)
     openapi.install(app)
     _register_cli(app)
+    _trust_proxies(app, settings.trusted_proxy_hops)
     return app
+
+
+def _trust_proxies(app: Flask, hops: int) -> None:
+    """Take the client address (and scheme) from the last ``hops`` X-Forwarded-* entries.
+
+    Behind ingress-nginx (1 hop) ``REMOTE_ADDR`` is the controller's pod: the rate limits and
+    the access log need the client's. Each trusted proxy appends what it saw, so only the last
+    ``hops`` entries are believed; anything a client wrote before them is ignored, and with 0
+    hops (the default) the headers are not read at all.
+    """
+    if hops:
+        proxied = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        app.wsgi_app = proxied  # type: ignore[method-assign]
 
 
 def load_settings() -> Settings:

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     login_limit_per_account: str = "30 per minute"
     login_limit_per_address: str = "30 per minute"
     register_limit_per_address: str = "20 per 10 minutes"
+    # Reverse proxies in front of the app whose X-Forwarded-For entry is believed (Werkzeug's
+    # ProxyFix): 0 here, the header is ignored; 1 behind ingress-nginx (the overlays' ConfigMap).
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_cost_kib: int = Field(default=65_536, ge=8)
     argon2_parallelism: int = Field(default=2, ge=1)

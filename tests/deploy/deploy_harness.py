@@ -186,7 +186,14 @@ class DeployHarness:
     real_kubectl: str
     scenario: dict[str, Any] = field(default_factory=dict)
 
-    def run(self, *args: str, env: dict[str, str] | None = None, timeout: float = 90) -> Run:
+    def run(
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        timeout: float = 90,
+        script: Path = DEPLOY_SH,
+        cwd: Path | None = None,
+    ) -> Run:
         bin_dir = self.tmp_path / "bin"
         bin_dir.mkdir(exist_ok=True)
         scenario_file = self.tmp_path / "scenario.json"
@@ -225,10 +232,13 @@ class DeployHarness:
             "MIGRATION_POLL_SECONDS": "1",
             "ROLLOUT_TIMEOUT": "2m",
             "MIGRATION_TIMEOUT": "1m",
+            # As in the workflow: the image repository is ghcr.io/<owner>/<repo>, lower-cased.
+            "GITHUB_REPOSITORY": "Nexus-Reussite/Nexus-Backend",
             **(env or {}),
         }
         result = subprocess.run(
-            [str(DEPLOY_SH), *args],
+            [str(script), *args],
+            cwd=cwd,
             capture_output=True,
             text=True,
             env=full_env,

@@ -24,6 +24,15 @@ def _deployment_image(manifests: str) -> str:
     return image
 
 
+def _cronjob_images(manifests: str) -> list[str]:
+    return [
+        container["image"]
+        for doc in yaml.safe_load_all(manifests)
+        if doc and doc["kind"] == "CronJob"
+        for container in doc["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    ]
+
+
 # --- success: deploy, status, logs, rollback -------------------------------------------------
 
 
@@ -47,13 +56,18 @@ def test_deploy_runs_migrations_before_the_deployment_and_smoke_tests_it(
     ]
     assert order == sorted(order)
     kinds = run.applied_kinds()
-    assert len(kinds) == 3
-    config, job, deployment = kinds
-    assert "Deployment" not in config
+    assert len(kinds) == 4
+    config, job, deployment, scheduled = kinds
+    assert "Deployment" not in config and "CronJob" not in config
     assert {"Namespace", "ConfigMap", "Service", "Ingress", "NetworkPolicy"} <= set(config)
     assert job == ["Job"]
     assert deployment == DEPLOYMENT_APPLY
-    job_manifest, deployment_manifest = run.applied()[1:]
+    # The scheduled commands follow once the release has passed its smoke tests.
+    assert scheduled == ["CronJob"]
+    job_manifest, deployment_manifest, cronjob_manifest = run.applied()[1:]
+    assert _cronjob_images(cronjob_manifest) == ["ghcr.io/nexus-reussite/nexus-backend:v1.2.3"]
+    applies = [i for i, argv in enumerate(run.argvs) if argv[0] == "apply"]
+    assert applies[-1] > run.index("rollout", "status")
     assert "image: ghcr.io/nexus-reussite/nexus-backend:v1.2.3" in job_manifest
     assert "namespace: nexus-staging" in job_manifest
     assert _deployment_image(deployment_manifest) == "ghcr.io/nexus-reussite/nexus-backend:v1.2.3"
@@ -95,10 +109,11 @@ def test_production_deploy_smoke_tests_through_a_port_forward(
     assert "svc/nexus-backend-service" in port_forward
     assert "nexus-production" in port_forward
     assert ("GET", "/api/v1/auth/me") in stand_in_app.requests
-    config, _job, deployment = run.applied()
+    config, _job, deployment, scheduled = run.applied()
     assert "kind: HorizontalPodAutoscaler" in config
     assert "kind: ServiceMonitor" in config
     assert _deployment_image(deployment) == "registry.example.org/nexus/api:main-3f2a9c1"
+    assert _cronjob_images(scheduled) == ["registry.example.org/nexus/api:main-3f2a9c1"]
     # The port-forward was stopped on the way out.
     pid = next(c["pid"] for c in run.calls if c["argv"][0] == "port-forward")
     with pytest.raises(ProcessLookupError):
@@ -113,7 +128,7 @@ def test_a_release_keeps_the_replicas_the_autoscaler_added(
     run = deploy.run("production", "v1.2.4", env=_smoke_env(stand_in_app))
 
     assert run.returncode == 0, run.stderr
-    deployment = run.applied()[-1]
+    deployment = run.applied()[2]
     assert f"\n  replicas: {applied}\n" in deployment
     assert ("keeping the 7 replicas" in run.stderr) is (live == "7")
 
@@ -220,6 +235,8 @@ def test_failed_smoke_test_is_rolled_back(
     assert "--to-revision=4" in run.argvs[run.index("rollout", "undo")]
     assert stand_in_app.requests[-1] == last_request
     assert "failed its smoke tests; rolled back to revision 4" in run.stderr
+    # The CronJobs stay on the image the rolled-back Deployment runs.
+    assert all("CronJob" not in kinds for kinds in run.applied_kinds())
 
 
 def test_failed_first_release_has_nothing_to_roll_back(
@@ -233,6 +250,8 @@ def test_failed_first_release_has_nothing_to_roll_back(
     assert not run.called("rollout", "undo")
     assert "first release" in run.stderr
     assert "NOT rolled back" in run.stderr
+    # The scheduled commands do not start on an image that never served.
+    assert all("CronJob" not in kinds for kinds in run.applied_kinds())
 
 
 def test_failed_migration_leaves_the_deployment_untouched(

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
-from deploy_harness import DEPLOY_SH, REPO_ROOT, DeployHarness
+import yaml
+from deploy_harness import DEPLOY_SH, REPO_ROOT, DeployHarness, StandInApp
 
 DOC = REPO_ROOT / "docs" / "deployment.md"
 
@@ -82,4 +86,57 @@ def test_documented_defaults_are_the_scripts() -> None:
     assert table["`SMOKE_RETRIES`, `SMOKE_RETRY_DELAY`"] == (
         f"`{defaults['SMOKE_RETRIES']}`, `{defaults['SMOKE_RETRY_DELAY']}`"
     )
-    assert "`ghcr.io/nexus-reussite/nexus-backend`" == table["`IMAGE_REPOSITORY`"]
+    assert table["`IMAGE_REPOSITORY`"] == "`ghcr.io/<owner>/<repo>`"
+
+
+@pytest.mark.parametrize(
+    "args", [a for a in _deploy_commands() if len(a) == 2 or a[2] == "deploy"], ids=" ".join
+)
+def test_documented_deploys_pull_what_ci_pushes(
+    deploy: DeployHarness, stand_in_app: StandInApp, tmp_path: Path, args: list[str]
+) -> None:
+    """Each documented deploy, run as written from a clone of the GitHub repository."""
+    clone = tmp_path / "Nexus-Backend"
+    shutil.copytree(REPO_ROOT / ".github" / "deploy", clone / ".github" / "deploy")
+    for command in (
+        ["init", "-q"],
+        ["remote", "add", "origin", "https://github.com/Some-Owner/Nexus-Backend.git"],
+    ):
+        subprocess.run(["git", "-C", str(clone), *command], check=True, capture_output=True)
+    run = deploy.run(
+        *args,
+        script=clone / ".github" / "deploy" / "deploy.sh",
+        cwd=clone,
+        # Not in a workflow: the repository comes from the clone's remote.
+        env={"GITHUB_REPOSITORY": "", "SMOKE_BASE_URL": stand_in_app.url},
+    )
+
+    assert run.returncode == 0, run.stderr
+    # ci-cd.yml pushes to ghcr.io/${GITHUB_REPOSITORY,,}.
+    image = f"ghcr.io/some-owner/nexus-backend:{args[1]}"
+    workloads = [
+        doc
+        for manifest in run.applied()
+        for doc in yaml.safe_load_all(manifest)
+        if doc and doc["kind"] in ("Deployment", "Job", "CronJob")
+    ]
+    assert len(workloads) == 3
+    assert all(f"image: {image}" in yaml.safe_dump(doc) for doc in workloads)
+
+
+def test_without_a_github_remote_the_deploy_asks_for_the_repository(
+    deploy_without_render: DeployHarness, tmp_path: Path
+) -> None:
+    clone = tmp_path / "elsewhere"
+    shutil.copytree(REPO_ROOT / ".github" / "deploy", clone / ".github" / "deploy")
+    subprocess.run(["git", "-C", str(clone), "init", "-q"], check=True)
+    run = deploy_without_render.run(
+        "staging",
+        "v1.0.0",
+        script=clone / ".github" / "deploy" / "deploy.sh",
+        env={"GITHUB_REPOSITORY": ""},
+    )
+
+    assert run.returncode == 2
+    assert "set IMAGE_REPOSITORY" in run.stderr
+    assert run.calls == []

@@ -44,8 +44,18 @@ class LiveServer:
         workers: int = 2,
         threads: int = 4,
         graceful_timeout: int = 25,
+        command: list[str] | None = None,
     ) -> None:
         self.tmp_path = tmp_path
+        # What starts the server (default: gunicorn as the container starts it).
+        self.command = command or [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:nexus.ops.gunicorn_conf",
+            "nexus:create_app()",
+        ]
         self.port = free_port()
         self.graceful_timeout = graceful_timeout
         self.log_path = tmp_path / "gunicorn.log"
@@ -91,14 +101,7 @@ class LiveServer:
         # Both outlive this method: stop() closes the log and reaps the process.
         self._log = self.log_path.open("wb")  # pylint: disable=consider-using-with
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                "python:nexus.ops.gunicorn_conf",
-                "nexus:create_app()",
-            ],
+            self.command,
             env=self.env,
             stdout=self._log,
             stderr=subprocess.STDOUT,

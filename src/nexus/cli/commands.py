@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 
 import click
 from flask import Flask, current_app
@@ -113,7 +114,11 @@ def serve(dev: bool, host: str, port: int) -> None:
     if dev:
         current_app.run(host=host, port=port, debug=False, use_reloader=False)
         return
-    os.environ["HOST"], os.environ["PORT"] = host, str(port)
+    env = {**os.environ, "HOST": host, "PORT": str(port)}
+    # prometheus_client picks its mode at import: the gunicorn master must start with the
+    # directory of the workers' samples in its environment (nexus.ops.gunicorn_conf).
+    if not env.get("PROMETHEUS_MULTIPROC_DIR"):
+        env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="nexus-prometheus-")
     argv = [
         sys.executable,
         "-m",
@@ -122,7 +127,7 @@ def serve(dev: bool, host: str, port: int) -> None:
         "python:nexus.ops.gunicorn_conf",
         "nexus:create_app()",
     ]
-    os.execv(sys.executable, argv)  # nosec B606 - fixed argv, no shell
+    os.execve(sys.executable, argv, env)  # nosec B606 - fixed argv, no shell
 
 
 def register(app: Flask) -> None:

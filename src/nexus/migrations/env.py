@@ -17,6 +17,7 @@ from nexus.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+LOCK_TIMEOUT = "5s"
 
 
 def _render_item(type_: str, obj: Any, _context: AutogenContext) -> str | Literal[False]:
@@ -24,6 +25,17 @@ def _render_item(type_: str, obj: Any, _context: AutogenContext) -> str | Litera
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def _set_timeouts(dialect: str, settings: Settings | None) -> None:
+    """PostgreSQL: a migration waiting for a lock gives up after LOCK_TIMEOUT instead of
+    queueing every request of the live version behind it; statements keep the app's limit.
+    Emitted in the offline SQL too, where bin/migrations-lint (squawk) checks for them."""
+    if dialect != "postgresql":
+        return
+    context.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+    statement_ms = (settings or Settings()).db_statement_timeout_ms
+    context.execute(f"SET statement_timeout = {int(statement_ms)}")
 
 
 def _run(connection: Connection) -> None:
@@ -35,6 +47,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
+        _set_timeouts(connection.dialect.name, config.attributes.get("settings"))
         context.run_migrations()
 
 
@@ -52,6 +65,23 @@ def run_migrations_online() -> None:
         engine.dispose()
 
 
+def run_migrations_offline() -> None:
+    """The SQL a range of revisions would run (``alembic upgrade A:B --sql``), for review and
+    for the migration linter (bin/migrations-lint): no connection, values rendered inline."""
+    settings = config.attributes.get("settings") or Settings()
+    context.configure(
+        url=settings.database_url,
+        target_metadata=target_metadata,
+        literal_binds=True,
+        compare_type=True,
+        render_item=_render_item,
+    )
+    with context.begin_transaction():
+        _set_timeouts(settings.database_url.split(":", 1)[0].split("+", 1)[0], settings)
+        context.run_migrations()
+
+
 if context.is_offline_mode():
-    raise SystemExit("Offline SQL generation is not supported: run against a database.")
-run_migrations_online()
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -6,10 +6,26 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+from pathlib import Path
 from typing import Any
 
-from prometheus_client import multiprocess
+# prometheus_client decides at import whether its metrics live in this process or in
+# PROMETHEUS_MULTIPROC_DIR's files: the directory must be in the environment before the first
+# import, in the master, so that every worker forked from it writes its samples there. An
+# earlier import would leave each worker counting alone and /metrics showing only the
+# scraped worker's requests (or none at all).
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if "prometheus_client" in sys.modules:
+        raise RuntimeError(
+            "prometheus_client was imported before nexus.ops.gunicorn_conf could set "
+            "PROMETHEUS_MULTIPROC_DIR: set it in the environment, or keep the import out of "
+            "the nexus package's import chain (nexus/__init__.py imports nexus.ops.metrics lazily)"
+        )
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="nexus-prometheus-")
+
+from prometheus_client import multiprocess  # noqa: E402  # pylint: disable=wrong-import-position
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # nosec B104
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -32,8 +48,11 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # that the other workers could not invalidate (nexus.cache).
 os.environ["NEXUS_WORKER_PROCESSES"] = str(workers)
 
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="nexus-prometheus-")
+
+def on_starting(_server: Any) -> None:
+    """Drop the samples of an earlier run (before any worker exists): counters start at 0."""
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink(missing_ok=True)
 
 
 def child_exit(_server: Any, worker: Any) -> None:

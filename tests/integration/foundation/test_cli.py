@@ -78,15 +78,20 @@ def test_serve_execs_gunicorn_with_the_shared_config(
 ) -> None:
     import os
 
-    seen: list[list[str]] = []
-    monkeypatch.setattr(os, "execv", lambda path, argv: seen.append(argv))
+    seen: list[tuple[list[str], dict[str, str]]] = []
+    monkeypatch.setattr(os, "execve", lambda path, argv, env: seen.append((argv, env)))
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
     result = app.test_cli_runner().invoke(args=["serve", "--port", "8124"])
     assert result.exit_code == 0, result.output
-    assert seen[0][1:] == [
+    argv, env = seen[0]
+    assert argv[1:] == [
         "-m",
         "gunicorn",
         "-c",
         "python:nexus.ops.gunicorn_conf",
         "nexus:create_app()",
     ]
-    assert os.environ["PORT"] == "8124"
+    assert env["PORT"] == "8124"
+    # gunicorn starts with the metrics directory already set (prometheus_client's mode).
+    assert os.path.isdir(env["PROMETHEUS_MULTIPROC_DIR"])
+    assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ
