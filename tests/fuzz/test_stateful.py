@@ -24,7 +24,7 @@ from nexus.accounts.roles import Role
 from tests.fuzz.checks import CHECKS, SKIPPED
 from tests.support.api import Api
 
-MAX_EXAMPLES = 20
+MAX_EXAMPLES = 30
 STEPS = 10
 
 
