@@ -14,7 +14,6 @@ import pytest
 from flask import Flask
 
 from nexus.aria.runtime import get_runtime
-
 from tests.factories.aria import Bank
 from tests.support.api import Actor, Api
 from tests.support.fake_openai import FakeOpenAI, Reply
