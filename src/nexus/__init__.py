@@ -28,8 +28,6 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
     app.extensions["settings"] = settings
     app.config["SECRET_KEY"] = settings.secret_key.get_secret_value()
     app.config["JSON_SORT_KEYS"] = False
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # French text stays readable
 
     logging.configure_logging(settings)
     # after_request hooks run in reverse order: these observe the final response.
