@@ -185,7 +185,12 @@ class Database:
         try:
             session.commit()
         except SQLAlchemyError as exc:
-            from nexus.errors import error_response
+            from nexus.errors import (
+                CONCURRENTLY_DELETED,
+                concurrently_deleted_response,
+                conflict_response,
+                error_response,
+            )
 
             try:
                 session.rollback()
@@ -198,7 +203,9 @@ class Database:
                     "The database is temporarily unavailable; nothing was saved. Retry shortly.",
                     headers={"Retry-After": "5"},
                 )
-            return error_response(409, "conflict", "The change conflicts with the current data.")
+            if isinstance(exc, CONCURRENTLY_DELETED):
+                return concurrently_deleted_response()
+            return conflict_response()
         return response
 
     @staticmethod
