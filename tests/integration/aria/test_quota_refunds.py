@@ -4,6 +4,7 @@ reserved is given back when its transaction rolls back (nexus.db.on_rollback).""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import pytest
 from flask import Flask
@@ -32,7 +33,7 @@ def _redis_client() -> Iterator[Redis]:
 
 def _counters(runtime: AriaRuntime, client: Redis, user_id: int) -> tuple[str | None, ...]:
     keys = quotas._keys(runtime, user_id, quotas.paris_today())  # pylint: disable=protected-access
-    return tuple(client.get(key) for key in keys)
+    return tuple(cast(str | None, client.get(key)) for key in keys)
 
 
 @pytest.mark.redis
