@@ -29,8 +29,6 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
     app.extensions["settings"] = settings
     app.config["SECRET_KEY"] = settings.secret_key.get_secret_value()
     app.config["JSON_SORT_KEYS"] = False
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # French text stays readable
 
     # Imported here, not at the top: importing prometheus_client fixes its mode (one process,
     # or PROMETHEUS_MULTIPROC_DIR's files), and gunicorn's master imports this package on its

@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy.exc import DataError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 logger = logging.getLogger("nexus.errors")
@@ -187,9 +188,30 @@ def _handle_http_exception(exc: HTTPException) -> Response:
     return error_response(status, code, str(message), headers=headers)
 
 
+# A row another request deleted between our read and our write: the UPDATE matched nothing
+# (StaleDataError) or a reload found nothing (ObjectDeletedError). The request is rolled back.
+CONCURRENTLY_DELETED = (StaleDataError, ObjectDeletedError)
+
+
+def concurrently_deleted_response() -> Response:
+    return error_response(
+        404, "not_found", "This resource was deleted by another request; nothing was saved."
+    )
+
+
+def conflict_response() -> Response:
+    return error_response(409, "conflict", "The change conflicts with the current data.")
+
+
 def _handle_unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _handle_http_exception(exc)
+    if isinstance(exc, CONCURRENTLY_DELETED):
+        return concurrently_deleted_response()
+    if isinstance(exc, IntegrityError):
+        # A constraint another request's commit made true since we checked (a row we point
+        # to was deleted, a unique value was taken): the services check first, so only a race.
+        return conflict_response()
     if isinstance(exc, (DataError, OverflowError)):
         # A value the database cannot hold (an id beyond 32 bits, say): the client's input.
         return error_response(422, "value_out_of_range", "A value is out of the accepted range.")

@@ -1,6 +1,8 @@
 """Per-user daily quotas: ARIA requests and provider tokens, reset at midnight Europe/Paris.
 
-With Redis, counters are shared by every worker and reserved atomically (INCR). Without
+With Redis, counters are shared by every worker and reserved atomically (INCR); what a request
+reserved is given back (DECR) if its transaction rolls back (a refusal after the reservation,
+a failed commit), so only requests that commit spend the quota. Without
 Redis, or while it is down, the usage ledger in the database (``aria_usage``) is counted
 instead; the ledger is always written, so the two agree and either can take over.
 The token quota counts provider tokens only: offline answers cost nothing.
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from nexus.aria.models import UsageRecord
 from nexus.aria.runtime import AriaRuntime
-from nexus.db import utcnow
+from nexus.db import on_rollback, utcnow
 from nexus.errors import ApiError
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -103,6 +105,21 @@ def _reserve_in_redis(
     except QuotaExceeded:
         client.decr(messages_key)
         raise
+    on_rollback(session, lambda: _give_back(client, messages_key, 1))
+
+
+# DECRBY only while the counter exists: one that expired (or was reset) stays absent instead
+# of coming back negative with no expiry.
+_GIVE_BACK = (
+    "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECRBY', KEYS[1], ARGV[1]) end"
+)
+
+
+def _give_back(client: Redis, key: str, amount: int) -> None:
+    try:
+        client.eval(_GIVE_BACK, 1, key, amount)
+    except RedisError as exc:
+        logger.warning("could not give an ARIA quota reservation back", exc_info=exc)
 
 
 def _check(runtime: AriaRuntime, messages: int, tokens: int) -> None:
@@ -123,16 +140,22 @@ def _check(runtime: AriaRuntime, messages: int, tokens: int) -> None:
         )
 
 
-def add_tokens(runtime: AriaRuntime, user_id: int, tokens: int, day: date | None = None) -> None:
-    """Add provider tokens to today's Redis counter (the ledger row is written separately)."""
-    if runtime.redis is None or tokens <= 0:
+def add_tokens(
+    session: Session, runtime: AriaRuntime, user_id: int, tokens: int, day: date | None = None
+) -> None:
+    """Add provider tokens to today's Redis counter (the ledger row is written separately);
+    taken back if ``session`` rolls back, like the ledger row."""
+    client = runtime.redis
+    if client is None or tokens <= 0:
         return
     day = day or paris_today()
     _, tokens_key = _keys(runtime, user_id, day)
     try:
-        pipe = runtime.redis.pipeline()
+        pipe = client.pipeline()
         pipe.incrby(tokens_key, tokens)
         pipe.expireat(tokens_key, _expire_at(day))
         pipe.execute()
     except RedisError as exc:
         logger.warning("could not count ARIA tokens in Redis", exc_info=exc)
+        return
+    on_rollback(session, lambda: _give_back(client, tokens_key, tokens))

@@ -43,7 +43,7 @@ def record_usage(
     session.add(row)
     session.flush()
     if not offline:
-        add_tokens(runtime, user_id, usage.total_tokens, row.day)
+        add_tokens(session, runtime, user_id, usage.total_tokens, row.day)
     return row
 
 

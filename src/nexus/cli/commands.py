@@ -9,9 +9,11 @@ import tempfile
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from pydantic import ValidationError
 
 from nexus.accounts import services
 from nexus.accounts.roles import Role
+from nexus.admin.schemas import AdminUserCreate
 from nexus.config import Settings
 from nexus.db import db
 from nexus.errors import ApiError
@@ -84,20 +86,43 @@ def seed_demo(large: bool, students: int, sessions: int, assessments: int, seed:
 @click.password_option(envvar="NEXUS_ADMIN_PASSWORD", help="Prompted for, or NEXUS_ADMIN_PASSWORD.")
 def create_admin(email: str, first_name: str, last_name: str, password: str) -> None:
     """Create an administrator account."""
+    # The same schema as POST /api/v1/admin/users: an argument the API would refuse (an e-mail
+    # that is not one, an empty name) is refused here too, before anything is written.
+    try:
+        data = AdminUserCreate.model_validate(
+            {
+                "email": email,
+                "password": password,
+                "role": Role.ADMIN.value,
+                "first_name": first_name,
+                "last_name": last_name,
+            }
+        )
+    except ValidationError as exc:
+        raise click.UsageError(_invalid_arguments(exc)) from exc
     try:
         with db.standalone_session(current_app) as session:
             user = services.create_user(
                 session,
-                email=email,
-                password=password,
+                email=data.email,
+                password=data.password,
                 role=Role.ADMIN,
-                first_name=first_name,
-                last_name=last_name,
+                first_name=data.first_name,
+                last_name=data.last_name,
             )
-            user_id = user.id
+            user_id, stored_email = user.id, user.email
     except ApiError as exc:
         raise click.ClickException(exc.message) from exc
-    click.echo(f"admin {email} created (id {user_id})")
+    click.echo(f"admin {stored_email} created (id {user_id})")
+
+
+def _invalid_arguments(exc: ValidationError) -> str:
+    """One line per refused option, named as on the command line (the password never shown)."""
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False):
+        option = "--" + "-".join(str(part) for part in error["loc"]).replace("_", "-")
+        lines.append(f"{option}: {error['msg']}")
+    return "; ".join(lines)
 
 
 @click.command("serve")
@@ -130,8 +155,13 @@ def serve(dev: bool, host: str, port: int) -> None:
     os.execve(sys.executable, argv, env)  # nosec B606 - fixed argv, no shell
 
 
-def register(app: Flask) -> None:
+def commands() -> tuple[click.Command, ...]:
+    """Every ``nexus`` command (the console script and ``app.cli`` hold the same ones)."""
     from nexus.notifications.cli import send_reminders
 
-    for command in (db_cli, seed_demo, create_admin, serve, send_reminders):
+    return (db_cli, seed_demo, create_admin, serve, send_reminders)
+
+
+def register(app: Flask) -> None:
+    for command in commands():
         app.cli.add_command(command)

@@ -1,13 +1,14 @@
-"""HTTP hygiene: malformed JSON, security headers, CORS."""
+"""HTTP hygiene: request bodies (size, depth, syntax), security headers, CORS."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, request
 from flask_cors import CORS
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from nexus.config import Settings
 from nexus.errors import ApiError
+from nexus.ops.json_body import BoundedJSONProvider, JsonTooDeep
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -25,18 +26,45 @@ DOCS_CSP = (
 )
 
 
+def _too_deep(exc: BaseException) -> JsonTooDeep | None:
+    """The JsonTooDeep behind Flask's BadRequest (re-raised twice on the way up)."""
+    seen: BaseException | None = exc
+    while seen is not None and not isinstance(seen, JsonTooDeep):
+        seen = seen.__cause__ or seen.__context__
+    return seen
+
+
 def _reject_malformed_json() -> None:
-    if (
-        request.method in ("POST", "PUT", "PATCH")
-        and request.is_json
-        and request.get_data(cache=True)
-    ):
-        try:
-            request.get_json()
-        except BadRequest as exc:
+    """Parse every JSON body once, before authentication, and refuse what cannot be used.
+
+    Whatever the method: flask-openapi3 validates a body on any route that declares one, and
+    the parse is cached, so every later ``get_json`` sees this result. Reading the body
+    enforces MAX_CONTENT_LENGTH (413); the provider enforces the depth limit (422).
+    """
+    if not request.is_json:
+        return
+    body = request.get_data(cache=True)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(body) >= limit:
+        # A chunked body is cut at the limit without an error (Werkzeug reads no further):
+        # one that reaches it is refused rather than parsed truncated.
+        raise RequestEntityTooLarge()
+    if not body:
+        return
+    try:
+        request.get_json()
+    except BadRequest as exc:
+        too_deep = _too_deep(exc)
+        if too_deep is not None:
             raise ApiError(
-                "The request body is not valid JSON.", code="malformed_json", field="body"
+                f"The request body nests deeper than {too_deep.limit} levels.",
+                status=422,
+                code="json_too_deep",
+                field="body",
             ) from exc
+        raise ApiError(
+            "The request body is not valid JSON.", code="malformed_json", field="body"
+        ) from exc
 
 
 def _security_headers(response: Response) -> Response:
@@ -51,6 +79,7 @@ def _security_headers(response: Response) -> Response:
 
 def init_app(app: Flask, settings: Settings) -> None:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
+    app.json = BoundedJSONProvider(app)
     app.before_request(_reject_malformed_json)
     app.after_request(_security_headers)
     CORS(

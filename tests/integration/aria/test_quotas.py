@@ -77,7 +77,7 @@ def test_redis_counters_catch_up_with_the_ledger_and_give_back_refused_requests(
         with pytest.raises(quotas.QuotaExceeded):
             quotas.reserve(session, runtime, user.id)
         assert client.get(messages_key) == "3"  # the refused request was given back
-        quotas.add_tokens(runtime, user.id, 20)
+        quotas.add_tokens(session, runtime, user.id, 20)
         assert client.get(tokens_key) == "100"
     finally:
         client.delete(messages_key, tokens_key)

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+import secrets
 import subprocess
 import sys
 
 import pytest
 
-from nexus.config import DEV_SECRET_KEY, ConfigurationError, Environment, Settings
+from nexus.config import (
+    DEV_SECRET_KEY,
+    MIN_SECRET_GUESSES_LOG10,
+    ConfigurationError,
+    Environment,
+    Settings,
+    secret_guesses_log10,
+)
 
 STRONG = "Zq3" + "x8Kp2LmN7vB4cR9tY6wE1uI5oA0sD3fG8hJ2kL7"
 
@@ -21,8 +29,43 @@ def test_development_defaults_are_embedded(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_postgres_urls_get_the_psycopg_driver() -> None:
-    for url in ("postgres://u@h/db", "postgresql://u@h/db"):
+    for url in ("postgres://u@h/db", "postgresql://u@h/db", "POSTGRES://u@h/db"):
         assert Settings(database_url=url).database_url == "postgresql+psycopg://u@h/db"
+
+
+def test_url_schemes_are_case_insensitive() -> None:
+    settings = Settings(database_url="SQLite:///Instance/Nexus.db")
+    assert settings.is_sqlite
+    assert settings.database_url == "sqlite:///Instance/Nexus.db"  # the path keeps its case
+
+
+GUESSABLE_KEYS = [
+    "changeme" * 8,
+    "password" * 8,
+    "abcdefghijklmnopqrstuvwxyz012345",
+    "qwertyuiopasdfghjklzxcvbnm123456",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9",
+    "nexus-reussite-production-secret-key-2026",
+    "correcthorsebatterystaple" * 2,
+    "0123456789" * 4,
+    "changeme" * 20,  # longer than zxcvbn reads at once
+    DEV_SECRET_KEY + "-prod",
+]
+
+
+@pytest.mark.parametrize("secret", GUESSABLE_KEYS)
+def test_guessable_keys_are_weak(secret: str) -> None:
+    assert secret_guesses_log10(secret) < MIN_SECRET_GUESSES_LOG10
+    with pytest.raises(ConfigurationError, match="SECRET_KEY is weak"):
+        Settings(NEXUS_ENV="production", secret_key=secret, database_url="postgresql://u@h/db")
+
+
+@pytest.mark.parametrize("size", [48, 64])
+def test_generated_keys_are_strong(size: int) -> None:
+    for _ in range(20):
+        key = secrets.token_urlsafe(size)
+        assert Settings(NEXUS_ENV="production", secret_key=key, database_url="postgresql://h/db")
+    assert secret_guesses_log10(secrets.token_hex(64)) >= MIN_SECRET_GUESSES_LOG10
 
 
 def test_cors_origins_come_as_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -43,6 +86,7 @@ def test_cors_origins_come_as_a_comma_separated_list(monkeypatch: pytest.MonkeyP
         ("short-secret", "postgresql://u@h/db", "SECRET_KEY is weak"),
         ("a" * 64, "postgresql://u@h/db", "SECRET_KEY is weak"),
         (STRONG, "sqlite:///nexus.db", "SQLite"),
+        (STRONG, "SQLITE:///nexus.db", "SQLite"),
     ],
 )
 def test_production_refuses_unsafe_settings(secret: str, database_url: str, reason: str) -> None:
