@@ -64,13 +64,15 @@ def docker(
 
 
 def render(what: str) -> list[dict[str, Any]]:
-    """The objects deploy.sh would apply (render.sh wraps `kubectl kustomize`)."""
+    """The objects deploy.sh would apply (render.sh wraps `kubectl kustomize`). The image
+    reference is replaced by the locally built tag, so its repository is a placeholder."""
     out = subprocess.run(  # noqa: S603
         [str(ROOT / ".github/deploy/render.sh"), "production", "image-check", what],
         capture_output=True,
         text=True,
         check=True,
         timeout=60,
+        env={**os.environ, "IMAGE_REPOSITORY": "image-check.invalid/nexus-backend"},
     ).stdout
     return [d for d in yaml.safe_load_all(out) if d]
 

@@ -1,7 +1,7 @@
 """The client address behind proxies (issue 10, defect 5), over real HTTP to gunicorn.
 
-With TRUSTED_PROXY_HOPS=1 (the overlays: ingress-nginx in front) the per-address login limit
-and the access log use the address the proxy appended to X-Forwarded-For; entries a client
+With TRUSTED_PROXY_HOPS=1 (the overlays: ingress-nginx in front) the login limit per account
+and address, and the access log, use the address the proxy appended to X-Forwarded-For; entries a client
 wrote before it are ignored. With 0 (the default) the header changes nothing.
 """
 
@@ -16,8 +16,8 @@ import pytest
 
 from tests.support.live_server import LiveServer
 
-LIMIT = 2  # login attempts per address and minute in these servers
-_emails = count()
+LIMIT = 2  # failed sign-ins per account and address and minute in these servers
+_accounts = count()
 
 
 def _serve(tmp_path_factory: pytest.TempPathFactory, hops: int) -> Iterator[LiveServer]:
@@ -25,7 +25,7 @@ def _serve(tmp_path_factory: pytest.TempPathFactory, hops: int) -> Iterator[Live
         tmp_path_factory.mktemp(f"proxy-{hops}"),
         {
             "TRUSTED_PROXY_HOPS": str(hops),
-            "LOGIN_LIMIT_PER_ADDRESS": f"{LIMIT} per minute",
+            "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS": f"{LIMIT} per minute",
             "LOG_LEVEL": "INFO",
         },
         # One process: without Redis the limiter counts in process memory.
@@ -49,9 +49,14 @@ def no_hops(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     yield from _serve(tmp_path_factory, 0)
 
 
-def login(server: LiveServer, forwarded_for: str | None) -> int:
-    """A failed sign-in (a new account each time: only the per-address limit can bite)."""
-    body = json.dumps({"email": f"nobody{next(_emails)}@example.com", "password": "x" * 12})
+def new_account() -> str:
+    """An e-mail no other test signs in with (the servers are shared by the module)."""
+    return f"owner{next(_accounts)}@example.com"
+
+
+def login(server: LiveServer, email: str, forwarded_for: str | None) -> int:
+    """A failed sign-in to ``email``: the per account+address limit is the one that bites."""
+    body = json.dumps({"email": email, "password": "x" * 12})
     headers = {"Content-Type": "application/json"}
     if forwarded_for is not None:
         headers["X-Forwarded-For"] = forwarded_for
@@ -82,9 +87,10 @@ def log_length(server: LiveServer) -> int:
 def test_one_trusted_hop_limits_and_logs_each_client_apart(one_hop: LiveServer) -> None:
     server = one_hop
     start = log_length(server)
-    first = [login(server, "203.0.113.7") for _ in range(LIMIT + 1)]
-    # Another client through the same proxy keeps its own allowance.
-    second = [login(server, "198.51.100.9") for _ in range(LIMIT)]
+    email = new_account()
+    first = [login(server, email, "203.0.113.7") for _ in range(LIMIT + 1)]
+    # Another client through the same proxy keeps its own allowance for the same account.
+    second = [login(server, email, "198.51.100.9") for _ in range(LIMIT)]
 
     assert first == [401] * LIMIT + [429]
     assert second == [401] * LIMIT
@@ -97,7 +103,8 @@ def test_one_trusted_hop_believes_only_the_last_entry(one_hop: LiveServer) -> No
     server = one_hop
     start = log_length(server)
     # A client prepends made-up addresses; the proxy appends the one it saw (192.0.2.44).
-    statuses = [login(server, f"10.9.8.{n}, 192.0.2.44") for n in range(LIMIT + 1)]
+    email = new_account()
+    statuses = [login(server, email, f"10.9.8.{n}, 192.0.2.44") for n in range(LIMIT + 1)]
 
     assert statuses == [401] * LIMIT + [429]
     assert logged_addresses(server, start) == ["192.0.2.44"] * (LIMIT + 1)
@@ -107,7 +114,8 @@ def test_without_trusted_hops_a_forged_header_changes_nothing(no_hops: LiveServe
     server = no_hops
     start = log_length(server)
     # A new made-up address on every attempt: still one client, 127.0.0.1, one allowance.
-    statuses = [login(server, f"203.0.113.{n}") for n in range(LIMIT + 1)]
+    email = new_account()
+    statuses = [login(server, email, f"203.0.113.{n}") for n in range(LIMIT + 1)]
 
     assert statuses == [401] * LIMIT + [429]
     assert logged_addresses(server, start) == ["127.0.0.1"] * (LIMIT + 1)

@@ -8,12 +8,11 @@ needs a Docker engine and is run by .ci/run, not here.
 from __future__ import annotations
 
 import re
-import subprocess
 from typing import Any
 
 import pytest
-import yaml  # type: ignore[import-untyped,unused-ignore]
 
+from tests.image.check import render
 from tests.image.contract import ContractError, configmaps_of, find, pod_contract
 
 from .conftest import ROOT
@@ -45,14 +44,7 @@ def test_dockerignore_is_an_allow_list() -> None:
 
 
 def rendered_production() -> list[dict[str, Any]]:
-    out = subprocess.run(
-        [str(ROOT / ".github/deploy/render.sh"), "production", "v0.0.0", "app"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    return [d for d in yaml.safe_load_all(out) if d]
+    return render("app")
 
 
 SECRETS = {

@@ -26,7 +26,8 @@ def _payload(start: datetime, **overrides: object) -> dict[str, object]:
         "capacity": 4,
     }
     values.update(overrides)
-    return values
+    # None leaves the field out: the contract refuses an explicit null where nothing is cleared.
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def _next_winter_day() -> datetime:
