@@ -1,7 +1,7 @@
 # CI stages, runnable locally with the very commands the workflows run (docs/ci-cd.md).
 # Included by the Makefile (`-include mk/*.mk`).
 TOOLS_VENV ?= .venv-tools
-UV_COMPILE := $(BIN)/uv pip compile --universal --generate-hashes --python-version 3.11 \
+UV_COMPILE := $(BIN)/uv pip compile --system-certs --universal --generate-hashes --python-version 3.11 \
 	--index-url https://pypi.org/simple --no-header
 
 .PHONY: install-tools lint security image ci test-pipeline migrations-check lock-tools ci-parity

@@ -1,8 +1,8 @@
 """The client address behind proxies (issue 10, defect 5), over real HTTP to gunicorn.
 
 With TRUSTED_PROXY_HOPS=1 (the overlays: ingress-nginx in front) the login limit per account
-and address, and the access log, use the address the proxy appended to X-Forwarded-For; entries a client
-wrote before it are ignored. With 0 (the default) the header changes nothing.
+and address, and the access log, use the address the proxy appended to X-Forwarded-For;
+entries a client wrote before it are ignored. With 0 (the default) the header changes nothing.
 """
 
 from __future__ import annotations
