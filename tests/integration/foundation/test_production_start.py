@@ -33,8 +33,9 @@ def _env(tmp_path: Path, **values: str) -> dict[str, str]:
     return {
         **{k: v for k, v in os.environ.items() if k in keep},
         "NEXUS_ENV": "production",
-        "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/postgres",
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        # The servers the suite was given (a GitHub runner's services have passwords).
+        "DATABASE_URL": services.postgres_server_url(),
+        "REDIS_URL": services.redis_server_url(),
         "HOST": HOST,
         "PORT": str(free_port()),
         "WEB_CONCURRENCY": "1",
