@@ -20,6 +20,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
+from nexus.cli.commands import GUNICORN_ARGS
+
 HOST = "127.0.0.1"
 # Settings that would point the server somewhere else than its own SQLite file.
 _SCRUBBED = ("DATABASE_URL", "REDIS_URL", "NEXUS_ENV", "SECRET_KEY", "OPENAI_API_KEY", "PORT")
@@ -48,14 +50,7 @@ class LiveServer:
     ) -> None:
         self.tmp_path = tmp_path
         # What starts the server (default: gunicorn as the container starts it).
-        self.command = command or [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:nexus.ops.gunicorn_conf",
-            "nexus:create_app()",
-        ]
+        self.command = command or [sys.executable, *GUNICORN_ARGS]
         self.port = free_port()
         self.graceful_timeout = graceful_timeout
         self.log_path = tmp_path / "gunicorn.log"

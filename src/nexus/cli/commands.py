@@ -19,6 +19,9 @@ from nexus.db import db
 from nexus.errors import ApiError
 from nexus.migrations import runner
 
+# How the production server starts (after the Python executable); the tests start it the same way.
+GUNICORN_ARGS = ("-m", "gunicorn", "-c", "python:nexus.ops.gunicorn_conf", "nexus:create_app()")
+
 
 def _settings() -> Settings:
     settings: Settings = current_app.extensions["settings"]
@@ -144,14 +147,7 @@ def serve(dev: bool, host: str, port: int) -> None:
     # directory of the workers' samples in its environment (nexus.ops.gunicorn_conf).
     if not env.get("PROMETHEUS_MULTIPROC_DIR"):
         env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="nexus-prometheus-")
-    argv = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        "python:nexus.ops.gunicorn_conf",
-        "nexus:create_app()",
-    ]
+    argv = [sys.executable, *GUNICORN_ARGS]
     os.execve(sys.executable, argv, env)  # nosec B606 - fixed argv, no shell
 
 

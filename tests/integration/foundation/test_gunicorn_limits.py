@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from nexus.cli.commands import GUNICORN_ARGS
 from nexus.config import Settings
 from nexus.ratelimit import refuse_unshared_storage
 from tests.support.live_server import HOST, LiveServer, free_port
@@ -37,14 +38,7 @@ def _production_env(**extra: str) -> dict[str, str]:
 def test_production_refuses_several_workers_without_redis(tmp_path: Path) -> None:
     env = _production_env(WEB_CONCURRENCY="2", PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:nexus.ops.gunicorn_conf",
-            "nexus:create_app()",
-        ],
+        [sys.executable, *GUNICORN_ARGS],
         env=env,
         capture_output=True,
         text=True,
