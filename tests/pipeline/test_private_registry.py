@@ -1,5 +1,8 @@
 """The image-pull-secret component (docs/deployment.md, "Private repository"), enabled the way
-the doc says in a copy of the deployment directory, rendered by render.sh and validated."""
+the doc says in a copy of the deployment directory, rendered by render.sh and validated.
+
+In tests/pipeline (the lint job, which installs .venv-tools): the validator is not on the test
+job's runner, as make ci-parity showed."""
 
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ from typing import Any
 
 import pytest
 import yaml
-from deploy_harness import DEPLOY_DIR, REPO_ROOT, require_kubectl
+
+from tests.deploy.deploy_harness import DEPLOY_DIR, REPO_ROOT, require_kubectl
 
 TOOLS_BIN = Path(os.environ.get("TOOLS_BIN", REPO_ROOT / ".venv-tools" / "bin"))
 PULL_SECRETS = [{"name": "ghcr-pull"}]
