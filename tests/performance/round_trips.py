@@ -26,6 +26,7 @@ other cache of the process is warm by then). Writes are measured on resources of
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import secrets
@@ -181,9 +182,9 @@ class Rig:
         self.results[group] = Measured(group, self.last_status, self.pg.tally(), self.redis.tally())
         return answer
 
-    def warm_then_measure(self, group: str, path: str, token: str, cold: bool = False) -> Any:
-        """GET ``path`` twice: the first is the warm-up (measured as ``(cold)`` when asked)."""
-        if cold:
+    def warm_then_measure(self, group: str, path: str, token: str) -> Any:
+        """GET ``path`` twice: the first is the warm-up (measured as ``(cold)`` for COLD)."""
+        if group in COLD:
             self.measure(f"{group} (cold)", "GET", path, token)
         else:
             self.call("GET", path, token)
@@ -206,6 +207,44 @@ def _query(path: str, **params: Any) -> str:
 
 
 BOOK = "POST /api/v1/sessions/{id}/bookings"
+# The response-cached groups, also measured cold.
+COLD = ("GET /api/v1/content?q=", "GET /api/v1/content", "GET /api/v1/offers")
+
+
+def scenario_groups(
+    locustfile: Path = ROOT / "tests" / "performance" / "locustfile.py",
+) -> set[str]:
+    """``METHOD name`` of every request the Locust scenario names (read, not imported: Locust
+    lives in .venv-perf): ``self.get(path, name)``, ``self.post(path, name, body)`` and the
+    ``self.client.post(..., name=...)`` of sign-in and refresh."""
+    tree = ast.parse(locustfile.read_text(encoding="utf-8"))
+    constants = {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        for target in node.targets
+        if isinstance(target, ast.Name) and isinstance(node.value.value, str)
+    }
+
+    def text(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        return constants.get(node.id) if isinstance(node, ast.Name) else None
+
+    found = set()
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
+            continue
+        method = call.func.attr
+        if method not in ("get", "post"):
+            continue
+        named = [text(k.value) for k in call.keywords if k.arg == "name"]
+        if not named and isinstance(call.func.value, ast.Name) and len(call.args) >= 2:
+            named = [text(call.args[1])]  # self.get(path, name) / self.post(path, name, body)
+        for name in named:
+            if name is not None and name.startswith("/"):
+                found.add(f"{method.upper()} {name}")
+    return found
 
 
 def _student_with_hours(app: Flask) -> str:
@@ -254,7 +293,6 @@ def run_scenario(rig: Rig) -> dict[str, Measured]:
         "GET /api/v1/content?q=",
         _query("/api/v1/content", q="dérivée", page_size=10),
         token,
-        cold=True,
     )
     item = found["items"][0]["id"]
     rig.warm_then_measure("GET /api/v1/content/{id}", f"/api/v1/content/{item}", token)
@@ -262,9 +300,8 @@ def run_scenario(rig: Rig) -> dict[str, Measured]:
         "GET /api/v1/content",
         _query("/api/v1/content", subject="nsi", kind="exercise"),
         token,
-        cold=True,
     )
-    rig.warm_then_measure("GET /api/v1/offers", "/api/v1/offers", token, cold=True)
+    rig.warm_then_measure("GET /api/v1/offers", "/api/v1/offers", token)
     rig.warm_then_measure(
         "GET /api/v1/notifications/unread-count", "/api/v1/notifications/unread-count", token
     )

@@ -287,3 +287,11 @@ def test_the_table_shows_before_and_after() -> None:
 def test_the_pins_text_is_the_document() -> None:
     document = {"about": "x", "seed": round_trips.SEED, "groups": PINNED}
     assert json.loads(round_trips.dump(document)) == document
+
+
+def test_every_request_the_load_scenario_names_is_pinned() -> None:
+    named = round_trips.scenario_groups()
+    pinned = json.loads(round_trips.PINS.read_text(encoding="utf-8"))["groups"]
+    assert len(named) >= 20, named  # the scenario was read, not missed
+    assert sorted(named - set(pinned)) == [], "measure these in round_trips.run_scenario"
+    assert {g for g in pinned if g not in named} == {f"{g} (cold)" for g in round_trips.COLD}
