@@ -13,7 +13,7 @@ import pytest
 import redis
 from sqlalchemy import Engine, create_engine, text
 
-from tests.performance.round_trips import _through
+from tests.performance.round_trips_rig import through
 from tests.support import services
 from tests.support.wire_count import PostgresFrontend, RedisFrontend, WireProxy
 
@@ -25,7 +25,7 @@ def pg_proxy() -> Iterator[tuple[WireProxy, Engine]]:
     server = services.require_postgres()
     parts = urlsplit(server)
     with WireProxy(parts.hostname or "127.0.0.1", parts.port or 5432, PostgresFrontend) as proxy:
-        url = _through(server, proxy.port, sslmode="disable", gssencmode="disable")
+        url = through(server, proxy.port, sslmode="disable", gssencmode="disable")
         engine = create_engine(
             url.replace("postgresql://", "postgresql+psycopg://", 1), pool_pre_ping=True
         )
@@ -87,7 +87,7 @@ def test_redis_commands_by_name_and_a_pipeline_as_one_round_trip() -> None:
     parts = urlsplit(server)
     key = "nexus-test-wire-count"
     with WireProxy(parts.hostname or "127.0.0.1", parts.port or 6379, RedisFrontend) as proxy:
-        client = redis.Redis.from_url(_through(server, proxy.port))
+        client = redis.Redis.from_url(through(server, proxy.port))
         try:
             client.set(key, "1", ex=60)  # the first command also opens the connection
             proxy.reset()
