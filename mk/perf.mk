@@ -6,7 +6,7 @@ PERF_DURATION ?= 60s
 PERF_ENV = VENV=$(VENV) PERF_VENV=$(PERF_VENV) PYTHON=$(PYTHON) PERF_USERS=$(PERF_USERS) \
 	PERF_SPAWN_RATE=$(PERF_SPAWN_RATE) PERF_DURATION=$(PERF_DURATION)
 
-.PHONY: install-perf perf perf-saturation perf-memory perf-baseline lock-perf
+.PHONY: install-perf perf perf-saturation perf-memory perf-baseline perf-round-trips lock-perf
 
 install-perf: install ## Install Locust into .venv-perf (requirements/perf.txt, hash-checked; stamped)
 	$(PERF_ENV) bin/perf install
@@ -22,6 +22,9 @@ perf-memory: install ## Only the memory-growth check (tracemalloc, N vs 10 N req
 
 perf-baseline: install install-perf ## `make perf`, then record tests/performance/baseline.json (run at 100 users)
 	$(PERF_ENV) bin/perf baseline
+
+perf-round-trips: install ## PG statements + Redis commands of one request per scenario endpoint, at the wire (ROUND_TRIPS_ARGS="--compare FILE")
+	$(PERF_ENV) bin/perf round-trips $(ROUND_TRIPS_ARGS)
 
 lock-perf: install ## Re-resolve requirements/perf.in into the hash-pinned requirements/perf.txt
 	$(UV_COMPILE) requirements/perf.in -o requirements/perf.txt
