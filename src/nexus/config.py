@@ -107,6 +107,8 @@ class Settings(BaseSettings):
     max_content_length: int = Field(default=1_048_576, ge=1024)
     log_level: str = "INFO"
     log_json: bool = True
+    # Log lines are written in batches this often (nexus.ops.log_buffer); 0 = each at once.
+    log_flush_seconds: float = Field(default=0.2, ge=0, le=5)
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0)

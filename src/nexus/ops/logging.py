@@ -14,6 +14,7 @@ from flask import Flask, Response, g, request
 from pythonjsonlogger.json import JsonFormatter
 
 from nexus.config import Settings
+from nexus.ops.log_buffer import BatchingStreamHandler
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -72,7 +73,7 @@ class ContextFilter(logging.Filter):
 
 
 def configure_logging(settings: Settings) -> None:
-    handler = logging.StreamHandler(sys.stdout)
+    handler = BatchingStreamHandler(sys.stdout, settings.log_flush_seconds)
     if settings.log_json:
         handler.setFormatter(
             JsonFormatter(
@@ -87,6 +88,7 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     for existing in list(root.handlers):
         if getattr(existing, "_nexus", False):
+            existing.flush()
             root.removeHandler(existing)
     setattr(handler, "_nexus", True)
     root.addHandler(handler)
