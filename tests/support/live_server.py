@@ -91,8 +91,10 @@ class LiveServer:
     def migrate(self) -> None:
         self.cli("db", "upgrade")
 
-    def start(self, timeout: float = 30) -> None:
-        """Start gunicorn and wait until /health answers 200."""
+    def start(self, timeout: float = 120) -> None:
+        """Start gunicorn and wait until /health answers 200. The bound is generous: the app
+        takes ~3 s to start on a quiet machine and was seen taking 30 s with both cores busy
+        (a slow start is not what these tests are about)."""
         # Both outlive this method: stop() closes the log and reaps the process.
         self._log = self.log_path.open("wb")  # pylint: disable=consider-using-with
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with
