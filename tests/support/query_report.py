@@ -199,6 +199,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--explain", help="write the plans of every endpoint's queries here")
     parser.add_argument("--only", help="only the endpoints whose name contains this")
+    parser.add_argument("--show", action="store_true", help="print each request's statements")
     args = parser.parse_args()
     app = create_app()
     client = app.test_client()
@@ -224,6 +225,9 @@ def main() -> None:
         p90 = timings[int(len(timings) * 0.9) - 1] if len(timings) >= 10 else timings[-1]
         median = statistics.median(timings)
         print(f"| {name} | {len(recorder.statements)} | {median:.2f} | {p90:.2f} |")
+        if args.show:
+            for statement, _params in recorder.statements:
+                print("    " + " ".join(statement.split())[:150])
         if args.explain:
             plans.append(f"=== {name}\n{explain(app, recorder.statements)}")
     if args.explain:
