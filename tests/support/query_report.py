@@ -10,9 +10,11 @@ signs in as a generated account (``nexus.demo.large``), sends the request throug
 client (the WSGI app with the environment's production settings, no sockets), counts the
 statements sent to PostgreSQL (``before_cursor_execute``: BEGIN/COMMIT are not cursor
 executions, so they are not in the count) and times ``--repeat`` requests on one thread
-(median and p90 in ms). With ``--explain``, every distinct statement of one request is run
-again under ``EXPLAIN (ANALYZE, BUFFERS)`` with the same parameters and the plans written to
-the file. A development tool, not a test: nothing is asserted.
+(median and p90 wall ms; median CPU ms of this process, i.e. the app's Python work without
+the database's, less sensitive to a busy machine). With ``--explain``, every distinct
+statement of one request is run again under ``EXPLAIN (ANALYZE, BUFFERS)`` with the same
+parameters and the plans written to the file. A development tool, not a test: nothing is
+asserted. ``--show`` prints each request's statements.
 """
 
 from __future__ import annotations
@@ -208,23 +210,27 @@ def main() -> None:
     calls = endpoints(app, client)
     plans = []
     print(f"students: {students}; {args.repeat} requests per endpoint, one thread")
-    print("| endpoint | statements | median ms | p90 ms |")
-    print("| --- | ---: | ---: | ---: |")
+    print("| endpoint | statements | median ms | p90 ms | median CPU ms |")
+    print("| --- | ---: | ---: | ---: | ---: |")
     for name, call in calls.items():
         if args.only and args.only not in name:
             continue
         call()  # warm-up (first-use imports, schema caches)
         with recording(app) as recorder:
             call()
-        timings = []
+        timings, cpu = [], []
         for _ in range(args.repeat):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             call()
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         timings.sort()
         p90 = timings[int(len(timings) * 0.9) - 1] if len(timings) >= 10 else timings[-1]
         median = statistics.median(timings)
-        print(f"| {name} | {len(recorder.statements)} | {median:.2f} | {p90:.2f} |")
+        print(
+            f"| {name} | {len(recorder.statements)} | {median:.2f} | {p90:.2f} "
+            f"| {statistics.median(cpu):.2f} |"
+        )
         if args.show:
             for statement, _params in recorder.statements:
                 print("    " + " ".join(statement.split())[:150])
