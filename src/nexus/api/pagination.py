@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from nexus.api.schemas import PageQuery
@@ -39,3 +39,27 @@ def sort_order(sorts: Mapping[str, S], sort: str) -> S:
     if sort not in sorts:
         raise Unprocessable(f"Unknown sort '{sort}'; use one of: {', '.join(sorts)}.", field="sort")
     return sorts[sort]
+
+
+def fetch_counted_page(
+    session: Session, statement: Select[Any], page: PageQuery
+) -> tuple[list[Any], int]:
+    """``(first entity of each row of this page, total)`` in one statement where it can.
+
+    ``count(*) OVER ()`` is computed before LIMIT/OFFSET, so every row of the page carries the
+    filtered total: one round trip instead of two. Only a page past the end (no row to carry
+    it) needs a second statement, the plain count. For per-user lists (one student's
+    bookings, one teacher's sessions): the window makes the database read every matching
+    row, which a catalogue-wide list should not do (use :func:`fetch_page` there).
+    """
+    rows = session.execute(
+        statement.add_columns(func.count().over().label("total"))
+        .offset(page.offset)
+        .limit(page.page_size)
+    ).all()
+    if rows:
+        return [row[0] for row in rows], int(rows[0][-1])
+    if page.offset == 0:
+        return [], 0
+    counted = select(func.count()).select_from(statement.order_by(None).subquery())
+    return [], session.scalar(counted) or 0

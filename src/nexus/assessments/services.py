@@ -130,12 +130,8 @@ def _notify_new_assessment(session: Session, assessment: Assessment, student: Us
     }
     title = f"Nouvelle évaluation en {subject}"
     kind = NotificationKind.NEW_ASSESSMENT
+    # The parents first: their SELECT would autoflush a notification already added, and the
+    # student's and the parents' notifications would take two INSERTs instead of one.
+    parents = parents_of(session, student.id)
     notify(session, [student.id], kind, title, f"Vous avez obtenu {detail}", data)
-    notify(
-        session,
-        parents_of(session, student.id),
-        kind,
-        title,
-        f"{student.first_name} a obtenu {detail}",
-        data,
-    )
+    notify(session, parents, kind, title, f"{student.first_name} a obtenu {detail}", data)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, ScalarSelect, Select, Subquery, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from nexus.accounts.models import User
 from nexus.assessments import progress
@@ -25,86 +26,99 @@ Pupil = aliased(User, name="pupil")
 
 
 RecentValues = dict[tuple[int, str], list[float]]
+Summaries = dict[int, list[SubjectSummary]]
 
 
-def subject_summaries(
-    session: Session, student_ids: Sequence[int], recent: RecentValues | None = None
-) -> dict[int, list[SubjectSummary]]:
-    """Per student and subject: average, count, last date (1 query) and trend (1 query)."""
-    if not student_ids:
-        return {}
-    totals = session.execute(
+def ranked_marks(student_ids: Sequence[int]) -> Subquery:
+    """Each mark of these students with its (student, subject) partition's figures.
+
+    ``rank`` counts from the latest mark (1); ``average``, ``count`` and ``last`` are the whole
+    partition's, computed in the same pass as the rank: one scan of the students' marks gives
+    both the averages and the recent marks the trends need.
+    """
+    partition = (Assessment.student_id, Assessment.subject)
+    return (
         select(
             Assessment.student_id,
             Assessment.subject,
-            func.avg(SCORE_ON_20),
-            func.count(),
-            func.max(Assessment.assessed_on),
+            SCORE_ON_20.label("mark"),
+            func.row_number()
+            .over(
+                partition_by=partition,
+                order_by=(Assessment.assessed_on.desc(), Assessment.id.desc()),
+            )
+            .label("rank"),
+            func.avg(SCORE_ON_20).over(partition_by=partition).label("average"),
+            func.count().over(partition_by=partition).label("count"),
+            func.max(Assessment.assessed_on).over(partition_by=partition).label("last"),
         )
         .where(Assessment.student_id.in_(student_ids))
-        .group_by(Assessment.student_id, Assessment.subject)
-        .order_by(Assessment.student_id, Assessment.subject)
-    ).all()
-    if recent is None:
-        recent = recent_values(session, student_ids)
-    result: dict[int, list[SubjectSummary]] = defaultdict(list)
-    for student_id, subject, average, count, last in totals:
-        trend = progress.trend_of(recent.get((student_id, str(subject)), []))
+        .subquery("ranked")
+    )
+
+
+def recent_marks(ranked: Subquery) -> Select[Any]:
+    """The last 2 × WINDOW marks of each (student, subject), oldest first, with its figures."""
+    return (
+        select(
+            ranked.c.student_id,
+            ranked.c.subject,
+            ranked.c.mark,
+            ranked.c.average,
+            ranked.c.count,
+            ranked.c.last,
+        )
+        .where(ranked.c.rank <= 2 * progress.WINDOW)
+        .order_by(ranked.c.student_id, ranked.c.subject, ranked.c.rank.desc())
+    )
+
+
+def summaries_of(rows: Iterable[Sequence[Any]]) -> tuple[Summaries, RecentValues]:
+    """Per student, subject by subject: average, count, last date and trend; the marks used."""
+    recent: RecentValues = defaultdict(list)
+    figures: dict[tuple[int, str], tuple[float, int, date]] = {}
+    for student_id, subject, mark, average, count, last in rows:
+        key = (student_id, str(subject))
+        recent[key].append(float(mark))
+        figures[key] = (float(average), int(count), last)
+    result: Summaries = defaultdict(list)
+    for (student_id, subject), (average, count, last) in figures.items():
+        trend = progress.trend_of(recent[(student_id, subject)])
         result[student_id].append(
             SubjectSummary(
-                subject=str(subject),
+                subject=subject,
                 subject_label=subject_label(subject),
-                average=round(float(average), 2),
+                average=round(average, 2),
                 count=count,
                 last_assessed_on=last,
                 trend=trend.direction,
                 trend_delta=trend.delta,
             )
         )
-    return result
+    return result, recent
 
 
-def recent_values(session: Session, student_ids: Sequence[int]) -> RecentValues:
-    """The last 2 × WINDOW marks of each (student, subject), oldest first, by a window query."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=(Assessment.student_id, Assessment.subject),
-            order_by=(Assessment.assessed_on.desc(), Assessment.id.desc()),
-        )
-        .label("rank")
-    )
-    ranked = (
-        select(Assessment.student_id, Assessment.subject, SCORE_ON_20.label("mark"), rank)
-        .where(Assessment.student_id.in_(student_ids))
-        .subquery()
-    )
-    rows = session.execute(
-        select(ranked.c.student_id, ranked.c.subject, ranked.c.mark)
-        .where(ranked.c.rank <= 2 * progress.WINDOW)
-        .order_by(ranked.c.student_id, ranked.c.subject, ranked.c.rank.desc())
-    )
-    values: RecentValues = defaultdict(list)
-    for student_id, subject, mark in rows:
-        values[(student_id, str(subject))].append(float(mark))
-    return values
-
-
-def remaining_minutes(session: Session, student_ids: Sequence[int]) -> dict[int, int]:
+def subject_summaries(
+    session: Session, student_ids: Sequence[int]
+) -> tuple[Summaries, RecentValues]:
+    """Per student and subject: average, count, last date and trend, in one query."""
     if not student_ids:
-        return {}
-    rows = session.execute(
-        select(
-            Enrollment.student_id,
-            func.sum(Enrollment.minutes_bought - Enrollment.minutes_used),
-        )
+        return {}, {}
+    return summaries_of(session.execute(recent_marks(ranked_marks(student_ids))))
+
+
+def remaining_minutes(
+    student_id: ColumnElement[int] | InstrumentedAttribute[int],
+) -> ScalarSelect[int]:
+    """The minutes left on the student's active enrollments (0 without any), correlated."""
+    return (
+        select(func.coalesce(func.sum(Enrollment.minutes_bought - Enrollment.minutes_used), 0))
         .where(
-            Enrollment.student_id.in_(student_ids),
+            Enrollment.student_id == student_id,
             Enrollment.status == EnrollmentStatus.ACTIVE,
         )
-        .group_by(Enrollment.student_id)
+        .scalar_subquery()
     )
-    return {student_id: int(total or 0) for student_id, total in rows}
 
 
 def upcoming_sessions(

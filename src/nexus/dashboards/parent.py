@@ -17,7 +17,6 @@ from nexus.dashboards.common import (
     Pupil,
     RecentValues,
     Teacher,
-    recent_values,
     remaining_minutes,
     subject_summaries,
     upcoming_sessions,
@@ -36,19 +35,17 @@ def parent_dashboard(
 ) -> ParentDashboard:
     now = now or utcnow()
     children = session.execute(
-        select(User, StudentProfile.level)
+        select(User, StudentProfile.level, remaining_minutes(User.id))
         .join(ParentLink, ParentLink.student_id == User.id)
         .outerjoin(StudentProfile, StudentProfile.user_id == User.id)
         .where(ParentLink.parent_id == principal.user_id)
         .order_by(User.first_name, User.id)
     ).all()
-    ids = [child.id for child, _level in children]
-    names = {child.id: child.first_name for child, _level in children}
-    recent = recent_values(session, ids) if ids else {}
-    progress = subject_summaries(session, ids, recent)
-    remaining = remaining_minutes(session, ids)
+    ids = [child.id for child, _level, _minutes in children]
+    names = {child.id: child.first_name for child, _level, _minutes in children}
+    progress, recent = subject_summaries(session, ids)
     summaries = []
-    for child, level in children:
+    for child, level, minutes in children:
         subjects = progress.get(child.id, [])
         averages = [s.average for s in subjects]
         summaries.append(
@@ -57,7 +54,7 @@ def parent_dashboard(
                 student_name=child.full_name,
                 level=level,
                 overall_average=round(sum(averages) / len(averages), 2) if averages else None,
-                remaining_minutes=remaining.get(child.id, 0),
+                remaining_minutes=int(minutes),
                 progress=subjects,
             )
         )

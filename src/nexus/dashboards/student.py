@@ -1,22 +1,40 @@
-"""The student's dashboard: 6 queries, whatever the number of sessions and marks."""
+"""The student's dashboard: 4 queries, whatever the number of sessions and marks."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import (
+    Date,
+    Float,
+    Integer,
+    String,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
 from nexus.accounts.tokens import Principal
 from nexus.assessments.labels import fr_number, subject_label
 from nexus.assessments.models import Assessment
-from nexus.assessments.progress import ChapterStats, weakest_chapters
-from nexus.assessments.progress_schemas import ChapterProgress
+from nexus.assessments.progress import WINDOW, ChapterStats, weakest_chapters
+from nexus.assessments.progress_schemas import ChapterProgress, SubjectSummary
 from nexus.content.models import ContentItem
 from nexus.content.vocabulary import Level
-from nexus.dashboards.common import SCORE_ON_20, subject_summaries, upcoming_sessions
+from nexus.dashboards.common import (
+    SCORE_ON_20,
+    ranked_marks,
+    summaries_of,
+    upcoming_sessions,
+)
 from nexus.dashboards.schemas import EnrollmentSummary, RecommendedContent, StudentDashboard
 from nexus.db import utcnow
 from nexus.errors import NotFound
@@ -31,25 +49,22 @@ def student_dashboard(
 ) -> StudentDashboard:
     now = now or utcnow()
     found = session.execute(
-        select(User, StudentProfile.level)
+        select(User, StudentProfile.level, Enrollment)
         .outerjoin(StudentProfile, StudentProfile.user_id == User.id)
-        .where(User.id == principal.user_id)
-    ).first()
-    if found is None:
-        raise NotFound("Student not found.")
-    student, level = found
-    enrollments = list(
-        session.scalars(
-            select(Enrollment)
-            .where(
-                Enrollment.student_id == student.id,
-                Enrollment.status == EnrollmentStatus.ACTIVE,
-            )
-            .order_by(Enrollment.created_at, Enrollment.id)
+        .outerjoin(
+            Enrollment,
+            (Enrollment.student_id == User.id) & (Enrollment.status == EnrollmentStatus.ACTIVE),
         )
-    )
+        .where(User.id == principal.user_id)
+        .order_by(Enrollment.created_at, Enrollment.id)
+    ).all()
+    if not found:
+        raise NotFound("Student not found.")
+    student, level, _first = found[0]
+    enrollments = [e for _user, _level, e in found if e is not None]
     remaining = sum(e.minutes_remaining for e in enrollments)
-    weakest = weakest_chapters(chapter_stats(session, student.id))
+    summaries, chapters = marks_overview(session, student.id)
+    weakest = weakest_chapters(chapters)
     return StudentDashboard(
         student_id=student.id,
         student_name=student.full_name,
@@ -67,27 +82,56 @@ def student_dashboard(
             )
             for e in enrollments
         ],
-        progress=subject_summaries(session, [student.id]).get(student.id, []),
+        progress=summaries,
         weakest_chapters=[ChapterProgress.of(c) for c in weakest],
         recommended_content=recommend(session, level, weakest),
     )
 
 
-def chapter_stats(session: Session, student_id: int) -> list[ChapterStats]:
-    rows = session.execute(
+def marks_overview(
+    session: Session, student_id: int
+) -> tuple[list[SubjectSummary], list[ChapterStats]]:
+    """The student's subject summaries and chapter averages, in one statement.
+
+    The subjects' rows (their last 2 × WINDOW marks with the subject's figures, as in
+    :func:`~nexus.dashboards.common.recent_marks`) and the chapters' aggregates are the two
+    SELECTs of one ``UNION ALL``, told apart by ``kind``.
+    """
+    ranked = ranked_marks([student_id])
+    as_subject = select(
+        literal("subject").label("kind"),
+        ranked.c.subject,
+        cast(null(), String).label("chapter"),
+        ranked.c.mark,
+        ranked.c.average,
+        ranked.c.count,
+        ranked.c.last,
+        ranked.c.rank,
+    ).where(ranked.c.rank <= 2 * WINDOW)
+    as_chapter = (
         select(
+            literal("chapter"),
             Assessment.subject,
             func.min(Assessment.chapter),
+            cast(null(), Float),
             func.avg(SCORE_ON_20),
             func.count(),
+            cast(null(), Date),
+            cast(null(), Integer),
         )
         .where(Assessment.student_id == student_id)
         .group_by(Assessment.subject, func.lower(Assessment.chapter))
     )
-    return [
-        ChapterStats(str(subject), chapter, round(float(average), 2), count)
-        for subject, chapter, average, count in rows
-    ]
+    both = union_all(as_subject, as_chapter).subquery("marks")
+    rows = session.execute(select(both).order_by(both.c.kind, both.c.subject, both.c.rank.desc()))
+    subject_rows, chapters = [], []
+    for kind, subject, chapter, mark, average, count, last, _rank in rows:
+        if kind == "subject":
+            subject_rows.append((student_id, subject, mark, average, count, last))
+        else:
+            chapters.append(ChapterStats(str(subject), chapter, round(float(average), 2), count))
+    summaries, _recent = summaries_of(subject_rows)
+    return summaries.get(student_id, []), chapters
 
 
 def recommend(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,8 +24,6 @@ def teacher_dashboard(
     session: Session, principal: Principal, now: datetime | None = None
 ) -> TeacherDashboard:
     now = now or utcnow()
-    teacher = session.get(User, principal.user_id)
-    teacher_name = teacher.full_name if teacher is not None else ""
     booked = (
         select(func.count())
         .where(Booking.session_id == TutoringSession.id, Booking.status == BookingStatus.BOOKED)
@@ -41,21 +40,29 @@ def teacher_dashboard(
         .order_by(TutoringSession.starts_at, TutoringSession.id)
         .limit(UPCOMING)
     )
+    # TutoringSession.teacher is eagerly joined: the teacher's name comes with the schedule.
     sessions = [
         TeacherSession(
-            **session_item(ts, teacher_name).model_dump(),
+            **session_item(ts, ts.teacher.full_name).model_dump(),
             capacity=ts.capacity,
             booked_count=count,
         )
         for ts, count in schedule
     ]
-    students = session.execute(
-        select(User, StudentProfile.level)
-        .outerjoin(StudentProfile, StudentProfile.user_id == User.id)
-        .where(User.id.in_(teacher_student_ids(principal.user_id)))
-        .order_by(User.last_name, User.first_name, User.id)
-    ).all()
-    progress = subject_summaries(session, [student.id for student, _level in students])
+    # The ids first, then the accounts by primary key: joined to the union in one statement,
+    # PostgreSQL hashes the whole users table (a scan that grows with every student).
+    ids = cast(list[int], list(session.scalars(teacher_student_ids(principal.user_id))))
+    students = (
+        session.execute(
+            select(User, StudentProfile.level)
+            .outerjoin(StudentProfile, StudentProfile.user_id == User.id)
+            .where(User.id.in_(ids))
+            .order_by(User.last_name, User.first_name, User.id)
+        ).all()
+        if ids
+        else []
+    )
+    progress, _recent = subject_summaries(session, ids)
     rows = []
     for student, level in students:
         subjects = progress.get(student.id, [])

@@ -109,8 +109,11 @@ def gather(
         generated_at=utcnow(),
     )
     data.attendance = _attendance(session, student_id, first_day, last_day)
-    data.assessments = _assessments(session, student_id, first_day, last_day)
-    marks = progress.load_marks(session, [student_id], first_day, last_day)
+    rows = _assessments(session, student_id, first_day, last_day)
+    data.assessments = [line for _mark, line in rows]
+    # The same rows as progress.load_marks(session, [student_id], first_day, last_day) would
+    # read again: one query serves the table of marks and the statistics.
+    marks = [mark for mark, _line in rows]
     data.subjects = progress.by_subject(marks)
     data.chapters = progress.by_chapter(marks)
     return data
@@ -136,7 +139,10 @@ def _attendance(session: Session, student_id: int, start: date, end: date) -> di
     return counts
 
 
-def _assessments(session: Session, student_id: int, start: date, end: date) -> list[AssessmentLine]:
+def _assessments(
+    session: Session, student_id: int, start: date, end: date
+) -> list[tuple[progress.Mark, AssessmentLine]]:
+    """The period's marks, oldest first, each as a :class:`progress.Mark` and a table line."""
     rows = session.execute(
         select(Assessment, User.first_name, User.last_name)
         .outerjoin(User, User.id == Assessment.teacher_id)
@@ -148,15 +154,25 @@ def _assessments(session: Session, student_id: int, start: date, end: date) -> l
         .order_by(Assessment.assessed_on, Assessment.id)
     )
     return [
-        AssessmentLine(
-            assessed_on=a.assessed_on,
-            subject=str(a.subject),
-            chapter=a.chapter,
-            score=a.score,
-            max_score=a.max_score,
-            on_20=a.score_on_20,
-            teacher_name=f"{first} {last}" if first is not None else None,
-            comment=a.comment,
+        (
+            progress.Mark(
+                a.id,
+                a.student_id,
+                str(a.subject),
+                a.chapter,
+                a.assessed_on,
+                a.score * 20.0 / a.max_score,
+            ),
+            AssessmentLine(
+                assessed_on=a.assessed_on,
+                subject=str(a.subject),
+                chapter=a.chapter,
+                score=a.score,
+                max_score=a.max_score,
+                on_20=a.score_on_20,
+                teacher_name=f"{first} {last}" if first is not None else None,
+                comment=a.comment,
+            ),
         )
         for a, first, last in rows
     ]

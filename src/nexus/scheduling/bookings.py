@@ -2,7 +2,8 @@
 
 Two students racing for the last seat must not both get it, and hours must never be spent
 twice: both counters move with conditional UPDATEs (``… WHERE seats_taken < capacity``,
-``… WHERE minutes_used + n <= minutes_bought``) whose row count tells who won. On
+``… WHERE minutes_used + n <= minutes_bought``) whose RETURNING row (none: the condition
+failed) tells who won and gives the new value. On
 PostgreSQL the second UPDATE waits for the first transaction and re-checks its condition.
 One student's bookings are serialised by a row lock on their account, so the overlap check
 cannot be raced either. Any refusal after a counter moved rolls the whole request back.
@@ -10,10 +11,9 @@ cannot be raced either. Any refusal after a counter moved rolls the whole reques
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
@@ -27,10 +27,6 @@ from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, Tutor
 from nexus.scheduling.presenters import CANCELLATION_NOTICE
 from nexus.scheduling.sessions import refund
 from nexus.scheduling.texts import hours_fr, subject_label, when_fr
-
-
-def _rowcount(result: Any) -> int:
-    return int(cast(CursorResult[Any], result).rowcount)
 
 
 def _insufficient(minutes: int) -> Conflict:
@@ -124,9 +120,10 @@ def book(
             TutoringSession.seats_taken < TutoringSession.capacity,
         )
         .values(seats_taken=TutoringSession.seats_taken + 1)
+        .returning(TutoringSession.seats_taken)
         .execution_options(synchronize_session=False)
-    )
-    if _rowcount(seat) != 1:
+    ).scalar_one_or_none()
+    if seat is None:
         session.refresh(ts)
         if ts.status is not SessionStatus.SCHEDULED:
             raise Conflict(f"This session is {ts.status.value}.", code="session_not_bookable")
@@ -139,9 +136,10 @@ def book(
             Enrollment.minutes_used + minutes <= Enrollment.minutes_bought,
         )
         .values(minutes_used=Enrollment.minutes_used + minutes)
+        .returning(Enrollment.minutes_used)
         .execution_options(synchronize_session=False)
-    )
-    if _rowcount(spent) != 1:
+    ).scalar_one_or_none()
+    if spent is None:
         raise _insufficient(minutes)
 
     booking = existing or Booking(session_id=ts.id, student_id=student.id)
@@ -153,8 +151,9 @@ def book(
     booking.created_at = utcnow()
     session.add(booking)
     session.flush()
-    session.refresh(ts)
-    session.refresh(enrollment)
+    # The counters as this transaction left them, from the UPDATEs' RETURNING: no re-read.
+    set_committed_value(ts, "seats_taken", seat)
+    set_committed_value(enrollment, "minutes_used", spent)
     notices.booked(session, booking, student)
     return booking
 
@@ -187,19 +186,26 @@ def cancel_booking(session: Session, principal: Principal, booking_id: int) -> B
         update(Booking)
         .where(Booking.id == booking.id, Booking.status == BookingStatus.BOOKED)
         .values(status=BookingStatus.CANCELLED, cancelled_at=now)
+        .returning(Booking.status, Booking.cancelled_at)
         .execution_options(synchronize_session=False)
-    )
-    if _rowcount(released) != 1:
+    ).one_or_none()
+    if released is None:
         raise Conflict("This booking is already cancelled.", code="already_cancelled")
-    session.execute(
+    seats = session.execute(
         update(TutoringSession)
         .where(TutoringSession.id == ts.id, TutoringSession.seats_taken > 0)
         .values(seats_taken=TutoringSession.seats_taken - 1)
+        .returning(TutoringSession.seats_taken)
         .execution_options(synchronize_session=False)
-    )
+    ).scalar_one_or_none()
     refund(session, booking)
-    session.refresh(booking)
-    session.refresh(ts)
+    # What the UPDATEs wrote, from their RETURNING: no re-read of the booking or the session.
+    set_committed_value(booking, "status", released.status)
+    set_committed_value(booking, "cancelled_at", released.cancelled_at)
+    if seats is None:
+        session.refresh(ts)
+    else:
+        set_committed_value(ts, "seats_taken", seats)
     notices.booking_cancelled(session, booking, booking.student)
     if principal.role is Role.ADMIN:
         record(session, principal.user_id, "booking.cancel", "booking", booking.id, {})

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
+from nexus.api.pagination import fetch_counted_page
 from nexus.db import utcnow
 from nexus.people import access
 from nexus.scheduling.models import Booking, TutoringSession
@@ -30,17 +31,15 @@ def list_bookings(
         conditions.append(TutoringSession.starts_at > now)
     elif query.when == "past":
         conditions.append(TutoringSession.starts_at <= now)
-    base = select(Booking).join(TutoringSession, Booking.session_id == TutoringSession.id)
-    total = session.scalar(select(func.count()).select_from(base.where(*conditions).subquery()))
     order = (
         TutoringSession.starts_at.desc()
         if query.sort.startswith("-")
         else TutoringSession.starts_at
     )
-    bookings = session.scalars(
-        base.where(*conditions)
+    statement = (
+        select(Booking)
+        .join(TutoringSession, Booking.session_id == TutoringSession.id)
+        .where(*conditions)
         .order_by(order, Booking.id)
-        .offset(query.offset)
-        .limit(query.page_size)
-    ).all()
-    return list(bookings), total or 0
+    )
+    return fetch_counted_page(session, statement, query)

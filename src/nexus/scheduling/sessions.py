@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
+from nexus.api.pagination import fetch_counted_page
 from nexus.audit.services import record
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound, Unprocessable
@@ -99,20 +100,21 @@ def _day_range(date_from: date | None, date_to: date | None) -> list[Any]:
 
 
 def _page(
-    session: Session, conditions: list[Any], sort: str, offset: int, limit: int, *, detail: bool
+    session: Session, conditions: list[Any], sort: str, offset: int, limit: int
 ) -> tuple[list[TutoringSession], int]:
     total = session.scalar(select(func.count()).select_from(TutoringSession).where(*conditions))
-    order = TutoringSession.starts_at.desc() if sort.startswith("-") else TutoringSession.starts_at
     statement = (
         select(TutoringSession)
         .where(*conditions)
-        .order_by(order, TutoringSession.id)
+        .order_by(_order(sort), TutoringSession.id)
         .offset(offset)
         .limit(limit)
     )
-    if detail:
-        statement = statement.options(selectinload(TutoringSession.bookings))
     return list(session.scalars(statement).all()), total or 0
+
+
+def _order(sort: str) -> Any:
+    return TutoringSession.starts_at.desc() if sort.startswith("-") else TutoringSession.starts_at
 
 
 def list_sessions(session: Session, query: SessionQuery) -> tuple[list[TutoringSession], int]:
@@ -131,18 +133,27 @@ def list_sessions(session: Session, query: SessionQuery) -> tuple[list[TutoringS
             TutoringSession.starts_at > utcnow(),
             TutoringSession.seats_taken < TutoringSession.capacity,
         ]
-    return _page(session, conditions, query.sort, query.offset, query.page_size, detail=False)
+    return _page(session, conditions, query.sort, query.offset, query.page_size)
 
 
 def teacher_sessions(
     session: Session, principal: Principal, query: TeacherSessionQuery
 ) -> tuple[list[TutoringSession], int]:
-    """The calling teacher's sessions, bookings loaded."""
+    """The calling teacher's sessions, bookings loaded; page and total in one statement.
+
+    The bookings come in a second (``selectinload``) query, without joining their session
+    back: it is the parent already loaded, found in the identity map."""
     conditions = _day_range(query.date_from, query.date_to)
     conditions.append(TutoringSession.teacher_id == principal.user_id)
     if query.status is not None:
         conditions.append(TutoringSession.status == query.status)
-    return _page(session, conditions, query.sort, query.offset, query.page_size, detail=True)
+    statement = (
+        select(TutoringSession)
+        .where(*conditions)
+        .order_by(_order(query.sort), TutoringSession.id)
+        .options(selectinload(TutoringSession.bookings).lazyload(Booking.session))
+    )
+    return fetch_counted_page(session, statement, query)
 
 
 def booked_session_ids(session: Session, student_id: int, session_ids: list[int]) -> set[int]:

@@ -23,7 +23,7 @@ from tests.support.api import Actor, Api
 SUBJECTS = [Subject.MATHEMATIQUES, Subject.NSI, Subject.PHYSIQUE_CHIMIE]
 CHAPTERS = ["Suites", "Probabilités", "Graphes", "Limites", "Mécanique"]
 # The data queries each dashboard runs (the bearer-token revocation check included).
-BOUNDS = {"student": 8, "parent": 8, "teacher": 6, "admin": 5}
+BOUNDS = {"student": 5, "parent": 6, "teacher": 5, "admin": 5}
 
 
 @dataclass
