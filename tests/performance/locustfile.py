@@ -3,12 +3,22 @@
 Run by ``bin/perf`` with Locust from ``.venv-perf`` (never imported by the test suite). Each
 simulated user signs in once, with an account of its own from the large demo data set
 (``nexus seed-demo --large``: ``eleve00001@…``, ``parent00001@…``, ``prof0001@…``, one shared
-password), then loops over weighted tasks with a think time of 0.5 to 1.5 s.
+password), then loops over weighted tasks.
+
+One mix, two ways to drive it (the tasks and their weights are written once, in the
+``*Tasks`` classes):
+
+- ``Student``, ``Parent``, ``Teacher`` (``HttpUser``): the 100-user scenario, with a think time
+  of 0.5 to 1.5 s between tasks;
+- ``ClosedStudent``, ``ClosedParent``, ``ClosedTeacher`` (``FastHttpUser``, no think time): the
+  capacity run, a closed loop in which each user sends its next request as soon as the last
+  one is answered. ``bin/perf`` picks the classes by name on Locust's command line.
 
 Statistics are reset once every user is spawned (``--reset-stats``): the budgets apply to the
-steady state at full load. The ramp-up's logins (one argon2id verification each, ~140 ms of
-CPU) and any failure at any time are recorded here too, in ``PERF_RAMPUP_FILE``, and merged
-into the summary by ``bin/perf``.
+steady state at full load, which lasts ``PERF_STEADY_SECONDS`` after the last user is spawned
+(this file stops the run then). The ramp-up's logins (one argon2id verification each) and any
+failure at any time are recorded here too, in ``PERF_RAMPUP_FILE``, and merged into the
+summary by ``bin/perf``, with the CPU time this Locust process used during the steady state.
 
 Requests are named by endpoint group (``GET /api/v1/content?q=``, ``…/{id}``…): the budgets
 and the regression check apply per group. Business refusals that real use produces (a full
@@ -27,7 +37,10 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from locust import HttpUser, between, events, task
+import gevent
+from locust import HttpUser, User, between, constant, events, task
+from locust.contrib.fasthttp import FastHttpUser
+from locust.env import Environment
 
 DOMAIN = os.environ.get("PERF_ACCOUNT_DOMAIN", "demo-large.nexus-reussite.fr")
 PASSWORD = os.environ.get("PERF_ACCOUNT_PASSWORD", "Demo2026!large")
@@ -79,6 +92,7 @@ SUBJECT_CHAPTERS = (
 LOGIN = "/api/v1/auth/login"
 _login_ms: list[float] = []
 _failures: Counter[str] = Counter()
+_steady: dict[str, float] = {}
 
 
 @events.request.add_listener
@@ -89,20 +103,51 @@ def _record(request_type: str, name: str, response_time: float, exception: Any, 
         _login_ms.append(response_time)
 
 
+@events.init.add_listener
+def _steady_state(environment: Environment, **_: Any) -> None:
+    """Once every user is spawned: note the CPU clock, and stop PERF_STEADY_SECONDS later."""
+
+    def spawned(**_: Any) -> None:
+        _steady.update(wall=time.monotonic(), cpu=time.process_time())
+        seconds = float(os.environ.get("PERF_STEADY_SECONDS") or 0)
+        if seconds > 0:
+            gevent.spawn_later(seconds, end)
+
+    def measured(**_: Any) -> None:
+        if "wall" in _steady and "wall_seconds" not in _steady:
+            _steady["wall_seconds"] = time.monotonic() - _steady["wall"]
+            # The whole process (every greenlet, the stats writers): user + system CPU.
+            _steady["cpu_seconds"] = time.process_time() - _steady["cpu"]
+
+    def end() -> None:
+        measured()  # before the users stop: the CPU figure covers the steady state only
+        if environment.runner is not None:
+            environment.runner.quit()
+
+    environment.events.spawning_complete.add_listener(spawned)
+    environment.events.test_stop.add_listener(measured)
+
+
 @events.quitting.add_listener
 def _write(**_: Any) -> None:
     path = os.environ.get("PERF_RAMPUP_FILE")
     if path:
+        steady = {k: _steady[k] for k in ("wall_seconds", "cpu_seconds") if k in _steady}
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump({"login_ms": _login_ms, "failures": dict(_failures)}, handle)
+            json.dump(
+                {"login_ms": _login_ms, "failures": dict(_failures), "locust_steady": steady},
+                handle,
+            )
 
 
-class Member(HttpUser):
-    """A signed-in member; subclasses name their accounts and tasks."""
+class Member(User):
+    """A signed-in member; subclasses name their accounts and tasks, and the client they use
+    (``HttpUser`` or ``FastHttpUser``: both take ``params``, ``json``, ``headers`` and
+    ``catch_response`` alike)."""
 
     abstract = True
-    wait_time = between(0.5, 1.5)
     role = "member"
+    client: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,7 +212,8 @@ class Member(HttpUser):
             return r
 
 
-class Student(Member):
+class StudentTasks(Member):
+    abstract = True
     weight = 6
 
     def account(self) -> str:
@@ -245,7 +291,8 @@ class Student(Member):
         self.get("/api/v1/auth/me", "/api/v1/auth/me")
 
 
-class Parent(Member):
+class ParentTasks(Member):
+    abstract = True
     weight = 2
 
     def account(self) -> str:
@@ -278,7 +325,8 @@ class Parent(Member):
         self.get("/api/v1/notifications", "/api/v1/notifications")
 
 
-class Teacher(Member):
+class TeacherTasks(Member):
+    abstract = True
     weight = 1
 
     def account(self) -> str:
@@ -324,3 +372,32 @@ class Teacher(Member):
             "/api/v1/content?q=",
             params={"q": random.choice(SEARCHES), "page_size": 10},
         )
+
+
+# The 100-user scenario: think time between tasks.
+THINK_TIME = between(0.5, 1.5)
+
+
+class Student(StudentTasks, HttpUser):
+    wait_time = THINK_TIME
+
+
+class Parent(ParentTasks, HttpUser):
+    wait_time = THINK_TIME
+
+
+class Teacher(TeacherTasks, HttpUser):
+    wait_time = THINK_TIME
+
+
+# The capacity run: the same tasks and weights, closed loop (no think time).
+class ClosedStudent(StudentTasks, FastHttpUser):
+    wait_time = constant(0)
+
+
+class ClosedParent(ParentTasks, FastHttpUser):
+    wait_time = constant(0)
+
+
+class ClosedTeacher(TeacherTasks, FastHttpUser):
+    wait_time = constant(0)
