@@ -32,6 +32,7 @@ class LocustRun:
     users: int
     spawn_rate: float
     steady: str
+    steady_from: str = "spawn"  # or "signed-in": once every user has also signed in
 
     def spawn_seconds(self) -> float:
         return self.users / self.spawn_rate
@@ -50,9 +51,9 @@ def run_locust(env: PerfEnvironment, server: Gunicorn, run: LocustRun) -> Locust
         raise SystemExit(f"perf: {LOCUST} is missing: run `make install-perf`")
     prefix = REPORTS / run.name
     steady = _seconds(run.steady)
-    # The locustfile stops the run `steady` seconds after the last user is spawned; the
-    # run-time limit only guards against a spawn that never completes.
-    limit = int(run.spawn_seconds() + steady + 120)
+    # The locustfile stops the run `steady` seconds after the steady state starts; the
+    # run-time limit only guards against a spawn (or sign-ins) that never complete.
+    limit = int(run.spawn_seconds() + steady + 300)
     command = [
         str(LOCUST),
         "-f",
@@ -89,6 +90,7 @@ def run_locust(env: PerfEnvironment, server: Gunicorn, run: LocustRun) -> Locust
         "PERF_TEACHER_ACCOUNTS": str(env.teachers),
         "PERF_RAMPUP_FILE": str(rampup_file),
         "PERF_STEADY_SECONDS": str(steady),
+        "PERF_STEADY_FROM": run.steady_from,
     }
     print(
         f"perf: Locust {run.name}: {run.users} users ({', '.join(run.classes)}), "
@@ -104,7 +106,8 @@ def run_locust(env: PerfEnvironment, server: Gunicorn, run: LocustRun) -> Locust
     rampup = report.read_rampup(rampup_file)
     result = LocustResult(groups, total, rampup)
     result.notes.append(
-        f"{run.name}: statistics reset once all {run.users} users were spawned, then "
+        f"{run.name}: statistics reset once all {run.users} users were "
+        f"{'spawned and signed in' if run.steady_from == 'signed-in' else 'spawned'}, then "
         f"{run.steady} of steady state"
     )
     if rampup is None:

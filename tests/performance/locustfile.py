@@ -16,7 +16,9 @@ One mix, two ways to drive it (the tasks and their weights are written once, in 
 
 Statistics are reset once every user is spawned (``--reset-stats``): the budgets apply to the
 steady state at full load, which lasts ``PERF_STEADY_SECONDS`` after the last user is spawned
-(this file stops the run then). The ramp-up's logins (one argon2id verification each) and any
+(this file stops the run then). With ``PERF_STEADY_FROM=signed-in`` (the capacity run) this
+file resets them itself, once every user has also signed in: the capacity is the mix's, not
+that of a queue of argon2id logins. The ramp-up's logins (one argon2id verification each) and any
 failure at any time are recorded here too, in ``PERF_RAMPUP_FILE``, and merged into the
 summary by ``bin/perf``, with the CPU time this Locust process used during the steady state.
 
@@ -103,29 +105,56 @@ def _record(request_type: str, name: str, response_time: float, exception: Any, 
         _login_ms.append(response_time)
 
 
+# PERF_STEADY_FROM: "spawn" (the 100-user scenario: arrivals and their logins are part of
+# it) or "signed-in" (the capacity run: the mix, not the logins, once every user has signed in).
+_progress = {"spawned": False, "signed_in": 0}
+
+
+def _start_steady_state(environment: Environment) -> None:
+    if "wall" in _steady:
+        return
+    if os.environ.get("PERF_STEADY_FROM") == "signed-in" and environment.runner is not None:
+        environment.runner.stats.reset_all()
+    _steady.update(wall=time.monotonic(), cpu=time.process_time())
+    seconds = float(os.environ.get("PERF_STEADY_SECONDS") or 0)
+    if seconds > 0:
+        gevent.spawn_later(seconds, _end_steady_state, environment)
+
+
+def _measure_steady_state(**_: Any) -> None:
+    if "wall" in _steady and "wall_seconds" not in _steady:
+        _steady["wall_seconds"] = time.monotonic() - _steady["wall"]
+        # The whole process (every greenlet, the stats writers): user + system CPU.
+        _steady["cpu_seconds"] = time.process_time() - _steady["cpu"]
+
+
+def _end_steady_state(environment: Environment) -> None:
+    _measure_steady_state()  # before the users stop: the CPU figure covers the steady state only
+    if environment.runner is not None:
+        environment.runner.quit()
+
+
+def _ready(environment: Environment) -> None:
+    """Start the steady state when its condition holds (every user spawned, and signed in)."""
+    if not _progress["spawned"]:
+        return
+    runner = environment.runner
+    if os.environ.get("PERF_STEADY_FROM") == "signed-in":
+        if runner is None or _progress["signed_in"] < runner.user_count:
+            return
+    _start_steady_state(environment)
+
+
 @events.init.add_listener
 def _steady_state(environment: Environment, **_: Any) -> None:
-    """Once every user is spawned: note the CPU clock, and stop PERF_STEADY_SECONDS later."""
+    """Note the CPU clock when the steady state starts, and stop PERF_STEADY_SECONDS later."""
 
     def spawned(**_: Any) -> None:
-        _steady.update(wall=time.monotonic(), cpu=time.process_time())
-        seconds = float(os.environ.get("PERF_STEADY_SECONDS") or 0)
-        if seconds > 0:
-            gevent.spawn_later(seconds, end)
-
-    def measured(**_: Any) -> None:
-        if "wall" in _steady and "wall_seconds" not in _steady:
-            _steady["wall_seconds"] = time.monotonic() - _steady["wall"]
-            # The whole process (every greenlet, the stats writers): user + system CPU.
-            _steady["cpu_seconds"] = time.process_time() - _steady["cpu"]
-
-    def end() -> None:
-        measured()  # before the users stop: the CPU figure covers the steady state only
-        if environment.runner is not None:
-            environment.runner.quit()
+        _progress["spawned"] = True
+        _ready(environment)
 
     environment.events.spawning_complete.add_listener(spawned)
-    environment.events.test_stop.add_listener(measured)
+    environment.events.test_stop.add_listener(_measure_steady_state)
 
 
 @events.quitting.add_listener
@@ -168,8 +197,10 @@ class Member(User):
         ) as response:
             if response.status_code != 200:
                 response.failure(f"login {response.status_code}: {response.text[:200]}")
-                return
-            self._keep(response.json())
+            else:
+                self._keep(response.json())
+        _progress["signed_in"] += 1  # failed or not: this user is done signing in
+        _ready(self.environment)
 
     def _keep(self, tokens: dict[str, Any]) -> None:
         self.headers = {"Authorization": f"Bearer {tokens['access_token']}"}

@@ -69,6 +69,7 @@ class Plan:
                 int(_env("PERF_CAPACITY_USERS", "32")),
                 float(_env("PERF_CAPACITY_SPAWN_RATE", "8")),
                 _env("PERF_CAPACITY_DURATION", "45s"),
+                steady_from="signed-in",
             ),
             students=int(_env("PERF_STUDENTS", "1000")),
             scale_students=int(_env("PERF_SCALE_STUDENTS", "10000")),

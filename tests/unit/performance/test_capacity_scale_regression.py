@@ -184,7 +184,7 @@ def test_the_summary_shows_capacity_scale_and_regression(tmp_path: Path) -> None
     assert "scale: 1,000 -> 10,000 students" in text
 
 
-def test_a_skipped_scale_phase_is_said_in_the_summary(tmp_path: Path) -> None:
+def test_a_skipped_scale_phase_is_said_in_the_summary() -> None:
     summary = report.Summary(100, "60s", [], SCENARIO, students=1000)
     summary.scale = {"skipped": True, "reason": "PERF_SCALE=0"}
     summary.checks.append(scale.skipped_check("PERF_SCALE=0"))
