@@ -94,7 +94,8 @@ def run_locust(env: PerfEnvironment, server: Gunicorn, run: LocustRun) -> Locust
     }
     print(
         f"perf: Locust {run.name}: {run.users} users ({', '.join(run.classes)}), "
-        f"{run.steady} after the spawn, against {server.url}",
+        f"{run.steady} after the {'sign-ins' if run.steady_from == 'signed-in' else 'spawn'}, "
+        f"against {server.url}",
         flush=True,
     )
     # Locust exits 1 when a request failed: the budgets below decide instead.
