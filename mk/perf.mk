@@ -14,7 +14,7 @@ PERF_ENV = VENV=$(VENV) PERF_VENV=$(PERF_VENV) PYTHON=$(PYTHON) PERF_USERS=$(PER
 	PERF_CAPACITY_DURATION=$(PERF_CAPACITY_DURATION) PERF_SCALE=$(PERF_SCALE) \
 	PERF_SCALE_STUDENTS=$(PERF_SCALE_STUDENTS)
 
-.PHONY: install-perf perf perf-saturation perf-memory perf-baseline lock-perf
+.PHONY: install-perf perf perf-saturation perf-memory perf-baseline perf-round-trips lock-perf
 
 install-perf: install ## Install Locust into .venv-perf (requirements/perf.txt, hash-checked; stamped)
 	$(PERF_ENV) bin/perf install
@@ -30,6 +30,9 @@ perf-memory: install ## Only the memory-growth check (tracemalloc, N vs 10 N req
 
 perf-baseline: install install-perf ## `make perf`, then record tests/performance/baseline.json (run at 100 users)
 	$(PERF_ENV) bin/perf baseline
+
+perf-round-trips: install ## PG statements + Redis commands of one request per scenario endpoint, at the wire (ROUND_TRIPS_ARGS="--compare FILE")
+	$(PERF_ENV) bin/perf round-trips $(ROUND_TRIPS_ARGS)
 
 lock-perf: install ## Re-resolve requirements/perf.in into the hash-pinned requirements/perf.txt
 	$(UV_COMPILE) requirements/perf.in -o requirements/perf.txt

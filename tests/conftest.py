@@ -44,6 +44,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "argon2_parallelism": 1,
         "refresh_token_ttl_seconds": 3600,
         "log_level": "WARNING",
+        # In-process tests read what was logged right after the request that logged it.
+        "log_flush_seconds": 0,
         # The shared test database is opened by several connections while a test's outer
         # transaction is open; apps on their own database (live servers) use the default.
         "sqlite_immediate_transactions": False,

@@ -2,27 +2,38 @@
 
 Views never commit. ``after_request`` commits when the response is a success and rolls back
 otherwise, so a request that fails half-way leaves nothing behind.
+
+A request that cannot change anything (GET, HEAD, OPTIONS) reads without a transaction: on
+PostgreSQL its connection is in autocommit, on SQLite no BEGIN is sent, which saves the BEGIN
+and COMMIT round trips (two of the four statements of a one-query read) and, on SQLite, the
+write lock a BEGIN IMMEDIATE would take. Nothing is lost: under PostgreSQL's READ COMMITTED
+each statement already took its own snapshot inside a transaction. Such a session refuses to
+write (``ReadOnlySession``): a safe method that wrote would commit statement by statement,
+which is exactly what one transaction per request forbids.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Flask, Response, g
-from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator, create_engine, event
+from flask import Flask, Response, current_app, g, has_request_context, request
+from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator, create_engine, event, exc
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
+    ORMExecuteState,
     Session,
     SessionTransaction,
+    UOWTransaction,
     mapped_column,
     sessionmaker,
 )
@@ -32,6 +43,14 @@ from nexus.config import Settings
 
 logger = logging.getLogger("nexus.db")
 _UNDO_KEY = "nexus.undo_on_rollback"
+READ_ONLY_KEY = "nexus.read_only"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# A pooled connection idle for longer than this is pinged (one SELECT 1) before it is handed
+# out; a busy one is not: pinging every checkout (pool_pre_ping) was one round trip in four of a
+# simple read. A connection that died while in use anyway (database restart) fails that request
+# with a 503, and the pool then replaces every connection older than the failure.
+PING_AFTER_IDLE_SECONDS = 10.0
+_CHECKED_IN_AT = "nexus.checked_in_at"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -118,7 +137,27 @@ def _sqlite_transactional(engine: Engine, immediate: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql(begin)
+        if not conn.get_execution_options().get(READ_ONLY_KEY):
+            conn.exec_driver_sql(begin)
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's pessimistic disconnect handling, for connections that sat idle only."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        checked_in_at = record.info.get(_CHECKED_IN_AT)
+        if checked_in_at is None or time.monotonic() - checked_in_at < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dbapi_connection.execute("SELECT 1")
+        except Exception as error:  # the driver's own error types; any means "dead"
+            # The pool discards this connection and checks out another (up to 3 times).
+            raise exc.DisconnectionError() from error
 
 
 def build_engine(settings: Settings) -> Engine:
@@ -133,15 +172,62 @@ def build_engine(settings: Settings) -> Engine:
     connect_args: dict[str, Any] = {"connect_timeout": 5}
     if settings.db_statement_timeout_ms:
         connect_args["options"] = f"-c statement_timeout={settings.db_statement_timeout_ms}"
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_seconds,
-        pool_pre_ping=True,
         pool_recycle=1800,
         connect_args=connect_args,
     )
+    _ping_when_idle(engine)
+    return engine
+
+
+def _read_only_options(engine: Engine) -> dict[str, Any]:
+    """Execution options of a read-only session's connections (see the module docstring)."""
+    if engine.dialect.name == "sqlite":
+        return {READ_ONLY_KEY: True}  # the "begin" listener sends no BEGIN
+    return {READ_ONLY_KEY: True, "isolation_level": "AUTOCOMMIT"}
+
+
+F = TypeVar("F", bound=Callable[..., object])
+WRITES_ATTRIBUTE = "__nexus_writes_on_read__"
+
+
+def writes(view: F) -> F:
+    """Mark a GET view that may write (a record created on first use): it gets a transaction."""
+    setattr(view, WRITES_ATTRIBUTE, True)
+    return view
+
+
+def _reads_only() -> bool:
+    if not has_request_context() or request.method not in SAFE_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, WRITES_ATTRIBUTE, False)
+
+
+class ReadOnlySession(Session):
+    """The session of a GET/HEAD/OPTIONS request: reads in autocommit, refuses any write."""
+
+
+class WriteInReadOnlyRequest(RuntimeError):
+    """A request with a safe method tried to write: a bug in the view or service."""
+
+
+def _refuse_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise WriteInReadOnlyRequest(
+            f"{request.method} {request.path} tried to write to the database"
+        )
+
+
+def _refuse_write_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise WriteInReadOnlyRequest(
+            f"{request.method} {request.path} tried to write to the database"
+        )
 
 
 def on_rollback(session: Session, undo: Callable[[], None]) -> None:
@@ -183,7 +269,24 @@ class Database:
         )
         event.listen(factory, "after_commit", _forget_undos)
         event.listen(factory, "after_soft_rollback", _run_undos)
-        app.extensions["nexus.db"] = {"engine": engine, "session_factory": factory}
+        # Under the tests' savepoint bind the connection is already in a transaction: reads
+        # then keep it, but the refusal to write is the same.
+        read_bind = (
+            bind if bind is not None else engine.execution_options(**_read_only_options(engine))
+        )
+        read_factory = sessionmaker(
+            bind=read_bind,
+            class_=ReadOnlySession,
+            expire_on_commit=False,
+            join_transaction_mode="create_savepoint",
+        )
+        event.listen(read_factory, "before_flush", _refuse_flush)
+        event.listen(read_factory, "do_orm_execute", _refuse_write_statement)
+        app.extensions["nexus.db"] = {
+            "engine": engine,
+            "session_factory": factory,
+            "read_session_factory": read_factory,
+        }
         app.after_request(self._finish_request)
         app.teardown_appcontext(self._close_session)
 
@@ -199,11 +302,13 @@ class Database:
 
     @property
     def session(self) -> Session:
-        from flask import current_app
-
         session: Session | None = g.get("_nexus_db_session")
         if session is None:
-            session = self.factory_for(current_app)()
+            extension = current_app.extensions["nexus.db"]
+            if _reads_only():
+                session = extension["read_session_factory"]()
+            else:
+                session = extension["session_factory"]()
             setattr(g, "_nexus_db_session", session)
         return session
 

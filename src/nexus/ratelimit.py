@@ -196,6 +196,19 @@ def refuse_unshared_storage(config: Settings) -> None:
         raise SystemExit(2)
 
 
+def _drop_the_global_check(app: Flask) -> None:
+    """Flask-Limiter checks default and application-wide limits before every request. We
+    declare none: every limit is a route's decorator, which checks its own route. The hook
+    then only cost time: about a sixth of a request that does nothing else (``/health``,
+    docs/performance.md). Declaring a default limit would need it back: refused here."""
+    for option in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META"):
+        if app.config.get(option):
+            raise RuntimeError(f"{option} needs Flask-Limiter's before_request check")
+    hooks = app.before_request_funcs.setdefault(None, [])
+    # pylint: disable-next=protected-access  # the hook Flask-Limiter registered
+    hooks[:] = [hook for hook in hooks if hook != limiter._check_request_limit]
+
+
 def init_app(app: Flask, config: Settings) -> None:
     refuse_unshared_storage(config)
     app.config.update(
@@ -214,5 +227,6 @@ def init_app(app: Flask, config: Settings) -> None:
     # test, each with its own Redis namespace, so the prefix is set for every app explicitly.
     limiter._key_prefix = app.config["RATELIMIT_KEY_PREFIX"]  # pylint: disable=protected-access
     limiter.init_app(app)
+    _drop_the_global_check(app)
     app.extensions[FALLBACK_KEY] = _Fallback(MovingWindowRateLimiter(MemoryStorage()))
     app.register_error_handler(RateLimitExceeded, _rate_limited)

@@ -1,10 +1,12 @@
 """argon2id password hashing and the password policy.
 
-Each hash takes ``argon2_memory_cost_kib`` (64 MiB) and ~140 ms of CPU on ``argon2_parallelism``
-threads. At most ``password_hash_concurrency`` (default 1) run at once in a process: a burst of
-logins then queues for the hasher instead of running 8 at a time (2 workers x 4 threads),
-which thrashed the CPU caches so badly that each login took seconds and every other request
-waited behind them, and added 64 MiB of memory per concurrent hash.
+Each hash takes ``argon2_memory_cost_kib`` (19 MiB) and two passes over it on one lane (OWASP's
+first recommended setting; ~40-50 ms of CPU here, docs/performance.md "Logins"); production
+refuses anything below OWASP's set (``nexus.config.argon2_meets_owasp``), and a hash made with
+other parameters is redone at the next successful sign-in. At most
+``password_hash_concurrency`` (default 1) run at once in a process: a burst of logins then
+queues for the hasher instead of running 8 at a time (2 workers x 4 threads), which thrashed
+the CPU caches so that each login took seconds, and bounds the memory to one hash per process.
 """
 
 from __future__ import annotations

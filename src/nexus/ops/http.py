@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response, request
+from flask.sessions import SessionInterface, SessionMixin
 from flask_cors import CORS
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
@@ -68,17 +69,36 @@ def _reject_malformed_json() -> None:
 
 
 def _security_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    is_docs = request.path.startswith(("/docs", "/openapi"))
-    response.headers.setdefault("Content-Security-Policy", DOCS_CSP if is_docs else API_CSP)
-    if request.path.startswith("/api/"):
-        response.headers.setdefault("Cache-Control", "no-store")
+    """Add the headers a view did not set itself (one pass over the response's headers)."""
+    headers = response.headers
+    present = {name.lower() for name in headers.keys()}
+    path = request.path
+    wanted = list(SECURITY_HEADERS.items())
+    wanted.append(
+        ("Content-Security-Policy", DOCS_CSP if path.startswith(("/docs", "/openapi")) else API_CSP)
+    )
+    if path.startswith("/api/"):
+        wanted.append(("Cache-Control", "no-store"))
+    for name, value in wanted:
+        if name.lower() not in present:
+            headers.add(name, value)
     return response
+
+
+class NoCookieSession(SessionInterface):
+    """The API keeps no cookie session (bearer tokens only): Flask's default would still build
+    a signing serializer and look for a cookie on every request."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        return None  # Flask then uses its NullSession, which refuses to be written to
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
 
 
 def init_app(app: Flask, settings: Settings) -> None:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
+    app.session_interface = NoCookieSession()
     app.json = BoundedJSONProvider(app)
     app.before_request(_reject_malformed_json)
     app.after_request(_security_headers)

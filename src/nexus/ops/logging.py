@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import random
 import re
 import sys
 import time
-import uuid
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, Response, g, request
 from pythonjsonlogger.json import JsonFormatter
 
 from nexus.config import Settings
+from nexus.ops.log_buffer import BatchingStreamHandler
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -20,6 +22,18 @@ _SENSITIVE = re.compile(r"(password|token|secret|authorization|api[_-]?key|cooki
 _BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.I)
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 REDACTED = "[redacted]"
+# What every LogRecord carries: only the other attributes (a call's ``extra``) are looked at.
+_STANDARD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "request_id",
+    "taskName",
+}
+
+
+@lru_cache(maxsize=1024)
+def _sensitive_name(name: str) -> bool:
+    return _SENSITIVE.search(name) is not None
 
 
 def scrub(value: Any) -> Any:
@@ -49,15 +63,17 @@ class ContextFilter(logging.Filter):
                 else record.args
             )
         for attr, value in list(record.__dict__.items()):
-            if _SENSITIVE.search(attr):
+            if attr in _STANDARD_ATTRIBUTES:
+                continue
+            if _sensitive_name(attr):
                 setattr(record, attr, REDACTED)
-            elif isinstance(value, (dict, list)):
+            elif isinstance(value, (dict, list, str)):
                 setattr(record, attr, scrub(value))
         return True
 
 
 def configure_logging(settings: Settings) -> None:
-    handler = logging.StreamHandler(sys.stdout)
+    handler = BatchingStreamHandler(sys.stdout, settings.log_flush_seconds)
     if settings.log_json:
         handler.setFormatter(
             JsonFormatter(
@@ -72,6 +88,7 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     for existing in list(root.handlers):
         if getattr(existing, "_nexus", False):
+            existing.flush()
             root.removeHandler(existing)
     setattr(handler, "_nexus", True)
     root.addHandler(handler)
@@ -80,9 +97,17 @@ def configure_logging(settings: Settings) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
+ACCESS_LOG = logging.getLogger("nexus.access")
+
+
+def _new_request_id() -> str:
+    # An identifier to correlate log lines, not a secret: no system call for randomness.
+    return f"{random.getrandbits(128):032x}"  # nosec B311
+
+
 def _start_request() -> None:
     incoming = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+    g.request_id = incoming if _REQUEST_ID_RE.match(incoming) else _new_request_id()
     g.request_started = time.perf_counter()
 
 
@@ -90,19 +115,23 @@ def _finish_request(response: Response) -> Response:
     response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
     started = g.get("request_started")
     duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
+    if not ACCESS_LOG.isEnabledFor(logging.INFO):
+        return response
     principal = g.get("principal")
-    logging.getLogger("nexus.access").info(
+    current = request
+    method, path, status = current.method, current.path, response.status_code
+    ACCESS_LOG.info(
         "%s %s %s",
-        request.method,
-        request.path,
-        response.status_code,
+        method,
+        path,
+        status,
         extra={
-            "method": request.method,
-            "path": request.path,
-            "status": response.status_code,
+            "method": method,
+            "path": path,
+            "status": status,
             "duration_ms": duration_ms,
             "user_id": principal.user_id if principal else None,
-            "remote_addr": request.remote_addr,
+            "remote_addr": current.remote_addr,
         },
     )
     return response

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 from prometheus_client import (
@@ -71,6 +72,23 @@ class Metrics:
             registry=self.registry,
         )
         self.app_collector = AppCollector(app, settings)
+        # labels() validates and locks on every call: each child is looked up once.
+        self._counted: dict[tuple[str, str, int], Any] = {}
+        self._timed: dict[tuple[str, str], Any] = {}
+
+    def observe(self, method: str, endpoint: str, status: int, seconds: float | None) -> None:
+        counter = self._counted.get((method, endpoint, status))
+        if counter is None:
+            counter = self.requests.labels(method, endpoint, str(status))
+            self._counted[(method, endpoint, status)] = counter
+        counter.inc()
+        if seconds is None:
+            return
+        histogram = self._timed.get((method, endpoint))
+        if histogram is None:
+            histogram = self.latency.labels(method, endpoint)
+            self._timed[(method, endpoint)] = histogram
+        histogram.observe(seconds)
 
     def exposition(self) -> bytes:
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -98,11 +116,14 @@ def _start_timer() -> None:
 
 def _observe(response: Response) -> Response:
     started = g.get("metrics_started")
-    endpoint = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
-    metrics = _metrics()
-    metrics.requests.labels(request.method, endpoint, str(response.status_code)).inc()
-    if started is not None:
-        metrics.latency.labels(request.method, endpoint).observe(time.perf_counter() - started)
+    current = request
+    rule = current.url_rule
+    _metrics().observe(
+        current.method,
+        rule.rule if rule is not None else "<unmatched>",
+        response.status_code,
+        time.perf_counter() - started if started is not None else None,
+    )
     return response
 
 

@@ -9,7 +9,7 @@ from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page
-from nexus.db import db
+from nexus.db import db, writes
 from nexus.people import teachers
 from nexus.people.teacher_schemas import (
     TeacherPath,
@@ -25,6 +25,7 @@ bp = api_blueprint(
 
 @bp.get("/me/profile", responses={200: TeacherPublic})
 @allow(Role.TEACHER)
+@writes  # the profile is created on first use
 def get_my_profile() -> Response:
     """The signed-in teacher's profile (created empty on first use)."""
     return json_response(teachers.own_profile(db.session, current_principal()))

@@ -9,7 +9,7 @@ from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page, PageQuery
-from nexus.db import db
+from nexus.db import db, writes
 from nexus.people import links, services
 from nexus.people.schemas import (
     ChildLinkCreate,
@@ -32,6 +32,7 @@ parents_bp = api_blueprint(
 
 @students_bp.get("/me/profile", responses={200: StudentProfilePublic})
 @allow(Role.STUDENT)
+@writes  # the profile is created on first use
 def get_my_profile() -> Response:
     """The signed-in student's profile (created with defaults on first use)."""
     return json_response(services.own_profile(db.session, current_principal()))
@@ -54,6 +55,7 @@ def rotate_invitation_code() -> Response:
 
 @students_bp.get("/<int:student_id>", responses={200: StudentPublic, **errors(404)})
 @allow()
+@writes  # the profile is created on first use
 def get_student(path: StudentPath) -> Response:
     """A student, for themself, a linked parent, one of their teachers or an admin."""
     return json_response(services.get_student(db.session, current_principal(), path.student_id))
@@ -72,6 +74,7 @@ def link_child(body: ChildLinkCreate) -> Response:
 
 @parents_bp.get("/me/children", responses={200: Page[ChildPublic], **errors(422)})
 @allow(Role.PARENT)
+@writes  # the profile is created on first use
 def list_children(query: PageQuery) -> Response:
     """The signed-in parent's linked children."""
     items, total = links.children(db.session, current_principal(), query.offset, query.page_size)

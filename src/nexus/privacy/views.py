@@ -6,7 +6,7 @@ from nexus.accounts.permissions import allow, current_principal
 from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
-from nexus.db import db
+from nexus.db import db, writes
 from nexus.privacy import erasure, export
 from nexus.privacy.schemas import ErasureRequest, ErasureResult, FamilyExport, UserPath
 
@@ -20,6 +20,7 @@ bp = api_blueprint(
 
 @bp.get("/export", responses={200: FamilyExport, **errors(403)})
 @allow(Role.PARENT, Role.STUDENT)
+@writes  # the export is recorded in the audit log
 def export_data() -> Response:
     """Everything kept about the caller and their children (parents, adult students)."""
     document = export.export_family(db.session, current_principal())

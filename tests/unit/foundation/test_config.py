@@ -99,6 +99,36 @@ def test_production_accepts_a_strong_secret_and_postgres() -> None:
         NEXUS_ENV="production", secret_key=STRONG, database_url="postgresql://u@h/db"
     )
     assert settings.is_production
+    assert (settings.argon2_time_cost, settings.argon2_memory_cost_kib) == (2, 19_456)
+
+
+@pytest.mark.parametrize(
+    ("time_cost", "memory_kib"),
+    [(1, 47_104), (2, 19_456), (3, 12_288), (4, 9_216), (5, 7_168), (8, 7_168), (2, 65_536)],
+)
+def test_production_accepts_owasp_argon2_settings(time_cost: int, memory_kib: int) -> None:
+    settings = Settings(
+        NEXUS_ENV="production",
+        secret_key=STRONG,
+        database_url="postgresql://u@h/db",
+        argon2_time_cost=time_cost,
+        argon2_memory_cost_kib=memory_kib,
+    )
+    assert settings.argon2_memory_cost_kib == memory_kib
+
+
+@pytest.mark.parametrize(
+    ("time_cost", "memory_kib"), [(1, 47_103), (1, 19_456), (2, 19_455), (3, 12_287), (9, 7_167)]
+)
+def test_production_refuses_argon2_below_owasp(time_cost: int, memory_kib: int) -> None:
+    with pytest.raises(ConfigurationError, match="below OWASP's argon2id minimum"):
+        Settings(
+            NEXUS_ENV="production",
+            secret_key=STRONG,
+            database_url="postgresql://u@h/db",
+            argon2_time_cost=time_cost,
+            argon2_memory_cost_kib=memory_kib,
+        )
 
 
 @pytest.mark.parametrize(
