@@ -3,18 +3,26 @@ PERF_VENV ?= .venv-perf
 PERF_USERS ?= 100
 PERF_SPAWN_RATE ?= 5
 PERF_DURATION ?= 60s
+PERF_STUDENTS ?= 1000
+PERF_CAPACITY_USERS ?= 32
+PERF_CAPACITY_DURATION ?= 45s
+PERF_SCALE ?= 1
+PERF_SCALE_STUDENTS ?= 10000
 PERF_ENV = VENV=$(VENV) PERF_VENV=$(PERF_VENV) PYTHON=$(PYTHON) PERF_USERS=$(PERF_USERS) \
-	PERF_SPAWN_RATE=$(PERF_SPAWN_RATE) PERF_DURATION=$(PERF_DURATION)
+	PERF_SPAWN_RATE=$(PERF_SPAWN_RATE) PERF_DURATION=$(PERF_DURATION) \
+	PERF_STUDENTS=$(PERF_STUDENTS) PERF_CAPACITY_USERS=$(PERF_CAPACITY_USERS) \
+	PERF_CAPACITY_DURATION=$(PERF_CAPACITY_DURATION) PERF_SCALE=$(PERF_SCALE) \
+	PERF_SCALE_STUDENTS=$(PERF_SCALE_STUDENTS)
 
 .PHONY: install-perf perf perf-saturation perf-memory perf-baseline perf-round-trips lock-perf
 
 install-perf: install ## Install Locust into .venv-perf (requirements/perf.txt, hash-checked; stamped)
 	$(PERF_ENV) bin/perf install
 
-perf: install install-perf ## Load test under gunicorn on PostgreSQL + Redis: budgets, memory, regression, wrk saturation (PERF_USERS, PERF_DURATION)
+perf: install install-perf ## Load test on PostgreSQL + Redis: 100 users, capacity, wrk saturation, memory, 1,000 vs 10,000 students (PERF_SCALE=0 skips that), regression
 	$(PERF_ENV) bin/perf run
 
-perf-saturation: install ## Only the wrk saturation run against the bare-Flask floor
+perf-saturation: install ## Only the wrk saturation run against the bare-Flask floor (main data set)
 	$(PERF_ENV) bin/perf saturation
 
 perf-memory: install ## Only the memory-growth check (tracemalloc, N vs 10 N requests)

@@ -1,9 +1,11 @@
 """The database, Redis and seeded data a performance run works against (loopback only).
 
-``DATABASE_URL`` is used as given (it must be PostgreSQL: production refuses SQLite); unset, a
-scratch ``nexus_perf_<random>`` database is created on ``postgresql://postgres@127.0.0.1:5432``
-and dropped afterwards. ``REDIS_URL`` (default ``redis://127.0.0.1:6379/0``) gets a key prefix
-of its own, whose keys are deleted afterwards.
+``DATABASE_URL`` is used as given for the main phase (it must be PostgreSQL: production refuses
+SQLite); unset, a scratch ``nexus_perf_<random>`` database is created on
+``PERF_POSTGRES_SERVER`` (``postgresql://postgres@127.0.0.1:5432``) and dropped afterwards. The
+scale phase always seeds a scratch database of its own, on the server of ``DATABASE_URL`` when
+it is set (its role needs ``CREATEDB``), and drops it afterwards. ``REDIS_URL`` (default
+``redis://127.0.0.1:6379/0``) gets a key prefix of its own, whose keys are deleted afterwards.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class PerfEnvironment:
     students: int
     parents: int
     teachers: int
+    seed_seconds: float = 0.0
 
     def server_env(self) -> dict[str, str]:
         """Production settings for the server; the load-test-only overrides are commented."""
@@ -91,15 +94,17 @@ def cli(env: dict[str, str], *args: str) -> str:
 
 
 @contextmanager
-def _database() -> Iterator[str]:
+def _database(own: bool) -> Iterator[str]:
+    """The database to seed: ``DATABASE_URL`` as given, or a scratch one (``own``, or unset)."""
     given = os.environ.get("DATABASE_URL", "")
     if given:
         if not given.startswith(("postgres://", "postgresql")):
             raise SystemExit("perf: DATABASE_URL must be PostgreSQL (production refuses SQLite)")
         _loopback(given, "DATABASE_URL")
-        yield given
-        return
-    server = os.environ.get("PERF_POSTGRES_SERVER", DEFAULT_SERVER)
+        if not own:
+            yield given
+            return
+    server = _plain(given) if given else os.environ.get("PERF_POSTGRES_SERVER", DEFAULT_SERVER)
     _loopback(server, "PERF_POSTGRES_SERVER")
     name = f"nexus_perf_{uuid.uuid4().hex[:10]}"
     try:
@@ -116,6 +121,18 @@ def _database() -> Iterator[str]:
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
         print(f"perf: dropped {name}")
+
+
+def history(students: int) -> tuple[int, int]:
+    """Sessions and assessments for ``students``: as many per student as the default seed has
+    (20 and 50), so that a larger data set is more students with the same history each."""
+    from nexus.demo.large import LargeOptions
+
+    default = LargeOptions()
+    return (
+        students * default.sessions // default.students,
+        students * default.assessments // default.students,
+    )
 
 
 def _forget(redis_url: str, prefix: str) -> None:
@@ -137,7 +154,7 @@ def _count(database_url: str, pattern: str) -> int:
 
 
 @contextmanager
-def prepared() -> Iterator[PerfEnvironment]:
+def prepared(students: int, *, own_database: bool = False) -> Iterator[PerfEnvironment]:
     """Migrated and seeded database + Redis prefix, cleaned up afterwards."""
     redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS
     _loopback(redis_url, "REDIS_URL")
@@ -146,8 +163,7 @@ def prepared() -> Iterator[PerfEnvironment]:
     except redis.RedisError as exc:
         raise SystemExit(f"perf: Redis is not reachable at {redis_url}: {exc}") from exc
     prefix = f"nexus-perf-{uuid.uuid4().hex[:8]}:"
-    with _database() as database_url:
-        students = int(os.environ.get("PERF_STUDENTS", "1000"))
+    with _database(own_database) as database_url:
         env = PerfEnvironment(
             database_url=database_url,
             redis_url=redis_url,
@@ -160,8 +176,14 @@ def prepared() -> Iterator[PerfEnvironment]:
         try:
             started = time.perf_counter()
             cli(env.server_env(), "db", "upgrade")
-            seeded = cli(env.server_env(), "seed-demo", "--large", "--students", str(students))
-            print(f"perf: migrated and seeded in {time.perf_counter() - started:.1f} s")
+            sessions, assessments = history(students)
+            seeded = cli(
+                env.server_env(),
+                *("seed-demo", "--large", "--students", str(students)),
+                *("--sessions", str(sessions), "--assessments", str(assessments)),
+            )
+            elapsed = time.perf_counter() - started
+            print(f"perf: migrated and seeded {students:,} students in {elapsed:.1f} s")
             print("perf: " + seeded.strip().splitlines()[-1])
             yield PerfEnvironment(
                 **{
@@ -169,6 +191,7 @@ def prepared() -> Iterator[PerfEnvironment]:
                     "students": _count(database_url, f"eleve%@{DOMAIN}"),
                     "parents": _count(database_url, f"parent%@{DOMAIN}"),
                     "teachers": _count(database_url, f"prof%@{DOMAIN}"),
+                    "seed_seconds": elapsed,
                 }
             )
         finally:

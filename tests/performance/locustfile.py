@@ -3,12 +3,24 @@
 Run by ``bin/perf`` with Locust from ``.venv-perf`` (never imported by the test suite). Each
 simulated user signs in once, with an account of its own from the large demo data set
 (``nexus seed-demo --large``: ``eleve00001@…``, ``parent00001@…``, ``prof0001@…``, one shared
-password), then loops over weighted tasks with a think time of 0.5 to 1.5 s.
+password), then loops over weighted tasks.
+
+One mix, two ways to drive it (the tasks and their weights are written once, in the
+``*Tasks`` classes):
+
+- ``Student``, ``Parent``, ``Teacher`` (``HttpUser``): the 100-user scenario, with a think time
+  of 0.5 to 1.5 s between tasks;
+- ``ClosedStudent``, ``ClosedParent``, ``ClosedTeacher`` (``FastHttpUser``, no think time): the
+  capacity run, a closed loop in which each user sends its next request as soon as the last
+  one is answered. ``bin/perf`` picks the classes by name on Locust's command line.
 
 Statistics are reset once every user is spawned (``--reset-stats``): the budgets apply to the
-steady state at full load. The ramp-up's logins (one argon2id verification each, ~140 ms of
-CPU) and any failure at any time are recorded here too, in ``PERF_RAMPUP_FILE``, and merged
-into the summary by ``bin/perf``.
+steady state at full load, which lasts ``PERF_STEADY_SECONDS`` after the last user is spawned
+(this file stops the run then). With ``PERF_STEADY_FROM=signed-in`` (the capacity run) this
+file resets them itself, once every user has also signed in: the capacity is the mix's, not
+that of a queue of argon2id logins. The ramp-up's logins (one argon2id verification each) and any
+failure at any time are recorded here too, in ``PERF_RAMPUP_FILE``, and merged into the
+summary by ``bin/perf``, with the CPU time this Locust process used during the steady state.
 
 Requests are named by endpoint group (``GET /api/v1/content?q=``, ``…/{id}``…): the budgets
 and the regression check apply per group. Business refusals that real use produces (a full
@@ -27,7 +39,10 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from locust import HttpUser, between, events, task
+import gevent
+from locust import HttpUser, User, between, constant, events, task
+from locust.contrib.fasthttp import FastHttpUser
+from locust.env import Environment
 
 DOMAIN = os.environ.get("PERF_ACCOUNT_DOMAIN", "demo-large.nexus-reussite.fr")
 PASSWORD = os.environ.get("PERF_ACCOUNT_PASSWORD", "Demo2026!large")
@@ -79,6 +94,7 @@ SUBJECT_CHAPTERS = (
 LOGIN = "/api/v1/auth/login"
 _login_ms: list[float] = []
 _failures: Counter[str] = Counter()
+_steady: dict[str, float] = {}
 
 
 @events.request.add_listener
@@ -89,20 +105,78 @@ def _record(request_type: str, name: str, response_time: float, exception: Any, 
         _login_ms.append(response_time)
 
 
+# PERF_STEADY_FROM: "spawn" (the 100-user scenario: arrivals and their logins are part of
+# it) or "signed-in" (the capacity run: the mix, not the logins, once every user has signed in).
+_progress = {"spawned": False, "signed_in": 0}
+
+
+def _start_steady_state(environment: Environment) -> None:
+    if "wall" in _steady:
+        return
+    if os.environ.get("PERF_STEADY_FROM") == "signed-in" and environment.runner is not None:
+        environment.runner.stats.reset_all()
+    _steady.update(wall=time.monotonic(), cpu=time.process_time())
+    seconds = float(os.environ.get("PERF_STEADY_SECONDS") or 0)
+    if seconds > 0:
+        gevent.spawn_later(seconds, _end_steady_state, environment)
+
+
+def _measure_steady_state(**_: Any) -> None:
+    if "wall" in _steady and "wall_seconds" not in _steady:
+        _steady["wall_seconds"] = time.monotonic() - _steady["wall"]
+        # The whole process (every greenlet, the stats writers): user + system CPU.
+        _steady["cpu_seconds"] = time.process_time() - _steady["cpu"]
+
+
+def _end_steady_state(environment: Environment) -> None:
+    _measure_steady_state()  # before the users stop: the CPU figure covers the steady state only
+    if environment.runner is not None:
+        environment.runner.quit()
+
+
+def _ready(environment: Environment) -> None:
+    """Start the steady state when its condition holds (every user spawned, and signed in)."""
+    if not _progress["spawned"]:
+        return
+    runner = environment.runner
+    if os.environ.get("PERF_STEADY_FROM") == "signed-in":
+        if runner is None or _progress["signed_in"] < runner.user_count:
+            return
+    _start_steady_state(environment)
+
+
+@events.init.add_listener
+def _steady_state(environment: Environment, **_: Any) -> None:
+    """Note the CPU clock when the steady state starts, and stop PERF_STEADY_SECONDS later."""
+
+    def spawned(**_: Any) -> None:
+        _progress["spawned"] = True
+        _ready(environment)
+
+    environment.events.spawning_complete.add_listener(spawned)
+    environment.events.test_stop.add_listener(_measure_steady_state)
+
+
 @events.quitting.add_listener
 def _write(**_: Any) -> None:
     path = os.environ.get("PERF_RAMPUP_FILE")
     if path:
+        steady = {k: _steady[k] for k in ("wall_seconds", "cpu_seconds") if k in _steady}
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump({"login_ms": _login_ms, "failures": dict(_failures)}, handle)
+            json.dump(
+                {"login_ms": _login_ms, "failures": dict(_failures), "locust_steady": steady},
+                handle,
+            )
 
 
-class Member(HttpUser):
-    """A signed-in member; subclasses name their accounts and tasks."""
+class Member(User):
+    """A signed-in member; subclasses name their accounts and tasks, and the client they use
+    (``HttpUser`` or ``FastHttpUser``: both take ``params``, ``json``, ``headers`` and
+    ``catch_response`` alike)."""
 
     abstract = True
-    wait_time = between(0.5, 1.5)
     role = "member"
+    client: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -123,8 +197,10 @@ class Member(HttpUser):
         ) as response:
             if response.status_code != 200:
                 response.failure(f"login {response.status_code}: {response.text[:200]}")
-                return
-            self._keep(response.json())
+            else:
+                self._keep(response.json())
+        _progress["signed_in"] += 1  # failed or not: this user is done signing in
+        _ready(self.environment)
 
     def _keep(self, tokens: dict[str, Any]) -> None:
         self.headers = {"Authorization": f"Bearer {tokens['access_token']}"}
@@ -167,7 +243,8 @@ class Member(HttpUser):
             return r
 
 
-class Student(Member):
+class StudentTasks(Member):
+    abstract = True
     weight = 6
 
     def account(self) -> str:
@@ -245,7 +322,8 @@ class Student(Member):
         self.get("/api/v1/auth/me", "/api/v1/auth/me")
 
 
-class Parent(Member):
+class ParentTasks(Member):
+    abstract = True
     weight = 2
 
     def account(self) -> str:
@@ -278,7 +356,8 @@ class Parent(Member):
         self.get("/api/v1/notifications", "/api/v1/notifications")
 
 
-class Teacher(Member):
+class TeacherTasks(Member):
+    abstract = True
     weight = 1
 
     def account(self) -> str:
@@ -324,3 +403,32 @@ class Teacher(Member):
             "/api/v1/content?q=",
             params={"q": random.choice(SEARCHES), "page_size": 10},
         )
+
+
+# The 100-user scenario: think time between tasks.
+THINK_TIME = between(0.5, 1.5)
+
+
+class Student(StudentTasks, HttpUser):
+    wait_time = THINK_TIME
+
+
+class Parent(ParentTasks, HttpUser):
+    wait_time = THINK_TIME
+
+
+class Teacher(TeacherTasks, HttpUser):
+    wait_time = THINK_TIME
+
+
+# The capacity run: the same tasks and weights, closed loop (no think time).
+class ClosedStudent(StudentTasks, FastHttpUser):
+    wait_time = constant(0)
+
+
+class ClosedParent(ParentTasks, FastHttpUser):
+    wait_time = constant(0)
+
+
+class ClosedTeacher(TeacherTasks, FastHttpUser):
+    wait_time = constant(0)

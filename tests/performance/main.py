@@ -1,179 +1,201 @@
 """``bin/perf run|saturation|memory|baseline``: the steps of ``make perf`` (docs/performance.md).
 
-Runs with the application's interpreter (``.venv``); Locust runs from ``.venv-perf``.
+Runs with the application's interpreter (``.venv``); Locust runs from ``.venv-perf``. A full
+run: the bare-Flask floor (measured once, reused by every ratio); the main phase at
+``PERF_STUDENTS`` (100-user scenario, closed-loop capacity run, wrk saturation, memory
+growth); the scale phase at ``PERF_SCALE_STUDENTS`` on a database of its own (100-user
+scenario, saturation); then the checks, ``summary.json`` and ``summary.md``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-from tests.performance import memory, report, saturation
+from tests.performance import budgets, capacity, memory, regression, render, report, saturation
+from tests.performance import scale as scale_check
 from tests.performance.environment import DOMAIN, PASSWORD, PerfEnvironment, prepared
+from tests.performance.load import (
+    CLOSED_LOOP_USERS,
+    REPORTS,
+    ROOT,
+    SCENARIO_USERS,
+    LocustResult,
+    LocustRun,
+    run_locust,
+)
 from tests.performance.server import Gunicorn, MemoryWatch, production_env
 
-ROOT = Path(__file__).resolve().parents[2]
-REPORTS = ROOT / "reports" / "perf"
 BASELINE = Path(os.environ.get("PERF_BASELINE", ROOT / "tests" / "performance" / "baseline.json"))
-LOCUST = Path(os.environ.get("PERF_VENV", ROOT / ".venv-perf")) / "bin" / "locust"
+FULL_RUN = frozenset({"load", "capacity", "saturation", "memory", "scale"})
 
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name) or default
 
 
-def _app_server(env: PerfEnvironment) -> Gunicorn:
+@dataclass(frozen=True)
+class Plan:
+    """What a run does, from the environment (docs/performance.md, "Variables")."""
+
+    steps: frozenset[str]
+    scenario: LocustRun
+    closed_loop: LocustRun
+    students: int
+    scale_students: int
+    wrk: saturation.Options
+
+    @classmethod
+    def from_environment(cls, steps: frozenset[str]) -> Plan:
+        if _env("PERF_SCALE", "1") == "0":
+            steps = steps - {"scale"}
+        return cls(
+            steps=steps,
+            scenario=LocustRun(
+                "locust",
+                SCENARIO_USERS,
+                int(_env("PERF_USERS", "100")),
+                float(_env("PERF_SPAWN_RATE", "5")),
+                _env("PERF_DURATION", "60s"),
+            ),
+            closed_loop=LocustRun(
+                "locust-capacity",
+                CLOSED_LOOP_USERS,
+                int(_env("PERF_CAPACITY_USERS", "32")),
+                float(_env("PERF_CAPACITY_SPAWN_RATE", "8")),
+                _env("PERF_CAPACITY_DURATION", "45s"),
+                steady_from="signed-in",
+            ),
+            students=int(_env("PERF_STUDENTS", "1000")),
+            scale_students=int(_env("PERF_SCALE_STUDENTS", "10000")),
+            wrk=saturation.Options.from_environment(),
+        )
+
+
+@dataclass
+class Phase:
+    """One data set's measurements."""
+
+    students: int
+    seed_seconds: float
+    load: LocustResult | None = None
+    memory: dict[str, Any] = field(default_factory=dict)
+    closed_loop: LocustResult | None = None
+    closed_loop_memory: dict[str, Any] = field(default_factory=dict)
+    saturation: dict[str, Any] = field(default_factory=dict)
+
+
+def _app_server(env: PerfEnvironment, log_name: str) -> Gunicorn:
     return Gunicorn(
-        sys.executable,
-        "nexus:create_app()",
-        production_env(env.server_env()),
-        REPORTS / "server.log",
+        sys.executable, "nexus:create_app()", production_env(env.server_env()), REPORTS / log_name
     )
 
 
-def run_locust(env: PerfEnvironment, server: Gunicorn, users: int, duration: str) -> Path:
-    if not LOCUST.exists():
-        raise SystemExit(f"perf: {LOCUST} is missing: run `make install-perf`")
-    prefix = REPORTS / "locust"
-    command = [
-        str(LOCUST),
-        "-f",
-        str(ROOT / "tests" / "performance" / "locustfile.py"),
-        "--headless",
-        "--host",
-        server.url,
-        "--users",
-        str(users),
-        "--spawn-rate",
-        _env("PERF_SPAWN_RATE", "5"),
-        "--run-time",
-        duration,
-        "--stop-timeout",
-        "10",
-        "--csv",
-        str(prefix),
-        "--html",
-        str(REPORTS / "locust.html"),
-        "--only-summary",
-        "--reset-stats",
-        "--loglevel",
-        "WARNING",
-    ]
-    locust_env = {
-        **os.environ,
-        "PERF_ACCOUNT_DOMAIN": DOMAIN,
-        "PERF_ACCOUNT_PASSWORD": PASSWORD,
-        # The last student is kept for the memory and saturation steps.
-        "PERF_STUDENT_ACCOUNTS": str(max(1, env.students - 1)),
-        "PERF_PARENT_ACCOUNTS": str(env.parents),
-        "PERF_TEACHER_ACCOUNTS": str(env.teachers),
-        "PERF_RAMPUP_FILE": str(REPORTS / "rampup.json"),
-    }
-    print(f"perf: Locust, {users} users for {duration} against {server.url}", flush=True)
-    # Locust exits 1 when a request failed: the budgets below decide instead.
-    subprocess.run(command, env=locust_env, check=False, timeout=_seconds(duration) + 300)
-    stats = Path(f"{prefix}_stats.csv")
-    if not stats.exists():
-        raise SystemExit("perf: Locust wrote no statistics")
-    return stats
-
-
-def _seconds(duration: str) -> int:
-    unit = {"s": 1, "m": 60, "h": 3600}.get(duration[-1], 1)
-    number = duration[:-1] if duration[-1] in "smh" else duration
-    return int(float(number) * unit)
-
-
-def _token(server: Gunicorn, env: PerfEnvironment) -> str:
-    import http.client
-
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    body = json.dumps({"email": f"eleve{env.students:05d}@{DOMAIN}", "password": PASSWORD})
-    connection.request(
-        "POST", "/api/v1/auth/login", body=body, headers={"Content-Type": "application/json"}
-    )
-    response = connection.getresponse()
-    payload = json.loads(response.read())
-    connection.close()
-    if response.status != 200:
-        raise RuntimeError(f"saturation: login {response.status}: {payload}")
-    return str(payload["access_token"])
-
-
-SATURATED = (
-    ("GET /health", "/health", False),
-    ("GET /api/v1/offers", "/api/v1/offers", True),
-    ("GET /api/v1/content?q=dérivée", "/api/v1/content?q=" + quote("dérivée"), True),
-    ("GET /api/v1/content?subject=nsi", "/api/v1/content?subject=nsi", True),
-    ("GET /api/v1/dashboards/student", "/api/v1/dashboards/student", True),
-)
-
-
-def _best_of_two(
-    name: str, url: str, headers: dict[str, str] | None, options: dict[str, Any]
-) -> saturation.WrkResult:
-    """The better of two runs: how wrk's connections spread over the gunicorn workers (each
-    keeps the keep-alive connections it accepted) varies from run to run, and one unlucky
-    spread halves the figure."""
-    runs = [saturation.run(name, url, headers=headers, **options) for _ in range(2)]
-    return max(runs, key=lambda r: r.rps)
-
-
-def run_saturation(env: PerfEnvironment, server: Gunicorn) -> dict[str, Any]:
-    """wrk against the bare Flask floor, then against each main read endpoint."""
-    connections = int(_env("WRK_CONNECTIONS", "32"))
-    duration = _env("WRK_DURATION", "8s")
-    options: dict[str, Any] = {"connections": connections, "duration": duration}
-    bare = Gunicorn(
-        sys.executable,
-        "tests.performance.bare_app:create_app()",
-        production_env({"PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING"}),
-        REPORTS / "bare-server.log",
-    )
-    bare.start()
+def run_phase(
+    env: PerfEnvironment, plan: Plan, floor: saturation.WrkResult | None, name: str
+) -> Phase:
+    """The app's server on ``env``: the 100-user scenario, the capacity run (main phase only)
+    and the saturated endpoints, as the plan's steps say."""
+    phase = Phase(env.students, env.seed_seconds)
+    suffix = "" if name == "main" else f"-{name}"
+    server = _app_server(env, f"server{suffix}.log")
+    server.start()
     try:
-        saturation.run("warm-up", f"{bare.url}/health", connections=connections, duration="3s")
-        floor = _best_of_two("bare Flask GET /health", f"{bare.url}/health", None, options)
+        if "load" in plan.steps:
+            scenario = replace(plan.scenario, name=f"locust{suffix}")
+            with MemoryWatch(server) as watch:
+                phase.load = run_locust(env, server, scenario)
+            phase.memory = watch.summary()
+        if "capacity" in plan.steps and name == "main":
+            with MemoryWatch(server) as watch:
+                phase.closed_loop = run_locust(env, server, plan.closed_loop)
+            phase.closed_loop_memory = watch.summary()
+        if "saturation" in plan.steps and floor is not None:
+            token = saturation.sign_in(server.port, f"eleve{env.students:05d}@{DOMAIN}", PASSWORD)
+            phase.saturation = saturation.measure_endpoints(server.url, token, floor, plan.wrk)
     finally:
-        bare.stop()
-    headers = {"Authorization": f"Bearer {_token(server, env)}"}
-    results = []
-    for name, path, signed_in in SATURATED:
-        url = f"{server.url}{path}"
-        saturation.run("warm-up", url, headers=headers, connections=connections, duration="2s")
-        results.append(_best_of_two(name, url, headers if signed_in else None, options))
-        print(f"perf: saturation {name}: {results[-1].rps:.0f} req/s", flush=True)
-    return {
-        "tool": "wrk",
-        "connections": connections,
-        "duration": duration,
-        "floor_rps": floor.rps,
-        "floor": floor.as_dict(floor.rps),
-        "endpoints": [r.as_dict(floor.rps) for r in results],
-    }
+        server.stop()
+    return phase
 
 
-def _baseline_check(summary: report.Summary) -> None:
+def _main_checks(summary: report.Summary, plan: Plan, phase: Phase, floor_rps: float) -> None:
+    if phase.load is not None:
+        summary.groups, summary.total = phase.load.groups, phase.load.total
+        summary.notes += phase.load.notes
+        login_budget = float(_env("PERF_LOGIN_P95_MS", str(budgets.LOGIN_P95_MS)))
+        summary.checks += report.latency_checks(summary.groups, summary.total, login_budget)
+        summary.memory = phase.memory
+    if phase.closed_loop is not None and phase.load is not None:
+        measured = capacity.Capacity.measured(
+            plan.closed_loop.users, phase.closed_loop.total, floor_rps, phase.closed_loop.rampup
+        )
+        summary.capacity, checks = capacity.evaluate(measured, phase.load.total, summary.users)
+        summary.capacity["steady"] = plan.closed_loop.steady
+        summary.capacity["groups"] = [asdict(g) for g in phase.closed_loop.groups]
+        summary.capacity["memory"] = phase.closed_loop_memory
+        summary.checks += checks
+        summary.notes += phase.closed_loop.notes
+    peaks = [m for m in (phase.memory, phase.closed_loop_memory) if m]
+    if peaks:
+        summary.checks += report.memory_checks(
+            max(float(m["peak_pss_mb"]) for m in peaks),
+            max(float(m["peak_rss_mb"]) for m in peaks),
+        )
+    if phase.saturation:
+        summary.saturation = phase.saturation
+        summary.checks += report.saturation_checks(phase.saturation)
+    _regression(summary)
+
+
+def _regression(summary: report.Summary) -> None:
+    if not summary.saturation and not summary.capacity:
+        return
     if not BASELINE.exists():
         summary.notes.append(f"no baseline at {BASELINE}: regression not checked")
         return
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
-    if int(baseline.get("users", 0)) != summary.users:
-        summary.notes.append(
-            f"baseline recorded at {baseline.get('users')} users, this run has {summary.users}: "
-            "regression not checked"
+    pct = float(_env("PERF_REGRESSION_PCT", str(budgets.REGRESSION_DROP_PCT)))
+    ratios, notes = regression.ratio_deltas(baseline, summary.saturation, summary.capacity)
+    p95 = regression.p95_deltas(baseline, summary.groups, summary.users)
+    summary.regression = regression.record(ratios, p95, pct)
+    summary.checks.append(regression.ratio_check(ratios, pct))
+    summary.notes += notes
+
+
+def _scale_checks(summary: report.Summary, main: Phase, large: Phase) -> None:
+    floor_ms = float(_env("PERF_SCALE_FLOOR_MS", str(budgets.SCALE_P95_FLOOR_MS)))
+    students = (main.students, large.students)
+    p95: list[scale_check.Row] = []
+    absent: list[str] = []
+    if main.load is not None and large.load is not None:
+        p95 = scale_check.p95_rows(main.load.groups, large.load.groups, floor_ms=floor_ms)
+        absent = scale_check.missing(main.load.groups, large.load.groups)
+        summary.checks.append(
+            report.Check(
+                f"no failed request at {large.students:,} students",
+                large.load.total.failures == 0,
+                f"{large.load.total.failures} of {large.load.total.requests}",
+                gate=True,
+            )
         )
-        return
-    pct = float(_env("PERF_REGRESSION_PCT", str(report.DEFAULT_REGRESSION_PCT)))
-    floor_ms = float(_env("PERF_REGRESSION_FLOOR_MS", str(report.DEFAULT_REGRESSION_FLOOR_MS)))
-    summary.deltas, check = report.compare(baseline, summary.groups, pct, floor_ms)
-    summary.checks.append(check)
+        summary.notes += large.load.notes
+    sat = scale_check.saturation_rows(
+        main.saturation.get("endpoints", []), large.saturation.get("endpoints", [])
+    )
+    summary.checks += scale_check.checks(students, p95, sat, absent, floor_ms=floor_ms)
+    summary.scale = scale_check.record(students, large.seed_seconds, p95, sat)
+    summary.scale.update(
+        main_seed_seconds=round(main.seed_seconds, 1),
+        memory=large.memory,
+        groups=[asdict(g) for g in large.load.groups] if large.load else [],
+        total=asdict(large.load.total) if large.load else {},
+        saturation_endpoints=large.saturation.get("endpoints", []),
+    )
 
 
 def _memory_growth(env: PerfEnvironment) -> dict[str, Any]:
@@ -192,60 +214,64 @@ def _growth_check(growth: dict[str, Any]) -> report.Check:
     )
 
 
-def command_run(steps: set[str]) -> int:
-    users = int(_env("PERF_USERS", "100"))
-    duration = _env("PERF_DURATION", "60s")
+def command_run(steps: frozenset[str]) -> int:
+    plan = Plan.from_environment(steps)
     REPORTS.mkdir(parents=True, exist_ok=True)
     for stale in REPORTS.glob("*"):
         if stale.is_file():
             stale.unlink()
     started = time.monotonic()
-    with prepared() as env:
-        server = _app_server(env)
-        server.start()
-        try:
-            groups: list[report.Group] = []
-            total = report.Group("Aggregated", 0, 0, 0, 0, 0, 0)
-            summary = report.Summary(users, duration, groups, total)
-            if "load" in steps:
-                with MemoryWatch(server) as watch:
-                    stats = run_locust(env, server, users, duration)
-                summary.groups, summary.total = report.read_locust_stats(stats)
-                report.merge_rampup(summary, REPORTS / "rampup.json")
-                summary.memory = watch.summary()
-                login_budget = float(_env("PERF_LOGIN_P95_MS", str(report.LOGIN_P95_MS)))
-                summary.checks += report.latency_checks(summary.groups, summary.total, login_budget)
-                summary.checks += report.memory_checks(
-                    float(summary.memory["peak_pss_mb"]), float(summary.memory["peak_rss_mb"])
-                )
-                _baseline_check(summary)
-            if "saturation" in steps:
-                summary.saturation = run_saturation(env, server)
-        finally:
-            server.stop()
-        if "memory" in steps:
+    summary = report.Summary(
+        plan.scenario.users,
+        plan.scenario.steady,
+        [],
+        report.Group("Aggregated", 0, 0, 0, 0, 0, 0),
+    )
+    floor = None
+    if steps & {"saturation", "capacity"}:
+        floor = saturation.measure_floor(ROOT, REPORTS / "bare-server.log", plan.wrk)
+    with prepared(plan.students) as env:
+        summary.students = env.students
+        main = run_phase(env, plan, floor, "main")
+        if "memory" in plan.steps:
             summary.memory_growth = _memory_growth(env)
             summary.checks.append(_growth_check(summary.memory_growth))
+    _main_checks(summary, plan, main, floor.rps if floor else 0.0)
+    summary.notes.append(
+        f"data set of {main.students:,} students seeded in {main.seed_seconds:.0f} s"
+    )
+    if "scale" in plan.steps:
+        with prepared(plan.scale_students, own_database=True) as env:
+            large = run_phase(env, plan, floor, "scale")
+        _scale_checks(summary, main, large)
+    elif "scale" in steps:
+        summary.scale = {"skipped": True, "reason": "PERF_SCALE=0"}
+        summary.checks.append(scale_check.skipped_check("PERF_SCALE=0"))
     summary.notes.append(f"whole run {time.monotonic() - started:.0f} s")
-    report.write(summary, REPORTS)
-    print(report.table(summary))
+    render.write(summary, REPORTS)
+    print(render.table(summary))
     print(f"perf: reports in {REPORTS.relative_to(ROOT)}/")
     return 0 if summary.passed else 1
 
 
 def command_baseline() -> int:
-    status = command_run({"load", "saturation", "memory"})
+    status = command_run(FULL_RUN)
     data = json.loads((REPORTS / "summary.json").read_text(encoding="utf-8"))
     baseline = {
         "recorded": time.strftime("%Y-%m-%d"),
         "machine": f"{os.cpu_count()} CPUs, {os.uname().machine}, {os.uname().sysname}",
         "users": data["users"],
         "duration": data["duration"],
+        "students": data["students"],
         "groups": [
             {k: g[k] for k in ("name", "p50_ms", "p95_ms", "p99_ms", "rps")} for g in data["groups"]
         ],
         "total": data["total"],
         "saturation": data["saturation"],
+        "capacity": {
+            k: data["capacity"].get(k)
+            for k in ("users", "steady", "rps", "floor_rps", "ratio", "locust_cores", "headroom")
+        },
     }
     BASELINE.write_text(json.dumps(baseline, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"perf: baseline written to {BASELINE}")
@@ -255,11 +281,11 @@ def command_baseline() -> int:
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
     if command == "run":
-        return command_run({"load", "saturation", "memory"})
+        return command_run(FULL_RUN)
     if command == "saturation":
-        return command_run({"saturation"})
+        return command_run(frozenset({"saturation"}))
     if command == "memory":
-        return command_run({"memory"})
+        return command_run(frozenset({"memory"}))
     if command == "baseline":
         return command_baseline()
     print("usage: python -m tests.performance.main run|saturation|memory|baseline", file=sys.stderr)

@@ -2,15 +2,23 @@
 
 Each endpoint is driven by ``wrk`` for a fixed time with a fixed number of connections; the
 floor is the same run against :mod:`tests.performance.bare_app` served with the same gunicorn
-settings, and each endpoint's requests/s is reported as a ratio to it.
+settings, measured once per ``make perf`` (before the app's server starts) and reused by every
+ratio of the run, and each endpoint's requests/s is reported as a ratio to it.
 """
 
 from __future__ import annotations
 
+import http.client
+import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 _RPS = re.compile(r"Requests/sec:\s+([0-9.]+)")
 _NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
@@ -78,3 +86,94 @@ def run(
         command += ["-H", f"{key}: {value}"]
     done = subprocess.run(command + [url], capture_output=True, text=True, check=True, timeout=600)
     return parse(name, done.stdout)
+
+
+# The saturated endpoints: (name, path, signed in). Their targets: budgets.SATURATION_TARGETS.
+SATURATED = (
+    ("GET /health", "/health", False),
+    ("GET /api/v1/offers", "/api/v1/offers", True),
+    ("GET /api/v1/content?q=dérivée", "/api/v1/content?q=" + quote("dérivée"), True),
+    ("GET /api/v1/content?subject=nsi", "/api/v1/content?subject=nsi", True),
+    ("GET /api/v1/dashboards/student", "/api/v1/dashboards/student", True),
+)
+
+
+@dataclass(frozen=True)
+class Options:
+    connections: int
+    duration: str
+
+    @classmethod
+    def from_environment(cls) -> Options:
+        return cls(
+            int(os.environ.get("WRK_CONNECTIONS") or 32), os.environ.get("WRK_DURATION") or "8s"
+        )
+
+
+def _best_of_two(
+    name: str, url: str, headers: dict[str, str] | None, options: Options
+) -> WrkResult:
+    """The better of two runs: how wrk's connections spread over the gunicorn workers (each
+    keeps the keep-alive connections it accepted) varies from run to run, and one unlucky
+    spread halves the figure."""
+    runs = [
+        run(name, url, headers=headers, connections=options.connections, duration=options.duration)
+        for _ in range(2)
+    ]
+    return max(runs, key=lambda r: r.rps)
+
+
+def measure_floor(root: Path, log_path: Path, options: Options) -> WrkResult:
+    """The bare Flask app under the app's gunicorn settings: the floor of every ratio."""
+    from tests.performance.server import Gunicorn, production_env
+
+    bare = Gunicorn(
+        sys.executable,
+        "tests.performance.bare_app:create_app()",
+        production_env({"PYTHONPATH": str(root), "LOG_LEVEL": "WARNING"}),
+        log_path,
+    )
+    bare.start()
+    try:
+        run("warm-up", f"{bare.url}/health", connections=options.connections, duration="3s")
+        floor = _best_of_two("bare Flask GET /health", f"{bare.url}/health", None, options)
+    finally:
+        bare.stop()
+    print(f"perf: floor (bare Flask) {floor.rps:.0f} req/s", flush=True)
+    return floor
+
+
+def sign_in(port: int, email: str, password: str) -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    body = json.dumps({"email": email, "password": password})
+    connection.request(
+        "POST", "/api/v1/auth/login", body=body, headers={"Content-Type": "application/json"}
+    )
+    response = connection.getresponse()
+    payload = json.loads(response.read())
+    connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"saturation: login {response.status}: {payload}")
+    return str(payload["access_token"])
+
+
+def measure_endpoints(
+    base_url: str, token: str, floor: WrkResult, options: Options
+) -> dict[str, Any]:
+    """wrk against each saturated endpoint, as ratios to ``floor``."""
+    headers = {"Authorization": f"Bearer {token}"}
+    results = []
+    for name, path, signed_in in SATURATED:
+        url = f"{base_url}{path}"
+        run("warm-up", url, headers=headers, connections=options.connections, duration="2s")
+        results.append(_best_of_two(name, url, headers if signed_in else None, options))
+        ratio = results[-1].rps / floor.rps if floor.rps else 0.0
+        print(f"perf: saturation {name}: {results[-1].rps:.0f} req/s ({ratio:.3f})", flush=True)
+    return {
+        "tool": "wrk",
+        "connections": options.connections,
+        "duration": options.duration,
+        "floor_rps": floor.rps,
+        "floor": floor.as_dict(floor.rps),
+        "endpoints": [r.as_dict(floor.rps) for r in results],
+    }

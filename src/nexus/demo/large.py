@@ -1,8 +1,9 @@
 """``nexus seed-demo --large``: a large, realistic, deterministic data set, inserted in bulk.
 
-Everything is planned in memory with ``random.Random(seed)`` and written with
-``session.execute(insert(Model), [rows…])`` in batches (one argon2 hash shared by every
-generated account: password ``LARGE_PASSWORD``). Invariants hold as in real use: seats taken
+Everything is planned in memory with ``random.Random(seed)`` and written in bulk (one argon2
+hash shared by every generated account: password ``LARGE_PASSWORD``): by COPY on PostgreSQL
+(:mod:`nexus.demo.large_copy`), with ``session.execute(insert(Model), [rows…])`` in batches
+elsewhere. Invariants hold as in real use: seats taken
 equal the live bookings, minutes used never exceed the minutes bought, and every assessment
 is by a teacher of the student.
 """
@@ -26,7 +27,7 @@ from nexus.accounts.models import User
 from nexus.assessments.models import Assessment
 from nexus.dashboards.clock import PARIS
 from nexus.db import Base, db, utcnow
-from nexus.demo import large_plan
+from nexus.demo import large_copy, large_plan
 from nexus.offers.models import Enrollment, Offer
 from nexus.people.models import ParentLink, StudentProfile, TeacherProfile
 from nexus.scheduling.models import Booking, TutoringSession
@@ -76,6 +77,7 @@ class _Writer:
     def __init__(self, session: Session, options: LargeOptions, advance: Progress) -> None:
         self.session, self.size, self.advance = session, options.batch_size, advance
         self.result = LargeResult()
+        self.fast = large_copy.CopyWriter(session) if large_copy.available(session) else None
 
     def _count(self, model: type[Base], rows: int) -> None:
         name = model.__tablename__
@@ -83,12 +85,20 @@ class _Writer:
 
     def insert(self, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
         for batch in _batches(rows, self.size):
-            self.session.execute(insert(model), list(batch))
+            if self.fast is not None:
+                self.fast.copy(model.__table__, batch)  # type: ignore[arg-type]
+            else:
+                self.session.execute(insert(model), list(batch))
             self.advance(len(batch))
         self._count(model, len(rows))
 
     def insert_returning_ids(self, model: type[Base], rows: Sequence[dict[str, Any]]) -> list[int]:
-        ids: list[int] = []
+        if self.fast is not None:
+            table = model.__table__
+            ids = self.fast.reserve_ids(table, len(rows))  # type: ignore[arg-type]
+            self.insert(model, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
+            return ids
+        ids = []
         column = model.__table__.c.id
         for batch in _batches(rows, self.size):
             statement = insert(model).returning(column, sort_by_parameter_order=True)

@@ -1,4 +1,4 @@
-"""The verdicts of ``make perf``: budgets, regression against the baseline, wrk parsing."""
+"""The verdicts of ``make perf``: latency and memory budgets, ramp-up, rendering, wrk parsing."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.performance import report, saturation
+from tests.performance import budgets, render, report, saturation
 
 STATS = """Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,\
 Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,\
@@ -27,7 +27,9 @@ def stats_file(tmp_path: Path) -> Path:
 def test_locust_stats_are_read_per_group_with_the_aggregate(tmp_path: Path) -> None:
     groups, total = report.read_locust_stats(stats_file(tmp_path))
     assert [g.name for g in groups] == ["GET /api/v1/offers", "GET /api/v1/dashboards/student"]
-    assert groups[1] == report.Group("GET /api/v1/dashboards/student", 900, 2, 9, 60, 210, 15.0)
+    assert groups[1] == report.Group(
+        "GET /api/v1/dashboards/student", 900, 2, 9, 60, 210, 15.0, 11.0
+    )
     assert total.name == "Aggregated" and total.requests == 2100 and total.failures == 2
 
 
@@ -57,73 +59,79 @@ def test_memory_is_judged_on_the_pss_sum() -> None:
     assert not report.memory_checks(peak_pss_mb=500.0, peak_rss_mb=500.0)[0].passed
 
 
-@pytest.mark.parametrize(
-    ("before", "now", "regressed"),
-    [
-        (10.0, 14.0, False),  # +40 % but only +4 ms: under the 5 ms floor
-        (10.0, 16.0, True),  # +60 % and +6 ms
-        (100.0, 119.0, False),  # +19 %: under 20 %
-        (100.0, 121.0, True),
-        (0.0, 6.0, True),  # no percentage against zero: the floor decides
-        (50.0, 20.0, False),  # faster
-    ],
-)
-def test_a_regression_needs_both_the_percentage_and_the_floor(
-    before: float, now: float, regressed: bool
-) -> None:
-    assert report.Delta("g", before, now).regressed(pct=20.0, floor_ms=5.0) is regressed
-
-
-def test_compare_lists_deltas_of_common_groups_and_names_the_regressions() -> None:
-    baseline = {"groups": [{"name": "GET /a", "p95_ms": 10}, {"name": "GET /gone", "p95_ms": 5}]}
-    groups = [
-        report.Group("GET /a", 10, 0, 5, 30, 40, 1.0),
-        report.Group("GET /new", 10, 0, 5, 30, 40, 1.0),
-    ]
-    deltas, check = report.compare(baseline, groups, pct=20.0, floor_ms=5.0)
-    assert [(d.name, d.change_ms) for d in deltas] == [("GET /a", 20.0)]
-    assert not check.passed and "GET /a 10 -> 30 ms" in check.detail
-
-
 def test_rampup_logins_become_the_login_group_and_failures_count(tmp_path: Path) -> None:
     groups, total = report.read_locust_stats(stats_file(tmp_path))
-    summary = report.Summary(100, "60s", groups, total)
-    rampup = tmp_path / "rampup.json"
+    path = tmp_path / "rampup.json"
     failures = {"GET /api/v1/dashboards/student": 2, "POST /api/v1/auth/login": 1}
     login_ms = [float(v) for v in range(1, 101)]
-    rampup.write_text(json.dumps({"login_ms": login_ms, "failures": failures}))
-    report.merge_rampup(summary, rampup)
-    login = summary.groups[0]
+    steady = {"cpu_seconds": 9.0, "wall_seconds": 45.0}
+    path.write_text(
+        json.dumps({"login_ms": login_ms, "failures": failures, "locust_steady": steady})
+    )
+    rampup = report.read_rampup(path)
+    assert rampup is not None and rampup.locust_cores == pytest.approx(0.2)
+    groups, total, note = report.merge_rampup(groups, total, rampup)
+    login = groups[0]
     assert (login.name, login.requests, login.failures) == ("POST /api/v1/auth/login", 100, 1)
     assert (login.p50_ms, login.p95_ms, login.p99_ms) == (50.0, 95.0, 99.0)
-    assert summary.total.failures == 3  # the steady state's 2 + the ramp-up's login
-    report.merge_rampup(summary, tmp_path / "missing.json")
-    assert "no ramp-up record" in summary.notes[-1]
+    assert total.failures == 3  # the steady state's 2 + the ramp-up's login
+    assert "failures over the whole run: 3" in note
+    assert report.read_rampup(tmp_path / "missing.json") is None
+
+
+def test_a_rampup_record_without_cpu_figures_reports_no_locust_cores(tmp_path: Path) -> None:
+    path = tmp_path / "rampup.json"
+    path.write_text(json.dumps({"login_ms": [], "failures": {}}))
+    rampup = report.read_rampup(path)
+    assert rampup is not None and rampup.locust_cores is None
+
+
+def test_each_saturated_endpoint_is_gated_on_its_target_ratio() -> None:
+    saturation_record = {
+        "floor_rps": 4000.0,
+        "endpoints": [
+            saturation.WrkResult("GET /health", 3300.0, 1.0, 5.0, 0, 0).as_dict(4000.0),
+            saturation.WrkResult("GET /api/v1/offers", 1900.0, 1.0, 5.0, 0, 0).as_dict(4000.0),
+            saturation.WrkResult("GET /elsewhere", 10.0, 1.0, 5.0, 0, 0).as_dict(4000.0),
+        ],
+    }
+    checks = report.saturation_checks(saturation_record)
+    assert len(checks) == 2  # no target, no check
+    health, offers = checks[0], checks[1]
+    assert health.passed and health.gate and "0.80" in health.name  # 0.825 >= 0.80
+    assert not offers.passed and offers.verdict == "FAIL"  # 0.475 < 0.50
+    assert offers.detail == "1900 req/s = 0.47 x 4000 req/s"
+
+
+def test_every_saturated_endpoint_has_a_target() -> None:
+    assert [name for name, _path, _auth in saturation.SATURATED] == list(budgets.SATURATION_TARGETS)
 
 
 def test_summary_files_and_table_show_every_verdict(tmp_path: Path) -> None:
     groups, total = report.read_locust_stats(stats_file(tmp_path))
-    summary = report.Summary(100, "60s", groups, total)
+    summary = report.Summary(100, "60s", groups, total, students=1000)
     summary.checks = report.latency_checks(groups, total)
-    summary.deltas, check = report.compare({"groups": []}, groups, 20.0, 5.0)
-    summary.checks.append(check)
     summary.saturation = {
         "connections": 32,
         "duration": "10s",
         "floor_rps": 4000.0,
         "endpoints": [saturation.WrkResult("GET /health", 2000.0, 1.0, 5.0, 0, 0).as_dict(4000.0)],
     }
+    summary.checks += report.saturation_checks(summary.saturation)
     summary.memory = {"description": "3 processes"}
-    report.write(summary, tmp_path / "out")
+    render.write(summary, tmp_path / "out")
     data = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert data["passed"] is False  # a request failed
     assert data["saturation"]["endpoints"][0]["ratio"] == 0.5
+    assert data["groups"][0]["mean_ms"] == 5.1
     markdown = (tmp_path / "out" / "summary.md").read_text()
     assert markdown.startswith("## Performance: FAIL")
     assert "| GET /api/v1/offers | 1200 | 0 | 4 | 12 | 31 | 20.0 | PASS |" in markdown
-    assert "| GET /health | 2000 | 0.50 |" in markdown
-    text = report.table(summary)
+    assert "| GET /health | 2000 | 0.500 | ≥ 0.80 |" in markdown
+    assert "| saturation GET /health >= 0.80 of the floor (our target) | FAIL |" in markdown
+    text = render.table(summary)
     assert "PASS (target missed)" in text and text.endswith("RESULT: FAIL")
+    assert "x0.500 of the floor (target 0.80)" in text
 
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000/health

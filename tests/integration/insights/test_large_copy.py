@@ -1,0 +1,90 @@
+"""The large seed's COPY path (PostgreSQL) writes exactly the rows of its portable path."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from nexus.db import Base, build_engine
+from nexus.demo import large_copy
+from nexus.demo.large import LargeOptions, seed_large
+from nexus.migrations import runner
+from tests.conftest import make_settings
+from tests.support import services
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+OPTIONS = LargeOptions(students=40, sessions=150, assessments=200, seed=11, batch_size=37)
+NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+TABLES = (
+    "users",
+    "teacher_profiles",
+    "student_profiles",
+    "parent_links",
+    "enrollments",
+    "tutoring_sessions",
+    "bookings",
+    "assessments",
+)
+
+
+def _snapshot(session: Session) -> dict[str, list[tuple[Any, ...]]]:
+    """Every seeded row, ids made relative to the smallest id of their table (the sequences
+    do not roll back, so the second seed's ids are the first one's plus an offset)."""
+    tables: dict[str, Table] = {t.name: t for t in Base.metadata.sorted_tables}
+    base = {
+        name: session.scalar(select(tables[name].c.id).order_by(tables[name].c.id).limit(1)) or 0
+        for name in (*TABLES, "offers")  # the offers are added by the ORM, then referenced
+        if "id" in tables[name].c
+    }
+    snapshot = {}
+    for name in TABLES:
+        table = tables[name]
+        order = [table.c.id] if "id" in table.c else list(table.primary_key.columns)
+        rows = []
+        for row in session.execute(select(table).order_by(*order)):
+            values = []
+            for column, value in zip(table.columns, row, strict=True):
+                target = next(iter(column.foreign_keys), None)
+                points_to = target.column.table.name if target is not None else None
+                if column.name == "id" and name in base:
+                    value = value - base[name]
+                elif points_to in base and value is not None:
+                    value = value - base[points_to]
+                values.append(value)
+            rows.append(tuple(values))
+        snapshot[name] = rows
+    return snapshot
+
+
+def _seed(session: Session) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, int]]:
+    nested = session.begin_nested()
+    result = seed_large(session, "!test-hash", OPTIONS, now=NOW)
+    session.flush()
+    snapshot = _snapshot(session)
+    nested.rollback()
+    return snapshot, result.created
+
+
+def test_copy_writes_the_rows_the_portable_path_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    server = services.require_postgres()
+    with services.scratch_database(server, prefix="nexus_large_copy") as url:
+        settings = make_settings(url)
+        runner.upgrade(settings)
+        engine = build_engine(settings)
+        try:
+            with engine.connect() as connection, Session(bind=connection) as session:
+                assert large_copy.available(session)
+                copied, copied_counts = _seed(session)
+                with monkeypatch.context() as patch:
+                    patch.setattr(large_copy, "available", lambda _session: False)
+                    inserted, inserted_counts = _seed(session)
+        finally:
+            engine.dispose()
+    assert copied_counts == inserted_counts and copied_counts["bookings"] > 150
+    for name in TABLES:
+        assert len(copied[name]) == len(inserted[name]) > 0, name
+        assert copied[name] == inserted[name], name
