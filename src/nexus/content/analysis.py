@@ -11,6 +11,7 @@ try their verb forms ("dérivons", "dérivent" → "deriv"). Pure functions, cac
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -31,9 +32,16 @@ _REACCENT = (("ees", "ées"), ("ee", "ée"), ("ites", "ités"), ("ite", "ité"),
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
 
 
-@lru_cache(maxsize=1)
+_PER_THREAD = threading.local()
+
+
 def _stemmer() -> Any:  # snowballstemmer ships no type hints
-    return snowballstemmer.stemmer("french")
+    """This thread's stemmer: a Snowball stemmer keeps the word it works on in itself, so one
+    shared by gunicorn's threads mixed their words up (IndexError, a 500, under load)."""
+    stemmer = getattr(_PER_THREAD, "stemmer", None)
+    if stemmer is None:
+        stemmer = _PER_THREAD.stemmer = snowballstemmer.stemmer("french")
+    return stemmer
 
 
 def _strip_accents(word: str) -> str:
