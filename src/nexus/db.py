@@ -23,10 +23,10 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, has_request_context, request
-from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator, create_engine, event, exc
+from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -157,7 +157,7 @@ def _ping_when_idle(engine: Engine) -> None:
             dbapi_connection.execute("SELECT 1")
         except Exception as error:  # the driver's own error types; any means "dead"
             # The pool discards this connection and checks out another (up to 3 times).
-            raise exc.DisconnectionError() from error
+            raise DisconnectionError() from error
 
 
 def build_engine(settings: Settings) -> Engine:

@@ -205,8 +205,8 @@ def _drop_the_global_check(app: Flask) -> None:
         if app.config.get(option):
             raise RuntimeError(f"{option} needs Flask-Limiter's before_request check")
     hooks = app.before_request_funcs.setdefault(None, [])
-    # pylint: disable-next=protected-access  # the hook Flask-Limiter registered
-    hooks[:] = [hook for hook in hooks if hook != limiter._check_request_limit]
+    # Flask-Limiter's only before_request hook is a method of the limiter.
+    hooks[:] = [hook for hook in hooks if getattr(hook, "__self__", None) is not limiter]
 
 
 def init_app(app: Flask, config: Settings) -> None:

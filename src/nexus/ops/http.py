@@ -89,7 +89,8 @@ class NoCookieSession(SessionInterface):
     """The API keeps no cookie session (bearer tokens only): Flask's default would still build
     a signing serializer and look for a cookie on every request."""
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+    # pylint: disable-next=arguments-renamed  # Flask passes them by position
+    def open_session(self, app: Flask, _request: Request) -> SessionMixin | None:
         return None  # Flask then uses its NullSession, which refuses to be written to
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:

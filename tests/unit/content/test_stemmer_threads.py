@@ -35,7 +35,7 @@ def test_threads_stem_with_their_own_stemmer_and_agree_with_one_thread() -> None
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
+    assert not errors
     assert len({id(s) for s in seen}) == 8
     assert analysis._stemmer() not in seen  # pylint: disable=protected-access
     assert all(result == expected for result in results)

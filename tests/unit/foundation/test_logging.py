@@ -30,6 +30,8 @@ def test_json_lines_carry_level_logger_and_no_secret(capsys: pytest.CaptureFixtu
         "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln",
         extra={"password": "p4ss"},
     )
+    for handler in logging.getLogger().handlers:
+        handler.flush()  # lines are written in batches (nexus.ops.log_buffer)
     line = capsys.readouterr().out.strip().splitlines()[-1]
     record = json.loads(line)
     assert record["level"] == "INFO"
