@@ -27,6 +27,7 @@ from nexus.db import build_engine
 from nexus.migrations import runner
 from tests.support import services
 from tests.support.api import Api
+from tests.support.redis_keys import forget_prefix
 
 USES_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
 USES_REDIS = bool(os.environ.get("REDIS_URL"))
@@ -105,9 +106,7 @@ def _forget_redis_keys(app: Flask, settings: Settings) -> None:
     if client is None:
         return
     try:
-        keys = list(client.scan_iter(match=f"{settings.cache_key_prefix}*", count=500))
-        if keys:
-            client.delete(*keys)
+        forget_prefix(client, settings.cache_key_prefix)
     finally:
         client.close()
 

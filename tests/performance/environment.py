@@ -25,6 +25,8 @@ import psycopg
 import redis
 from psycopg import sql
 
+from tests.support.redis_keys import forget_prefix
+
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 DOMAIN = "demo-large.nexus-reussite.fr"
@@ -138,9 +140,7 @@ def history(students: int) -> tuple[int, int]:
 def _forget(redis_url: str, prefix: str) -> None:
     client = redis.Redis.from_url(redis_url, socket_timeout=5)
     try:
-        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
-        for start in range(0, len(keys), 1000):
-            client.delete(*keys[start : start + 1000])
+        forget_prefix(client, prefix)
     except redis.RedisError as exc:
         print(f"perf: could not delete the {prefix}* keys: {exc}")
     finally:

@@ -185,11 +185,11 @@ def _seed(app: Flask, seed: dict[str, int]) -> None:
 def _forget(redis_url: str, prefix: str) -> None:
     import redis
 
+    from tests.support.redis_keys import forget_prefix
+
     client = redis.Redis.from_url(redis_url, socket_timeout=5)
     try:
-        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
-        if keys:
-            client.delete(*keys)
+        forget_prefix(client, prefix)
     finally:
         client.close()
 
