@@ -48,7 +48,7 @@ def test_docs_render_from_local_assets(app: Flask, tmp_path: Path) -> None:
             ],
             capture_output=True,
             text=True,
-            timeout=90,
+            timeout=300,  # a bound: Chromium took over 90 s to start with both cores busy
             check=False,
         ).stdout
         screenshot = tmp_path / "docs.png"
@@ -62,7 +62,7 @@ def test_docs_render_from_local_assets(app: Flask, tmp_path: Path) -> None:
                 f"{base_url}/docs",
             ],
             capture_output=True,
-            timeout=90,
+            timeout=300,  # a bound: Chromium took over 90 s to start with both cores busy
             check=False,
         )
     # Swagger UI built the page from /openapi.json: title and operations are in the DOM.
