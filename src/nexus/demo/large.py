@@ -156,6 +156,9 @@ def seed_large(
     assessments = large_plan.plan_assessments(rng, options.assessments, ids, people, today)
     writer.insert(Assessment, assessments)
     session.flush()
+    if writer.fast is not None:
+        tables = [Base.metadata.tables[name] for name in writer.result.created]
+        writer.fast.analyze(tables)
     return writer.result
 
 

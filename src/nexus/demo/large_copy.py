@@ -6,7 +6,10 @@ students (1 M rows) a nine-minute seed. ``COPY … FROM STDIN`` streams the rows
 values go through each column's own bind processor (enums to their values, JSON to ``Jsonb``,
 aware datetimes to UTC) and the columns a row leaves out get their Python-side default, as an
 ORM insert would; the rows are then exactly what :class:`nexus.demo.large._Writer`'s portable
-path writes. Runs in the caller's transaction.
+path writes. Runs in the caller's transaction, and so does the ``ANALYZE`` that ends the load:
+without fresh statistics the planner costs a table it believes empty, and at 10,000 students
+one student's bookings were read through every session by date (430 ms instead of 0.6 ms) until
+autovacuum came by (PostgreSQL's manual, "Populating a Database": run ``ANALYZE`` afterwards).
 """
 
 from __future__ import annotations
@@ -89,3 +92,13 @@ class CopyWriter:
                         for value, process in zip(values, processors, strict=True)
                     ]
                 )
+
+    def analyze(self, tables: Sequence[Table]) -> None:
+        """Fresh planner statistics for ``tables`` (counts this transaction's own rows)."""
+        if tables:
+            names = sql.SQL(", ").join(sql.Identifier(table.name) for table in tables)
+            raw = self.connection.connection.driver_connection
+            if raw is None:  # pragma: no cover - a live connection always has one
+                raise RuntimeError("no driver connection to ANALYZE through")
+            with raw.cursor() as cursor:
+                cursor.execute(sql.SQL("ANALYZE {}").format(names))

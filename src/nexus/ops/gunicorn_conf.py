@@ -98,8 +98,12 @@ def _refuse_or_prepare() -> None:
     from nexus.ops import gunicorn_errors
     from nexus.ratelimit import refuse_unshared_storage
 
+    from nexus.ops.malloc import return_large_blocks
+
     refuse_unshared_storage(load_settings())
     gunicorn_errors.install()
+    # Before the workers fork: they inherit the allocator's settings (nexus.ops.malloc).
+    return_large_blocks()
 
 
 _refuse_or_prepare()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
 from nexus.db import Base, build_engine
@@ -88,3 +88,28 @@ def test_copy_writes_the_rows_the_portable_path_writes(monkeypatch: pytest.Monke
     for name in TABLES:
         assert len(copied[name]) == len(inserted[name]) > 0, name
         assert copied[name] == inserted[name], name
+
+
+def test_the_copy_load_leaves_fresh_planner_statistics() -> None:
+    """Without ANALYZE the planner takes a freshly loaded table for empty (reltuples -1) and
+    picked a scan of every session by date for one student's bookings (430 ms at 10,000
+    students, 0.6 ms once analysed)."""
+    server = services.require_postgres()
+    with services.scratch_database(server, prefix="nexus_large_stats") as url:
+        settings = make_settings(url)
+        runner.upgrade(settings)
+        engine = build_engine(settings)
+        try:
+            with engine.connect() as connection, Session(bind=connection) as session:
+                result = seed_large(session, "!test-hash", OPTIONS, now=NOW)
+                estimates = {
+                    name: session.scalar(
+                        text("SELECT reltuples FROM pg_class WHERE relname = :name"),
+                        {"name": name},
+                    )
+                    for name in result.created
+                }
+        finally:
+            engine.dispose()
+    assert set(result.created) == set(TABLES)
+    assert estimates == {name: float(count) for name, count in result.created.items()}
