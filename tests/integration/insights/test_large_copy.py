@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -69,21 +71,28 @@ def _seed(session: Session) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str,
     return snapshot, result.created
 
 
-def test_copy_writes_the_rows_the_portable_path_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+@contextmanager
+def migrated_session(prefix: str) -> Iterator[Session]:
+    """A session on a freshly migrated scratch PostgreSQL database."""
     server = services.require_postgres()
-    with services.scratch_database(server, prefix="nexus_large_copy") as url:
+    with services.scratch_database(server, prefix=prefix) as url:
         settings = make_settings(url)
         runner.upgrade(settings)
         engine = build_engine(settings)
         try:
             with engine.connect() as connection, Session(bind=connection) as session:
-                assert large_copy.available(session)
-                copied, copied_counts = _seed(session)
-                with monkeypatch.context() as patch:
-                    patch.setattr(large_copy, "available", lambda _session: False)
-                    inserted, inserted_counts = _seed(session)
+                yield session
         finally:
             engine.dispose()
+
+
+def test_copy_writes_the_rows_the_portable_path_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    with migrated_session("nexus_large_copy") as session:
+        assert large_copy.available(session)
+        copied, copied_counts = _seed(session)
+        with monkeypatch.context() as patch:
+            patch.setattr(large_copy, "available", lambda _session: False)
+            inserted, inserted_counts = _seed(session)
     assert copied_counts == inserted_counts and copied_counts["bookings"] > 150
     for name in TABLES:
         assert len(copied[name]) == len(inserted[name]) > 0, name
@@ -94,22 +103,13 @@ def test_the_copy_load_leaves_fresh_planner_statistics() -> None:
     """Without ANALYZE the planner takes a freshly loaded table for empty (reltuples -1) and
     picked a scan of every session by date for one student's bookings (430 ms at 10,000
     students, 0.6 ms once analysed)."""
-    server = services.require_postgres()
-    with services.scratch_database(server, prefix="nexus_large_stats") as url:
-        settings = make_settings(url)
-        runner.upgrade(settings)
-        engine = build_engine(settings)
-        try:
-            with engine.connect() as connection, Session(bind=connection) as session:
-                result = seed_large(session, "!test-hash", OPTIONS, now=NOW)
-                estimates = {
-                    name: session.scalar(
-                        text("SELECT reltuples FROM pg_class WHERE relname = :name"),
-                        {"name": name},
-                    )
-                    for name in result.created
-                }
-        finally:
-            engine.dispose()
+    with migrated_session("nexus_large_stats") as session:
+        result = seed_large(session, "!test-hash", OPTIONS, now=NOW)
+        estimates = {
+            name: session.scalar(
+                text("SELECT reltuples FROM pg_class WHERE relname = :name"), {"name": name}
+            )
+            for name in result.created
+        }
     assert set(result.created) == set(TABLES)
     assert estimates == {name: float(count) for name, count in result.created.items()}
