@@ -107,6 +107,13 @@ class _Writer:
         self._count(model, len(rows))
         return ids
 
+    def finish(self) -> LargeResult:
+        """Flush, and give the planner fresh statistics of what a COPY load wrote."""
+        self.session.flush()
+        if self.fast is not None:
+            self.fast.analyze([Base.metadata.tables[name] for name in self.result.created])
+        return self.result
+
 
 def seed_large(
     session: Session,
@@ -155,11 +162,7 @@ def seed_large(
     today = now.astimezone(PARIS).date()
     assessments = large_plan.plan_assessments(rng, options.assessments, ids, people, today)
     writer.insert(Assessment, assessments)
-    session.flush()
-    if writer.fast is not None:
-        tables = [Base.metadata.tables[name] for name in writer.result.created]
-        writer.fast.analyze(tables)
-    return writer.result
+    return writer.finish()
 
 
 def seed_large_with_progress(app: Flask, options: LargeOptions) -> str:

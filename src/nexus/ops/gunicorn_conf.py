@@ -96,9 +96,8 @@ def _refuse_or_prepare() -> None:
     # pylint: disable=import-outside-toplevel  # the package only when gunicorn reads this file
     from nexus import load_settings
     from nexus.ops import gunicorn_errors
-    from nexus.ratelimit import refuse_unshared_storage
-
     from nexus.ops.malloc import return_large_blocks
+    from nexus.ratelimit import refuse_unshared_storage
 
     refuse_unshared_storage(load_settings())
     gunicorn_errors.install()
