@@ -154,7 +154,12 @@ def _ping_when_idle(engine: Engine) -> None:
         if checked_in_at is None or time.monotonic() - checked_in_at < PING_AFTER_IDLE_SECONDS:
             return
         try:
-            dbapi_connection.execute("SELECT 1")
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+            # The driver opened a transaction for the ping: end it, or the connection is handed
+            # out "in transaction" and a read-only request cannot switch it to autocommit.
+            dbapi_connection.rollback()
         except Exception as error:  # the driver's own error types; any means "dead"
             # The pool discards this connection and checks out another (up to 3 times).
             raise DisconnectionError() from error

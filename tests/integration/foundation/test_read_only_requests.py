@@ -138,3 +138,21 @@ def test_a_connection_that_died_while_idle_is_replaced_without_an_error(
     monkeypatch.setattr(sys.modules["nexus.db"], "PING_AFTER_IDLE_SECONDS", 0.0)
     response = api.get("/api/v1/auth/me", actor)
     assert response.status_code == 200, response.get_json()
+
+
+@pytest.mark.skipif(not USES_POSTGRES, reason="the idle ping is PostgreSQL's")
+def test_a_live_connection_pinged_after_idleness_serves_reads_and_writes(
+    own_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ping's own transaction is ended: a read then switches the connection to autocommit."""
+    api = _api(own_app)
+    actor = api.actor(Role.TEACHER)
+    assert api.get("/api/v1/auth/me", actor).status_code == 200
+    monkeypatch.setattr(sys.modules["nexus.db"], "PING_AFTER_IDLE_SECONDS", 0.0)
+    for _ in range(3):
+        response = api.get("/api/v1/auth/me", actor)
+        assert response.status_code == 200, response.get_json()
+    response = api.put("/api/v1/teachers/me/profile", actor, json={"bio": "Pinged, then written."})
+    assert response.status_code == 200, response.get_json()
+    profile = api.get("/api/v1/teachers/me/profile", actor).get_json()
+    assert profile["bio"] == "Pinged, then written."
