@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -156,7 +157,38 @@ def revoke_family(session: Session, session_id: str, reason: str) -> None:
     revocation.get_check().revoked(session_id, reason)
 
 
+# Access tokens whose signature and claims this process has checked, with their expiry: a
+# client sends the same token for its every request, and PyJWT's decode was ~12 % of a cached
+# read's CPU. What a token says cannot change, so only its expiry is checked again; revocation
+# is looked up on every request as before. Per app (its secret key), bounded: emptied when full.
+_VERIFIED_KEY = "nexus.verified_access_tokens"
+MAX_VERIFIED_TOKENS = 4096
+
+
+def _verified() -> dict[str, tuple[Principal, int]]:
+    verified: dict[str, tuple[Principal, int]] = current_app.extensions.setdefault(
+        _VERIFIED_KEY, {}
+    )
+    return verified
+
+
 def decode_access(session: Session, token: str) -> Principal:
+    verified = _verified()
+    known = verified.get(token)
+    if known is not None and time.time() < known[1]:
+        principal = known[0]
+    else:
+        principal, expires = _check_access(token)
+        if len(verified) >= MAX_VERIFIED_TOKENS:
+            verified.clear()
+        verified[token] = (principal, expires)
+    if revocation.get_check().is_revoked(session, principal.session_id):
+        raise Unauthorized("The session has been revoked.", code="token_revoked")
+    return principal
+
+
+def _check_access(token: str) -> tuple[Principal, int]:
+    """The token's principal and expiry (epoch seconds), or 401 if PyJWT refuses it."""
     settings = _settings()
     try:
         claims = jwt.decode(
@@ -175,8 +207,7 @@ def decode_access(session: Session, token: str) -> Principal:
         raise Unauthorized("The access token is invalid.", code="invalid_token")
     try:
         principal = Principal(int(claims["sub"]), Role(claims["role"]), str(claims["sid"]))
-    except ValueError as exc:
+        expires = int(claims["exp"])
+    except (ValueError, TypeError) as exc:
         raise Unauthorized("The access token is invalid.", code="invalid_token") from exc
-    if revocation.get_check().is_revoked(session, principal.session_id):
-        raise Unauthorized("The session has been revoked.", code="token_revoked")
-    return principal
+    return principal, expires

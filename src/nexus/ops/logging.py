@@ -36,8 +36,14 @@ def _sensitive_name(name: str) -> bool:
     return _SENSITIVE.search(name) is not None
 
 
+# What either pattern needs to match: one scan tells most strings (a path, a method) apart.
+_MAY_HOLD_SECRET = re.compile(r"eyJ|bearer", re.I)
+
+
 def scrub(value: Any) -> Any:
     if isinstance(value, str):
+        if _MAY_HOLD_SECRET.search(value) is None:
+            return value
         return _JWT.sub(REDACTED, _BEARER.sub(r"\1" + REDACTED, value))
     if isinstance(value, dict):
         return {k: REDACTED if _SENSITIVE.search(str(k)) else scrub(v) for k, v in value.items()}
@@ -62,9 +68,9 @@ class ContextFilter(logging.Filter):
                 if isinstance(record.args, tuple)
                 else record.args
             )
-        for attr, value in list(record.__dict__.items()):
-            if attr in _STANDARD_ATTRIBUTES:
-                continue
+        fields = record.__dict__
+        for attr in fields.keys() - _STANDARD_ATTRIBUTES:
+            value = fields[attr]
             if _sensitive_name(attr):
                 setattr(record, attr, REDACTED)
             elif isinstance(value, (dict, list, str)):

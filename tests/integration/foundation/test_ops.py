@@ -72,6 +72,19 @@ def test_cors_only_for_configured_origins(app: Flask) -> None:
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.nexus-reussite.com"
     refused = client.get("/health", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in refused.headers
+    plain = client.get("/health")
+    assert not [name for name in plain.headers.keys() if name.startswith("Access-Control-")]
+    preflight = client.options(
+        "/api/v1/offers",
+        headers={
+            "Origin": "https://app.nexus-reussite.com",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "Authorization",
+        },
+    )
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://app.nexus-reussite.com"
+    assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
+    assert preflight.headers["Access-Control-Max-Age"] == "600"
 
 
 def test_every_route_declares_an_access_policy(app: Flask) -> None:

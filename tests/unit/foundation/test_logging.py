@@ -21,6 +21,9 @@ def test_scrub_hides_bearer_tokens_jwts_and_sensitive_keys() -> None:
         "n": 3,
     }
     assert scrub(["Bearer abc.def", 4]) == [f"Bearer {REDACTED}", 4]
+    assert scrub("bEaReR\tabc") == f"bEaReR\t{REDACTED}"
+    assert scrub(f"/api/v1/content/{jwt}") == f"/api/v1/content/{REDACTED}"
+    assert scrub("/api/v1/offers/eyJ") == "/api/v1/offers/eyJ"  # no token after all
 
 
 def test_json_lines_carry_level_logger_and_no_secret(capsys: pytest.CaptureFixture[str]) -> None:

@@ -75,3 +75,36 @@ def test_a_token_signed_with_another_key_is_invalid(app: Flask, session: object)
     with app.app_context():
         with pytest.raises(Unauthorized):
             tokens.decode_access(session, token)  # type: ignore[arg-type]
+
+
+def test_a_verified_token_is_remembered_until_its_expiry_then_refused(
+    app: Flask, session: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = _forge(app, sid="remembered", exp=datetime.now(UTC) + timedelta(seconds=60))
+    with app.app_context():
+        first = tokens.decode_access(session, token)  # type: ignore[arg-type]
+        checks: list[str] = []
+        original = tokens._check_access  # pylint: disable=protected-access
+        monkeypatch.setattr(tokens, "_check_access", lambda t: checks.append(t) or original(t))
+        assert tokens.decode_access(session, token) == first  # type: ignore[arg-type]
+        assert not checks  # the second request did not decode it again
+        later = tokens.time.time() + 61
+        monkeypatch.setattr(tokens.time, "time", lambda: later)
+        monkeypatch.setattr(jwt.api_jwt, "datetime", _FrozenDatetime(later))
+        with pytest.raises(Unauthorized) as caught:
+            tokens.decode_access(session, token)  # type: ignore[arg-type]
+    assert caught.value.code == "token_expired"
+    assert checks == [token]
+
+
+class _FrozenDatetime:
+    """``datetime`` as PyJWT sees it, at a fixed epoch time (only ``now`` is used)."""
+
+    def __init__(self, epoch: float) -> None:
+        self.epoch = epoch
+
+    def now(self, tz: object = None) -> datetime:
+        return datetime.fromtimestamp(self.epoch, UTC)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(datetime, name)
