@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from flask import Flask, Request, Response, request
 from flask.sessions import SessionInterface, SessionMixin
 from flask_cors import CORS
@@ -112,25 +109,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         supports_credentials=False,
         expose_headers=["X-Request-ID", "Retry-After"],
         max_age=600,
+        # CORS headers answer a request's Origin only: by default Flask-CORS also put the
+        # allowed origins on every response without one, which no browser reads.
+        always_send=False,
     )
-    if "*" not in settings.cors_origins:
-        _cors_only_with_origin(app)
-
-
-def _cors_only_with_origin(app: Flask) -> None:
-    """Run Flask-CORS's response hook only for a request that carries an ``Origin`` header.
-
-    Without one the hook sets nothing (the request is outside the CORS protocol and no origin
-    is a wildcard), but it still matched the path against its resources on every request.
-    """
-    hooks = app.after_request_funcs.setdefault(None, [])
-    for index, hook in enumerate(hooks):
-        if getattr(hook, "__name__", "") == "cors_after_request":
-            hooks[index] = _when_origin(hook)
-
-
-def _when_origin(hook: Callable[..., Any]) -> Callable[[Response], Response]:
-    def cors_when_origin(response: Response) -> Response:
-        return hook(response) if "Origin" in request.headers else response
-
-    return cors_when_origin
