@@ -46,7 +46,7 @@ def scrub(value: Any) -> Any:
             return value
         return _JWT.sub(REDACTED, _BEARER.sub(r"\1" + REDACTED, value))
     if isinstance(value, dict):
-        return {k: REDACTED if _SENSITIVE.search(str(k)) else scrub(v) for k, v in value.items()}
+        return {k: REDACTED if _sensitive_name(str(k)) else scrub(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [scrub(v) for v in value]
     return value
