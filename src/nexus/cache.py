@@ -1,16 +1,23 @@
-"""A response cache for hot, user-independent reads (content search and lists, offers).
+"""A response cache for hot reads: content search and lists, offers, the student's dashboard.
 
 Entries live in Redis when ``REDIS_URL`` is set, shared by every worker; without Redis, in
 this process (bounded LRU), but only when this process is the only one serving
 (``NEXUS_WORKER_PROCESSES`` = 1, what ``nexus.ops.gunicorn_conf`` exports): two workers with
 private caches could not invalidate each other, so there the cache is off.
 
-Invalidation is by generation: each namespace (``content``, ``offers``) has a counter; a
-reader reads it *before* querying the database and stores its result under that generation;
-a transaction that wrote a watched model (``ContentItem`` -> ``content``, ``Offer`` ->
-``offers``) bumps it *after* it commits, whoever wrote (API, CLI, seeders). So a reader that
-queried the database before a commit files its result under the old generation, which nobody
+Invalidation is by generation: each namespace (``content``, ``offers``, ``dashboards``) has a
+counter, and so may each *scope* of a namespace (``dashboards`` / ``student:42``: what one
+student's writes change); a reader reads the counters of its namespace and scope *before*
+querying the database and stores its result under them; a transaction that wrote a watched
+model bumps them *after* it commits, whoever wrote (API, CLI, seeders). So a reader that
+queried the database before a commit files its result under the old generations, which nobody
 reads any more: the next read after a write always sees the write.
+
+Which writes touch which scope is said once per model, by the module that owns the cached read
+(:data:`WATCHERS`: ``nexus.dashboards.freshness`` for the dashboards). A bulk ``UPDATE`` or
+``DELETE`` through the session is watched too: it bumps the scopes it declares with
+:func:`touching`, and, when it declares none, the whole namespace of its model (never stale,
+at worst a cold cache).
 
 Redis failures never fail a request: the cache is bypassed (read from the database) and,
 for ``cache_bypass_seconds`` (5 s), not tried again by this process; then it is, and serves again
@@ -28,14 +35,15 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeAlias
 
 from flask import Flask, current_app
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from nexus import redis_ext
 from nexus.config import Settings
@@ -44,11 +52,17 @@ from nexus.db import Database
 logger = logging.getLogger("nexus.cache")
 EXTENSION_KEY = "nexus.cache"
 LOCAL_MAX_ENTRIES = 512
+LOCAL_MAX_GENERATIONS = 4096
 DIRTY_KEY = "nexus.cache.dirty"
-# One round trip: the namespace's generation and the entry filed under it.
+SCOPES_OPTION = "nexus_cache_scopes"
+# What a write touches: a namespace and one of its scopes, or the whole namespace (None).
+Touched: TypeAlias = tuple[str, str | None]
+# One round trip: the generations (namespace, then scope) and the entry filed under them.
 _READ = """
-local generation = redis.call('GET', KEYS[1]) or '0'
-return {generation, redis.call('GET', ARGV[1] .. generation .. ':' .. ARGV[2])}
+local generations = {}
+for i, key in ipairs(KEYS) do generations[i] = redis.call('GET', key) or '0' end
+local stamp = table.concat(generations, '.')
+return {stamp, redis.call('GET', ARGV[1] .. stamp .. ':' .. ARGV[2])}
 """
 
 
@@ -65,7 +79,7 @@ class ResponseCache:
         )
         self._read = client.register_script(_READ) if client is not None else None
         self._lock = threading.Lock()
-        self._local: OrderedDict[tuple[str, int, str], tuple[float, str]] = OrderedDict()
+        self._local: OrderedDict[tuple[str, str, str], tuple[float, str]] = OrderedDict()
         self._generations: dict[str, int] = {}
         self._pending: set[str] = set()
         self._bypass_until = 0.0
@@ -88,84 +102,178 @@ class ResponseCache:
 
     def _retry_bumps(self) -> None:
         assert self.client is not None  # nosec B101 - only called with Redis
-        for namespace in sorted(self._pending):
+        for counter in sorted(self._pending):
             try:
-                self.client.incr(f"{self.prefix}gen:{namespace}")
+                self.client.incr(f"{self.prefix}gen:{counter}")
             except RedisError as exc:
                 self._redis_failed(exc)
                 return
-            self._pending.discard(namespace)
+            self._pending.discard(counter)
 
     # --- Reads and writes ---------------------------------------------------------------------
-    def fetch(self, namespace: str, key: str, compute: Callable[[], str]) -> str:
-        """The cached value, or ``compute()`` stored under the generation read before it."""
+    def fetch(
+        self,
+        namespace: str,
+        key: str,
+        compute: Callable[[], str],
+        *,
+        scope: str | None = None,
+    ) -> str:
+        """The cached value, or ``compute()`` stored under the generations read before it."""
+        return self.fetch_expiring(namespace, key, lambda: (compute(), None), scope=scope)
+
+    def fetch_expiring(
+        self,
+        namespace: str,
+        key: str,
+        compute: Callable[[], tuple[str, float | None]],
+        *,
+        scope: str | None = None,
+    ) -> str:
+        """Like :meth:`fetch`, for a value that ``compute`` says is true for at most that many
+        seconds (``None``: until a write), whatever the cache's own lifetime."""
         if not self.enabled:
-            return compute()
+            return compute()[0]
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+        counters = _counters(namespace, scope)
         if self.client is None:
-            return self._fetch_local(namespace, digest, compute)
+            return self._fetch_local(namespace, counters, digest, compute)
         if not self._redis_usable():
-            return compute()
+            return compute()[0]
         assert self._read is not None  # nosec B101 - set with the client
         try:
-            generation, cached = self._read(
-                keys=[f"{self.prefix}gen:{namespace}"],
+            stamp, cached = self._read(
+                keys=[f"{self.prefix}gen:{counter}" for counter in counters],
                 args=[f"{self.prefix}{namespace}:", digest],
             )
         except RedisError as exc:
             self._redis_failed(exc)
-            return compute()
+            return compute()[0]
         if cached is not None:
             return str(cached)
-        value = compute()
-        try:
-            self.client.set(f"{self.prefix}{namespace}:{generation}:{digest}", value, ex=self.ttl)
-        except RedisError as exc:
-            self._redis_failed(exc)
+        value, lifetime = compute()
+        seconds = self._lifetime(lifetime)
+        if seconds > 0:
+            try:
+                self.client.set(
+                    f"{self.prefix}{namespace}:{_text(stamp)}:{digest}", value, px=seconds
+                )
+            except RedisError as exc:
+                self._redis_failed(exc)
         return value
 
-    def _fetch_local(self, namespace: str, digest: str, compute: Callable[[], str]) -> str:
+    def _lifetime(self, lifetime: float | None) -> int:
+        """Milliseconds an entry may live: the cache's TTL, shortened by the value's own."""
+        bound = self.ttl if lifetime is None else min(self.ttl, lifetime)
+        return max(0, int(bound * 1000))
+
+    def _fetch_local(
+        self,
+        namespace: str,
+        counters: Sequence[str],
+        digest: str,
+        compute: Callable[[], tuple[str, float | None]],
+    ) -> str:
         now = time.monotonic()
         with self._lock:
-            generation = self._generations.get(namespace, 0)
-            entry_key = (namespace, generation, digest)
+            stamp = ".".join(str(self._generations.get(c, 0)) for c in counters)
+            entry_key = (namespace, stamp, digest)
             found = self._local.get(entry_key)
             if found is not None and found[0] > now:
                 self._local.move_to_end(entry_key)
                 return found[1]
-        value = compute()
+        value, lifetime = compute()
+        seconds = self._lifetime(lifetime) / 1000
+        if seconds <= 0:
+            return value
         with self._lock:
-            self._local[entry_key] = (now + self.ttl, value)
+            self._local[entry_key] = (now + seconds, value)
             self._local.move_to_end(entry_key)
             while len(self._local) > LOCAL_MAX_ENTRIES:
                 self._local.popitem(last=False)
         return value
 
-    def bump(self, namespace: str) -> None:
-        """Make every entry of ``namespace`` unreachable (call once the write is committed)."""
+    def bump(self, namespace: str, scope: str | None = None) -> None:
+        """Make the entries of ``namespace`` (of one of its scopes, if given) unreachable; call
+        once the write is committed."""
+        counter = _counters(namespace, scope)[-1]
         if self.client is None:
-            with self._lock:
-                self._generations[namespace] = self._generations.get(namespace, 0) + 1
-                for stale in [k for k in self._local if k[0] == namespace]:
-                    del self._local[stale]
+            self._bump_local(namespace, counter, scope)
             return
         try:
-            self.client.incr(f"{self.prefix}gen:{namespace}")
+            self.client.incr(f"{self.prefix}gen:{counter}")
         except RedisError as exc:
-            self._pending.add(namespace)
+            self._pending.add(counter)
             self._redis_failed(exc)
 
+    def _bump_local(self, namespace: str, counter: str, scope: str | None) -> None:
+        with self._lock:
+            self._generations[counter] = self._generations.get(counter, 0) + 1
+            if scope is not None and len(self._generations) <= LOCAL_MAX_GENERATIONS:
+                return  # the scope's entries are unreachable; the LRU drops them
+            if scope is not None:  # too many scopes remembered: start the namespace afresh
+                self._generations = {
+                    c: g for c, g in self._generations.items() if ":" not in c
+                }
+                self._generations[namespace] = self._generations.get(namespace, 0) + 1
+            for stale in [k for k in self._local if k[0] == namespace]:
+                del self._local[stale]
 
-def _watched() -> dict[type, str]:
-    """Which models each namespace is computed from: a change to one of them bumps it."""
+
+def _counters(namespace: str, scope: str | None) -> tuple[str, ...]:
+    return (namespace,) if scope is None else (namespace, f"{namespace}:{scope}")
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def touching(*touched: Touched) -> dict[str, tuple[Touched, ...]]:
+    """Execution options for a bulk UPDATE/DELETE: the cache scopes it changes (none: ``()``),
+    so that it does not have to bump its model's whole namespaces."""
+    return {SCOPES_OPTION: tuple(touched)}
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A model whose writes change the cached reads of ``namespace``: ``scopes`` says which
+    scopes a flushed object touches (``None`` in it: the whole namespace)."""
+
+    namespace: str
+    scopes: Callable[[Any, Session], Iterable[str | None]] = lambda _obj, _session: (None,)
+
+    def touched(self, obj: Any, session: Session) -> Iterable[Touched]:
+        return ((self.namespace, scope) for scope in self.scopes(obj, session))
+
+
+def _watched() -> dict[type, list[Watch]]:
+    """What each model's writes touch: a change to one of them bumps those generations."""
     from nexus.content.models import ContentItem
+    from nexus.dashboards.freshness import WATCHES
     from nexus.offers.models import Offer
 
-    return {ContentItem: "content", Offer: "offers"}
+    watched: dict[type, list[Watch]] = {
+        ContentItem: [Watch("content")],
+        Offer: [Watch("offers")],
+    }
+    for model, watch in WATCHES.items():
+        watched.setdefault(model, []).append(watch)
+    return watched
+
+
+def _bulk_touches(state: ORMExecuteState, watched: dict[type, list[Watch]]) -> set[Touched]:
+    """What a bulk UPDATE/DELETE touches: what it declares, else its model's namespaces."""
+    declared = state.execution_options.get(SCOPES_OPTION)
+    if declared is not None:
+        return set(declared)
+    mapper = state.bind_mapper
+    watches = watched.get(mapper.class_, []) if mapper is not None else []
+    return {(watch.namespace, None) for watch in watches}
 
 
 def _watch_writes(cache: ResponseCache, factory: sessionmaker[Session]) -> None:
-    """Bump a namespace after any committed transaction that flushed one of its models.
+    """Bump the generations a committed transaction touched, flushed objects and bulk
+    statements alike.
 
     Listening on the session factory catches every writer (the API, the CLI, the demo
     seeders) without the services having to remember the cache.
@@ -174,16 +282,25 @@ def _watch_writes(cache: ResponseCache, factory: sessionmaker[Session]) -> None:
 
     @event.listens_for(factory, "after_flush")
     def _note(session: Session, _context: Any) -> None:
-        dirty: set[str] = session.info.setdefault(DIRTY_KEY, set())
+        dirty: set[Touched] = session.info.setdefault(DIRTY_KEY, set())
         for obj in (*session.new, *session.dirty, *session.deleted):
-            namespace = watched.get(type(obj))
-            if namespace is not None:
-                dirty.add(namespace)
+            for watch in watched.get(type(obj), ()):
+                dirty.update(watch.touched(obj, session))
+
+    @event.listens_for(factory, "do_orm_execute")
+    def _note_bulk(state: ORMExecuteState) -> None:
+        if state.is_update or state.is_delete:
+            touched = _bulk_touches(state, watched)
+            if touched:
+                state.session.info.setdefault(DIRTY_KEY, set()).update(touched)
 
     @event.listens_for(factory, "after_commit")
     def _bump(session: Session) -> None:
-        for namespace in sorted(session.info.pop(DIRTY_KEY, ())):
-            cache.bump(namespace)
+        touched: set[Touched] = session.info.pop(DIRTY_KEY, set())
+        wholes = {namespace for namespace, scope in touched if scope is None}
+        for namespace, scope in sorted(touched, key=lambda t: (t[0], t[1] or "")):
+            if scope is None or namespace not in wholes:
+                cache.bump(namespace, scope)
 
     @event.listens_for(factory, "after_rollback")
     def _forget(session: Session) -> None:
@@ -203,6 +320,12 @@ def get_cache(app: Flask | None = None) -> ResponseCache:
 
 def cached_json(namespace: str, key: str, compute: Callable[[], str]) -> str:
     return get_cache().fetch(namespace, key, compute)
+
+
+def cached_expiring_json(
+    namespace: str, scope: str, key: str, compute: Callable[[], tuple[str, float | None]]
+) -> str:
+    return get_cache().fetch_expiring(namespace, key, compute, scope=scope)
 
 
 def key_of(*parts: Any) -> str:

@@ -5,11 +5,12 @@ from flask import Response
 from nexus.accounts.permissions import allow, current_principal
 from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
-from nexus.api.responses import errors, json_response
-from nexus.dashboards import admin, parent, student, teacher
+from nexus.api.responses import errors, json_response, raw_json_response
+from nexus.cache import cached_expiring_json
+from nexus.dashboards import admin, freshness, parent, student, teacher
 from nexus.dashboards.schemas import ParentDashboard, StudentDashboard
 from nexus.dashboards.staff_schemas import AdminDashboard, TeacherDashboard
-from nexus.db import db
+from nexus.db import db, utcnow
 
 bp = api_blueprint(
     "dashboards",
@@ -23,7 +24,19 @@ bp = api_blueprint(
 @allow(Role.STUDENT)
 def student_dashboard() -> Response:
     """Upcoming sessions, remaining hours, progress by subject, recommended content."""
-    return json_response(student.student_dashboard(db.session, current_principal()))
+    principal = current_principal()
+
+    def compute() -> tuple[str, float | None]:
+        now = utcnow()
+        board = student.student_dashboard(db.session, principal, now)
+        starts = [s.starts_at for s in board.upcoming_sessions]
+        return board.model_dump_json(), freshness.lifetime(starts, now)
+
+    # Cached per student until a write it shows (nexus.dashboards.freshness) or its next session.
+    scope = freshness.student_scope(principal.user_id)
+    return raw_json_response(
+        cached_expiring_json(freshness.NAMESPACE, scope, str(principal.user_id), compute)
+    )
 
 
 @bp.get("/parent", responses={200: ParentDashboard})

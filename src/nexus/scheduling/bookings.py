@@ -19,6 +19,8 @@ from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.audit.services import record
+from nexus.cache import touching
+from nexus.dashboards.freshness import touches_student
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound
 from nexus.offers.models import Enrollment, EnrollmentStatus
@@ -121,7 +123,7 @@ def book(
         )
         .values(seats_taken=TutoringSession.seats_taken + 1)
         .returning(TutoringSession.seats_taken)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **touching())
     ).scalar_one_or_none()
     if seat is None:
         session.refresh(ts)
@@ -137,7 +139,7 @@ def book(
         )
         .values(minutes_used=Enrollment.minutes_used + minutes)
         .returning(Enrollment.minutes_used)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **touching(touches_student(student.id)))
     ).scalar_one_or_none()
     if spent is None:
         raise _insufficient(minutes)
@@ -187,7 +189,9 @@ def cancel_booking(session: Session, principal: Principal, booking_id: int) -> B
         .where(Booking.id == booking.id, Booking.status == BookingStatus.BOOKED)
         .values(status=BookingStatus.CANCELLED, cancelled_at=now)
         .returning(Booking.status, Booking.cancelled_at)
-        .execution_options(synchronize_session=False)
+        .execution_options(
+            synchronize_session=False, **touching(touches_student(booking.student_id))
+        )
     ).one_or_none()
     if released is None:
         raise Conflict("This booking is already cancelled.", code="already_cancelled")
@@ -196,7 +200,7 @@ def cancel_booking(session: Session, principal: Principal, booking_id: int) -> B
         .where(TutoringSession.id == ts.id, TutoringSession.seats_taken > 0)
         .values(seats_taken=TutoringSession.seats_taken - 1)
         .returning(TutoringSession.seats_taken)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **touching())
     ).scalar_one_or_none()
     refund(session, booking)
     # What the UPDATEs wrote, from their RETURNING: no re-read of the booking or the session.

@@ -13,6 +13,8 @@ from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.api.pagination import fetch_counted_page
 from nexus.audit.services import record
+from nexus.cache import touching
+from nexus.dashboards.freshness import touches_student
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound, Unprocessable
 from nexus.offers.models import Enrollment
@@ -214,7 +216,9 @@ def refund(session: Session, booking: Booking) -> None:
             Enrollment.minutes_used >= booking.minutes_charged,
         )
         .values(minutes_used=Enrollment.minutes_used - booking.minutes_charged)
-        .execution_options(synchronize_session=False)
+        .execution_options(
+            synchronize_session=False, **touching(touches_student(booking.student_id))
+        )
     )
 
 

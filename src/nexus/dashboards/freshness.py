@@ -1,0 +1,87 @@
+"""Which writes change a cached student dashboard (``nexus.cache``, namespace ``dashboards``).
+
+A student's dashboard (:mod:`nexus.dashboards.student`) is read from their account, profile,
+enrollments, bookings and marks — each write to one of those bumps that student's scope only —
+and from rows that many dashboards share: the booked sessions, their teachers' names, the
+offers' names and the bank's items, whose writes bump the whole namespace. A change that no
+dashboard shows (a session's seat counter, a teacher's login time) bumps nothing.
+
+Time changes a dashboard too: a session leaves "upcoming" when it starts, so the view keeps an
+entry only until the first session it lists starts (:func:`lifetime`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+from nexus.accounts.models import User
+from nexus.accounts.roles import Role
+from nexus.assessments.models import Assessment
+from nexus.cache import Touched, Watch
+from nexus.content.models import ContentItem
+from nexus.offers.models import Enrollment, Offer
+from nexus.people.models import StudentProfile
+from nexus.scheduling.models import Booking, TutoringSession
+
+NAMESPACE = "dashboards"
+# What a user row shows on other people's dashboards: a teacher's name.
+_SHOWN_USER_FIELDS = frozenset({"first_name", "last_name", "role"})
+# A session's fields that no dashboard shows: booking and cancelling rewrite them.
+_UNSHOWN_SESSION_FIELDS = frozenset({"seats_taken", "updated_at"})
+
+
+def student_scope(student_id: int) -> str:
+    return f"student:{student_id}"
+
+
+def touches_student(student_id: int) -> Touched:
+    """What a bulk statement on one student's rows declares (``nexus.cache.touching``)."""
+    return (NAMESPACE, student_scope(student_id))
+
+
+def _changed(obj: Any, session: Session) -> set[str]:
+    """The attributes this flush writes (all of them for a new or deleted row)."""
+    if obj in session.new or obj in session.deleted:
+        return {"*"}
+    return {attr.key for attr in inspect(obj).attrs if attr.history.has_changes()}
+
+
+def _of_student(field: str) -> Watch:
+    return Watch(NAMESPACE, lambda obj, _session: (student_scope(getattr(obj, field)),))
+
+
+def _user(obj: User, session: Session) -> Iterable[str | None]:
+    if obj.role is Role.STUDENT:
+        return (student_scope(obj.id),)
+    changed = _changed(obj, session)
+    return (None,) if "*" in changed or changed & _SHOWN_USER_FIELDS else ()
+
+
+def _session(obj: TutoringSession, session: Session) -> Iterable[str | None]:
+    if obj in session.new:
+        return ()  # booked by nobody yet
+    return (None,) if _changed(obj, session) - _UNSHOWN_SESSION_FIELDS else ()
+
+
+WATCHES: dict[type, Watch] = {
+    Assessment: _of_student("student_id"),
+    Booking: _of_student("student_id"),
+    Enrollment: _of_student("student_id"),
+    StudentProfile: _of_student("user_id"),
+    User: Watch(NAMESPACE, _user),
+    TutoringSession: Watch(NAMESPACE, _session),
+    Offer: Watch(NAMESPACE),
+    ContentItem: Watch(NAMESPACE),
+}
+
+
+def lifetime(starts: Sequence[datetime], now: datetime) -> float | None:
+    """Seconds until the first listed session starts (and leaves the list); None if none."""
+    if not starts:
+        return None
+    return max(0.0, (min(starts) - now).total_seconds())

@@ -1,0 +1,159 @@
+"""The student's dashboard is cached per student (nexus.dashboards.freshness): every write it
+shows is seen on the next request, whoever made it; writes it does not show leave it cached;
+an entry ends when the first session it lists starts.
+
+Runs on the suite's backend: SQLite + in-process cache, or PostgreSQL + Redis.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from nexus.accounts.roles import Role
+from nexus.assessments.models import Assessment
+from nexus.content.vocabulary import Level, Subject
+from nexus.dashboards.freshness import lifetime
+from tests.factories import insights as f
+from tests.support.api import Api
+
+URL = "/api/v1/dashboards/student"
+
+
+def board(api: Api, kid: Any) -> dict[str, Any]:
+    response = api.get(URL, kid)
+    assert response.status_code == 200, response.get_json()
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+def upcoming(api: Api, kid: Any) -> list[int]:
+    return [s["session_id"] for s in board(api, kid)["upcoming_sessions"]]
+
+
+def maths_count(api: Api, kid: Any) -> int:
+    progress = board(api, kid)["progress"]
+    return next((p["count"] for p in progress if p["subject"] == "mathematiques"), 0)
+
+
+def hide_a_mark_behind_the_orms_back(connection: Connection, student_id: int) -> None:
+    """A change no session flushes: the cache is not told, so a cached board keeps the mark."""
+    connection.execute(update(Assessment).where(Assessment.student_id == student_id).values(score=0))
+
+
+def _in(days: float) -> datetime:
+    return datetime.now(UTC) + timedelta(days=days)
+
+
+def test_bookings_and_cancellations_show_on_the_next_request(api: Api, session: Session) -> None:
+    kid = api.actor(Role.STUDENT)
+    teacher = f.user(session, Role.TEACHER, "Sophie", "Bernard")
+    ts = f.tutoring_session(session, teacher.id, _in(3), capacity=4)
+    f.enrollment(session, kid.id, minutes_bought=600)
+    session.commit()
+    assert upcoming(api, kid) == [] and board(api, kid)["remaining_minutes"] == 600
+
+    booked = api.post(f"/api/v1/sessions/{ts.id}/bookings", kid, json={})
+    assert booked.status_code == 201, booked.get_json()
+    after = board(api, kid)
+    assert [s["session_id"] for s in after["upcoming_sessions"]] == [ts.id]
+    assert after["remaining_minutes"] == 510
+
+    cancelled = api.post(f"/api/v1/bookings/{booked.get_json()['id']}/cancel", kid, json={})
+    assert cancelled.status_code == 200, cancelled.get_json()
+    after = board(api, kid)
+    assert after["upcoming_sessions"] == [] and after["remaining_minutes"] == 600
+
+
+def test_writes_of_staff_show_on_the_next_request(api: Api, session: Session) -> None:
+    kid = api.actor(Role.STUDENT)
+    admin = api.actor(Role.ADMIN)
+    teacher = f.user(session, Role.TEACHER, "Sophie", "Bernard")
+    ts = f.tutoring_session(session, teacher.id, _in(2))
+    f.booking(session, ts, kid.id)
+    bought = f.enrollment(session, kid.id)
+    session.commit()
+    first = board(api, kid)
+    assert first["upcoming_sessions"][0]["teacher_name"] == "Sophie Bernard"
+    assert maths_count(api, kid) == 0
+
+    mark = {"student_id": kid.id, "teacher_id": teacher.id, "subject": "mathematiques"}
+    mark |= {"chapter": "Suites", "score": 8, "assessed_on": str(date.today())}
+    assert api.post("/api/v1/assessments", admin, json=mark).status_code == 201
+    assert maths_count(api, kid) == 1
+
+    renamed = api.patch(f"/api/v1/admin/users/{teacher.id}", admin, json={"last_name": "Martin"})
+    assert renamed.status_code == 200, renamed.get_json()
+    assert board(api, kid)["upcoming_sessions"][0]["teacher_name"] == "Sophie Martin"
+
+    offer = api.patch(f"/api/v1/offers/{bought.offer_id}", admin, json={"name": "Stage renommé"})
+    assert offer.status_code == 200, offer.get_json()
+    assert board(api, kid)["enrollments"][0]["offer_name"] == "Stage renommé"
+
+    gone = api.post(f"/api/v1/sessions/{ts.id}/cancel", admin, json={"reason": "Malade"})
+    assert gone.status_code == 200, gone.get_json()
+    assert upcoming(api, kid) == []
+
+
+def test_new_bank_items_and_a_new_level_show_on_the_next_request(
+    api: Api, session: Session
+) -> None:
+    kid = api.actor(Role.STUDENT)
+    teacher = f.user(session, Role.TEACHER)
+    f.profile(session, kid.user, Level.PREMIERE)
+    f.assessment(session, kid.id, teacher.id, chapter="Probabilités", score=5)
+    session.commit()
+    assert board(api, kid)["recommended_content"] == []
+
+    item = f.content(session, "Arbres", chapter="Probabilités", level=Level.PREMIERE)
+    session.commit()
+    assert [r["content_id"] for r in board(api, kid)["recommended_content"]] == [item.id]
+    assert board(api, kid)["level"] == "premiere"
+
+
+def test_the_board_is_served_from_the_cache_until_a_write_it_shows(
+    api: Api, session: Session, connection: Connection
+) -> None:
+    kid, other = api.actor(Role.STUDENT), api.actor(Role.STUDENT)
+    teacher = f.user(session, Role.TEACHER)
+    ts = f.tutoring_session(session, teacher.id, _in(3), capacity=4)
+    f.enrollment(session, other.id)
+    f.assessment(session, kid.id, teacher.id, score=12)
+    session.commit()
+    assert board(api, kid)["progress"][0]["average"] == 12
+
+    hide_a_mark_behind_the_orms_back(connection, kid.id)
+    assert board(api, kid)["progress"][0]["average"] == 12  # cached
+    # Another student's booking, and the session's seat counter it moves, change nothing here.
+    assert api.post(f"/api/v1/sessions/{ts.id}/bookings", other, json={}).status_code == 201
+    assert board(api, kid)["progress"][0]["average"] == 12  # still cached
+    # One of this student's own writes: the board is read again, with the hidden change.
+    f.assessment(session, kid.id, teacher.id, subject=Subject.NSI, score=20)
+    session.commit()
+    assert board(api, kid)["progress"][0]["average"] == 0
+
+
+def test_an_entry_ends_when_its_first_session_starts(api: Api, session: Session) -> None:
+    kid = api.actor(Role.STUDENT)
+    teacher = f.user(session, Role.TEACHER)
+    starting = f.tutoring_session(session, teacher.id, datetime.now(UTC) + timedelta(seconds=2))
+    later = f.tutoring_session(session, teacher.id, _in(1))
+    f.booking(session, starting, kid.id)
+    f.booking(session, later, kid.id)
+    session.commit()
+    assert upcoming(api, kid) == [starting.id, later.id]
+    time.sleep(max(0.0, (starting.starts_at - datetime.now(UTC)).total_seconds()) + 0.2)
+    assert upcoming(api, kid) == [later.id]
+
+
+def test_lifetime_is_the_time_left_before_the_first_session() -> None:
+    now = datetime(2026, 12, 1, 10, tzinfo=UTC)
+    assert lifetime([], now) is None
+    starts = [now + timedelta(minutes=30), now + timedelta(minutes=5)]
+    assert lifetime(starts, now) == 300.0
+    assert lifetime([now - timedelta(seconds=1)], now) == 0.0
