@@ -37,7 +37,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from flask import Flask, current_app
 from redis import Redis
@@ -57,17 +57,34 @@ DIRTY_KEY = "nexus.cache.dirty"
 SCOPES_OPTION = "nexus_cache_scopes"
 # What a write touches: a namespace and one of its scopes, or the whole namespace (None).
 Touched: TypeAlias = tuple[str, str | None]
-# One round trip: the generations (namespace, then scope) and the entry filed under them.
+# One round trip: the generations (namespace, then scope) and the entry filed under them; first,
+# with ARGV[3] = '1', whether KEYS[1] exists (a pending revocation check, see PendingCheck).
 _READ = """
+local first = 1
+if ARGV[3] == '1' then
+  if redis.call('EXISTS', KEYS[1]) == 1 then return {'revoked'} end
+  first = 2
+end
 local generations = {}
-for i, key in ipairs(KEYS) do generations[i] = redis.call('GET', key) or '0' end
+for i = first, #KEYS do generations[#generations + 1] = redis.call('GET', KEYS[i]) or '0' end
 local stamp = table.concat(generations, '.')
 return {stamp, redis.call('GET', ARGV[1] .. stamp .. ':' .. ARGV[2])}
 """
 
 
+class PendingCheck(Protocol):
+    """A check this request still owes, that the cache's round trip can make: a key whose
+    existence means "refuse" (``nexus.accounts.revocation``)."""
+
+    def pending_key(self) -> str | None: ...
+
+    def settle(self, refused: bool) -> None: ...
+
+
 class ResponseCache:
     """Serialized responses by namespace and key; see the module docstring."""
+
+    pending_check: PendingCheck | None = None
 
     def __init__(self, settings: Settings, client: Redis | None) -> None:
         self.ttl = settings.cache_ttl_seconds
@@ -141,14 +158,19 @@ class ResponseCache:
         if not self._redis_usable():
             return compute()[0]
         assert self._read is not None  # nosec B101 - set with the client
+        keys = [f"{self.prefix}gen:{counter}" for counter in counters]
+        pending = self.pending_check.pending_key() if self.pending_check is not None else None
         try:
-            stamp, cached = self._read(
-                keys=[f"{self.prefix}gen:{counter}" for counter in counters],
-                args=[f"{self.prefix}{namespace}:", digest],
+            found = self._read(
+                keys=keys if pending is None else [pending, *keys],
+                args=[f"{self.prefix}{namespace}:", digest, "0" if pending is None else "1"],
             )
         except RedisError as exc:
             self._redis_failed(exc)
             return compute()[0]
+        if pending is not None and self.pending_check is not None:
+            self.pending_check.settle(len(found) == 1)
+        stamp, cached = found
         if cached is not None:
             return str(cached)
         value, lifetime = compute()
@@ -196,14 +218,24 @@ class ResponseCache:
     def bump(self, namespace: str, scope: str | None = None) -> None:
         """Make the entries of ``namespace`` (of one of its scopes, if given) unreachable; call
         once the write is committed."""
-        counter = _counters(namespace, scope)[-1]
+        self.bump_all([(namespace, scope)])
+
+    def bump_all(self, touched: Iterable[Touched]) -> None:
+        """:meth:`bump` for each, in one round trip to Redis."""
+        bumps = [(namespace, scope, _counters(namespace, scope)[-1]) for namespace, scope in touched]
         if self.client is None:
-            self._bump_local(namespace, counter, scope)
+            for namespace, scope, counter in bumps:
+                self._bump_local(namespace, counter, scope)
+            return
+        if not bumps:
             return
         try:
-            self.client.incr(f"{self.prefix}gen:{counter}")
+            with self.client.pipeline(transaction=False) as pipe:
+                for _namespace, _scope, counter in bumps:
+                    pipe.incr(f"{self.prefix}gen:{counter}")
+                pipe.execute()
         except RedisError as exc:
-            self._pending.add(counter)
+            self._pending.update(counter for _namespace, _scope, counter in bumps)
             self._redis_failed(exc)
 
     def _bump_local(self, namespace: str, counter: str, scope: str | None) -> None:
@@ -298,9 +330,12 @@ def _watch_writes(cache: ResponseCache, factory: sessionmaker[Session]) -> None:
     def _bump(session: Session) -> None:
         touched: set[Touched] = session.info.pop(DIRTY_KEY, set())
         wholes = {namespace for namespace, scope in touched if scope is None}
-        for namespace, scope in sorted(touched, key=lambda t: (t[0], t[1] or "")):
-            if scope is None or namespace not in wholes:
-                cache.bump(namespace, scope)
+        cache.bump_all(
+            sorted(
+                (t for t in touched if t[1] is None or t[0] not in wholes),
+                key=lambda t: (t[0], t[1] or ""),
+            )
+        )
 
     @event.listens_for(factory, "after_rollback")
     def _forget(session: Session) -> None:

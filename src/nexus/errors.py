@@ -168,7 +168,7 @@ _HTTP_CODES = {
 }
 
 
-def _handle_api_error(exc: ApiError) -> Response:
+def api_error_response(exc: ApiError) -> Response:
     return error_response(exc.status, exc.code, exc.message, exc.fields, exc.headers)
 
 
@@ -228,6 +228,6 @@ def _handle_unexpected(exc: Exception) -> Response:
 
 
 def register_error_handlers(app: Flask) -> None:
-    app.register_error_handler(ApiError, _handle_api_error)
+    app.register_error_handler(ApiError, api_error_response)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(Exception, _handle_unexpected)

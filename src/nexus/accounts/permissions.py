@@ -13,12 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy.orm import Session
 
+from nexus.accounts import revocation
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal, decode_access
 from nexus.db import db
-from nexus.errors import Forbidden, Unauthorized
+from nexus.errors import Forbidden, Unauthorized, api_error_response
 
 F = TypeVar("F", bound=Callable[..., object])
 ACCESS_ATTRIBUTE = "__nexus_access__"
@@ -30,6 +32,8 @@ FRAMEWORK_BLUEPRINTS = frozenset({"openapi", "swagger", "static"})
 class Access:
     public: bool
     roles: frozenset[Role]
+    # The view reads the response cache first: the revocation check rides on that round trip.
+    cached_read: bool = False
 
     def describe(self) -> str:
         if self.public:
@@ -42,9 +46,14 @@ def public(view: F) -> F:
     return view
 
 
-def allow(*roles: Role) -> Callable[[F], F]:
+def allow(*roles: Role, cached_read: bool = False) -> Callable[[F], F]:
+    """Signed-in callers with one of ``roles`` (any role if none). ``cached_read``: the view
+    starts with a read of the response cache, which then checks revocation in the same round
+    trip (``nexus.accounts.revocation``)."""
+
     def mark(view: F) -> F:
-        setattr(view, ACCESS_ATTRIBUTE, Access(public=False, roles=frozenset(roles)))
+        access = Access(public=False, roles=frozenset(roles), cached_read=cached_read)
+        setattr(view, ACCESS_ATTRIBUTE, access)
         return view
 
     return mark
@@ -78,7 +87,9 @@ def enforce_access() -> None:
         raise Forbidden("This route declares no access policy.", code="no_access_policy")
     if access.public:
         return
-    principal = decode_access(db.session, _bearer_token())
+    principal = decode_access(
+        _session, _bearer_token(), revocation_by_cache=access.cached_read
+    )
     g.principal = principal
     if access.roles and principal.role not in access.roles:
         raise Forbidden(f"This action is reserved to: {access.describe()}.")
@@ -91,5 +102,19 @@ def current_principal() -> Principal:
     return principal
 
 
+def _session() -> Session:
+    return db.session
+
+
+def _settle_revocation(response: Response) -> Response:
+    """A revocation check the cache read did not make is made before the response leaves."""
+    try:
+        revocation.get_check().settle_now(_session)
+    except Unauthorized as exc:
+        return api_error_response(exc)
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.before_request(enforce_access)
+    app.after_request(_settle_revocation)

@@ -15,6 +15,7 @@ import logging
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -172,7 +173,12 @@ def _verified() -> dict[str, tuple[Principal, int]]:
     return verified
 
 
-def decode_access(session: Session, token: str) -> Principal:
+def decode_access(
+    session: Callable[[], Session], token: str, *, revocation_by_cache: bool = False
+) -> Principal:
+    """The token's principal; 401 if it is invalid, expired or its session revoked. With
+    ``revocation_by_cache``, the revocation check may be left to the request's cache read
+    (:meth:`~nexus.accounts.revocation.RevocationCheck.check_later`)."""
     verified = _verified()
     known = verified.get(token)
     if known is not None and time.time() < known[1]:
@@ -182,8 +188,11 @@ def decode_access(session: Session, token: str) -> Principal:
         if len(verified) >= MAX_VERIFIED_TOKENS:
             verified.clear()
         verified[token] = (principal, expires)
-    if revocation.get_check().is_revoked(session, principal.session_id):
-        raise Unauthorized("The session has been revoked.", code="token_revoked")
+    check = revocation.get_check()
+    if revocation_by_cache:
+        check.check_later(session, principal.session_id)
+    elif check.is_revoked(session, principal.session_id):
+        raise revocation.revoked_error()
     return principal
 
 

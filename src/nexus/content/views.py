@@ -38,7 +38,7 @@ def _public(item: ContentItem) -> ContentPublic:
 
 
 @bp.get("", responses={200: ContentPage, **errors(422)})
-@allow()
+@allow(cached_read=True)
 def list_items(query: ContentListQuery) -> Response:
     """List items, filtered and sorted; with `q`, only matches, ranked by relevance.
 

@@ -4,7 +4,7 @@ A student's dashboard (:mod:`nexus.dashboards.student`) is read from their accou
 enrollments, bookings and marks — each write to one of those bumps that student's scope only —
 and from rows that many dashboards share: the booked sessions, their teachers' names, the
 offers' names and the bank's items, whose writes bump the whole namespace. A change that no
-dashboard shows (a session's seat counter, a teacher's login time) bumps nothing.
+dashboard shows (a session's seat counter, a login time) bumps nothing.
 
 Time changes a dashboard too: a session leaves "upcoming" when it starts, so the view keeps an
 entry only until the first session it lists starts (:func:`lifetime`).
@@ -29,7 +29,7 @@ from nexus.people.models import StudentProfile
 from nexus.scheduling.models import Booking, TutoringSession
 
 NAMESPACE = "dashboards"
-# What a user row shows on other people's dashboards: a teacher's name.
+# What a user row shows on dashboards: a student's name on their own, a teacher's on many.
 _SHOWN_USER_FIELDS = frozenset({"first_name", "last_name", "role"})
 # A session's fields that no dashboard shows: booking and cancelling rewrite them.
 _UNSHOWN_SESSION_FIELDS = frozenset({"seats_taken", "updated_at"})
@@ -56,10 +56,10 @@ def _of_student(field: str) -> Watch:
 
 
 def _user(obj: User, session: Session) -> Iterable[str | None]:
-    if obj.role is Role.STUDENT:
-        return (student_scope(obj.id),)
     changed = _changed(obj, session)
-    return (None,) if "*" in changed or changed & _SHOWN_USER_FIELDS else ()
+    if "*" not in changed and not changed & _SHOWN_USER_FIELDS:
+        return ()  # a login time, a password: shown on no dashboard
+    return (student_scope(obj.id),) if obj.role is Role.STUDENT else (None,)
 
 
 def _session(obj: TutoringSession, session: Session) -> Iterable[str | None]:

@@ -21,7 +21,7 @@ bp = api_blueprint(
 
 
 @bp.get("/student", responses={200: StudentDashboard, **errors(404)})
-@allow(Role.STUDENT)
+@allow(Role.STUDENT, cached_read=True)
 def student_dashboard() -> Response:
     """Upcoming sessions, remaining hours, progress by subject, recommended content."""
     principal = current_principal()

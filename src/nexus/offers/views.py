@@ -33,7 +33,7 @@ enrollments_bp = api_blueprint(
 
 
 @offers_bp.get("", responses={200: Page[OfferPublic], **errors(422)})
-@allow()
+@allow(cached_read=True)
 def list_offers(query: OfferQuery) -> Response:
     """Active offers (admins may add ``include_inactive=true``), cheapest first by default."""
     principal = current_principal()

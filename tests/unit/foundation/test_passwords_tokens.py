@@ -66,7 +66,7 @@ def test_decode_rejects_forged_or_expired_tokens(
 ) -> None:
     with app.app_context():
         with pytest.raises(Unauthorized) as caught:
-            tokens.decode_access(session, _forge(app, **claims))  # type: ignore[arg-type]
+            tokens.decode_access(lambda: session, _forge(app, **claims))  # type: ignore[arg-type]
     assert caught.value.code == code
 
 
@@ -74,7 +74,7 @@ def test_a_token_signed_with_another_key_is_invalid(app: Flask, session: object)
     token = jwt.encode({"sub": "1"}, "another-key-" * 4, algorithm="HS256")
     with app.app_context():
         with pytest.raises(Unauthorized):
-            tokens.decode_access(session, token)  # type: ignore[arg-type]
+            tokens.decode_access(lambda: session, token)  # type: ignore[arg-type]
 
 
 def test_a_verified_token_is_remembered_until_its_expiry_then_refused(
@@ -82,17 +82,17 @@ def test_a_verified_token_is_remembered_until_its_expiry_then_refused(
 ) -> None:
     token = _forge(app, sid="remembered", exp=datetime.now(UTC) + timedelta(seconds=60))
     with app.app_context():
-        first = tokens.decode_access(session, token)  # type: ignore[arg-type]
+        first = tokens.decode_access(lambda: session, token)  # type: ignore[arg-type]
         checks: list[str] = []
         original = tokens._check_access  # pylint: disable=protected-access
         monkeypatch.setattr(tokens, "_check_access", lambda t: checks.append(t) or original(t))
-        assert tokens.decode_access(session, token) == first  # type: ignore[arg-type]
+        assert tokens.decode_access(lambda: session, token) == first  # type: ignore[arg-type]
         assert not checks  # the second request did not decode it again
         later = tokens.time.time() + 61
         monkeypatch.setattr(tokens.time, "time", lambda: later)
         monkeypatch.setattr(jwt.api_jwt, "datetime", _FrozenDatetime(later))
         with pytest.raises(Unauthorized) as caught:
-            tokens.decode_access(session, token)  # type: ignore[arg-type]
+            tokens.decode_access(lambda: session, token)  # type: ignore[arg-type]
     assert caught.value.code == "token_expired"
     assert checks == [token]
 
