@@ -35,8 +35,8 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias
 
 from flask import Flask, current_app
@@ -222,7 +222,9 @@ class ResponseCache:
 
     def bump_all(self, touched: Iterable[Touched]) -> None:
         """:meth:`bump` for each, in one round trip to Redis."""
-        bumps = [(namespace, scope, _counters(namespace, scope)[-1]) for namespace, scope in touched]
+        bumps = [
+            (namespace, scope, _counters(namespace, scope)[-1]) for namespace, scope in touched
+        ]
         if self.client is None:
             for namespace, scope, counter in bumps:
                 self._bump_local(namespace, counter, scope)
@@ -244,9 +246,7 @@ class ResponseCache:
             if scope is not None and len(self._generations) <= LOCAL_MAX_GENERATIONS:
                 return  # the scope's entries are unreachable; the LRU drops them
             if scope is not None:  # too many scopes remembered: start the namespace afresh
-                self._generations = {
-                    c: g for c, g in self._generations.items() if ":" not in c
-                }
+                self._generations = {c: g for c, g in self._generations.items() if ":" not in c}
                 self._generations[namespace] = self._generations.get(namespace, 0) + 1
             for stale in [k for k in self._local if k[0] == namespace]:
                 del self._local[stale]

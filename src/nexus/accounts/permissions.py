@@ -87,9 +87,7 @@ def enforce_access() -> None:
         raise Forbidden("This route declares no access policy.", code="no_access_policy")
     if access.public:
         return
-    principal = decode_access(
-        _session, _bearer_token(), revocation_by_cache=access.cached_read
-    )
+    principal = decode_access(_session, _bearer_token(), revocation_by_cache=access.cached_read)
     g.principal = principal
     if access.roles and principal.role not in access.roles:
         raise Forbidden(f"This action is reserved to: {access.describe()}.")

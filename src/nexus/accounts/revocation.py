@@ -26,7 +26,6 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-
 from collections.abc import Callable
 
 from flask import Flask, current_app, g

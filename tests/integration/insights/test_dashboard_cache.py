@@ -43,7 +43,9 @@ def maths_count(api: Api, kid: Any) -> int:
 
 def hide_a_mark_behind_the_orms_back(connection: Connection, student_id: int) -> None:
     """A change no session flushes: the cache is not told, so a cached board keeps the mark."""
-    connection.execute(update(Assessment).where(Assessment.student_id == student_id).values(score=0))
+    connection.execute(
+        update(Assessment).where(Assessment.student_id == student_id).values(score=0)
+    )
 
 
 def _in(days: float) -> datetime:
