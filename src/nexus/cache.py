@@ -14,7 +14,7 @@ queried the database before a commit files its result under the old generations,
 reads any more: the next read after a write always sees the write.
 
 Which writes touch which scope is said once per model, by the module that owns the cached read
-(:data:`WATCHERS`: ``nexus.dashboards.freshness`` for the dashboards). A bulk ``UPDATE`` or
+(``WATCHES`` in ``nexus.dashboards.freshness`` for the dashboards). A bulk ``UPDATE`` or
 ``DELETE`` through the session is watched too: it bumps the scopes it declares with
 :func:`touching`, and, when it declares none, the whole namespace of its model (never stale,
 at worst a cold cache).
@@ -128,16 +128,9 @@ class ResponseCache:
             self._pending.discard(counter)
 
     # --- Reads and writes ---------------------------------------------------------------------
-    def fetch(
-        self,
-        namespace: str,
-        key: str,
-        compute: Callable[[], str],
-        *,
-        scope: str | None = None,
-    ) -> str:
+    def fetch(self, namespace: str, key: str, compute: Callable[[], str]) -> str:
         """The cached value, or ``compute()`` stored under the generations read before it."""
-        return self.fetch_expiring(namespace, key, lambda: (compute(), None), scope=scope)
+        return self.fetch_expiring(namespace, key, lambda: (compute(), None))
 
     def fetch_expiring(
         self,
