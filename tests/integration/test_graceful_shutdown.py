@@ -1,21 +1,26 @@
 """SIGTERM lets in-flight requests finish.
 
 Kubernetes sends SIGTERM after the preStop pause; gunicorn must then stop accepting, let its
-workers finish what they are serving (within GUNICORN_GRACEFUL_TIMEOUT) and exit 0. Here a
-real gunicorn is loaded with concurrent real requests (sign-ins, which hash with argon2, and
-readiness checks, which hit the database), SIGTERM arrives while they are being served, and
-every one of them must complete with a proper answer.
+workers finish what they are serving (within GUNICORN_GRACEFUL_TIMEOUT) and exit 0.
+
+Here a real gunicorn first serves a steady load (sign-ins, which hash with argon2, and
+readiness checks, which hit the database). Then the test holds SQLite's write lock, the way a
+long transaction would, and sends more sign-ins than the server has threads: each one stops in
+its BEGIN IMMEDIATE, so all of them are surely in flight, whatever the machine's speed, when
+SIGTERM arrives. The server must keep running while they wait, answer every one of them once
+the lock is released, exit 0 within the graceful timeout, and no longer listen.
 
 On a busy machine everything is slower, never wrong: startup, migrations and each request get
 waits bounded by the graceful timeout rather than fixed short ones, and sign-ins hash with cheap
-argon2 parameters (the shutdown is under test, not the hash's cost; with the production cost a
-sign-in holds SQLite's write lock for a whole hash and the queue is what the busy timeout in
-nexus.db is sized for).
+argon2 parameters (the shutdown is under test, not the hash's cost).
 """
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
+import sqlite3
 import sys
 import threading
 import time
@@ -25,21 +30,20 @@ from pathlib import Path
 import pytest
 
 try:
-    from tests.support.live_server import LiveServer
+    from tests.support.live_server import HOST, LiveServer
 except ModuleNotFoundError:  # pytest started without the repository root on sys.path
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from tests.support.live_server import LiveServer
+    from tests.support.live_server import HOST, LiveServer
 
 CLIENTS = 12  # more than the server's 2 workers x 4 threads: some requests queue in the workers
-WARM_UP_REQUESTS = CLIENTS
+WARM_UP_REQUESTS = 2 * CLIENTS
 GRACEFUL_TIMEOUT = 25  # GUNICORN_GRACEFUL_TIMEOUT in the Deployment
 # A request may wait its turn for the whole graceful period, and then be served.
 REQUEST_TIMEOUT = GRACEFUL_TIMEOUT + 30
 STARTUP_TIMEOUT = 300  # migrations and gunicorn's boot on a machine whose cores are all busy
-# Between the last request sent and SIGTERM, so that every connection sent has been accepted
-# by a worker: the preStop pause plays this part in the cluster.
-SETTLE_SECONDS = 0.05
-ATTEMPTS = 3
+# How long the held requests stay blocked after SIGTERM: the server must not exit meanwhile.
+HELD_AFTER_SIGNAL = 1.0
+LOGIN = "/api/v1/auth/login"
 
 
 @dataclass(frozen=True)
@@ -51,33 +55,127 @@ class Outcome:
     error: str = ""
 
 
-def _client(server: LiveServer, index: int, stop: threading.Event, out: list[Outcome]) -> None:
-    n = 0
+def _sign_in_body(tag: str) -> bytes:
+    # An unknown account: a real argon2 verification (burn_time), then 401.
+    return json.dumps(
+        {"email": f"shutdown-{tag}@nexus-reussite.fr", "password": "Wrong-42"}
+    ).encode()
+
+
+def _send(
+    server: LiveServer, method: str, path: str, body: bytes | None, sent: threading.Semaphore
+) -> Outcome:
+    """One request on its own connection; ``sent`` is released once the request is written."""
+    sent_at = time.monotonic()
+    connection = http.client.HTTPConnection(HOST, server.port, timeout=REQUEST_TIMEOUT)
+    try:
+        headers = {"Connection": "close", "Content-Type": "application/json"}
+        connection.request(method, path, body=body, headers=headers)
+        sent.release()
+        response = connection.getresponse()
+        response.read()
+    except Exception as exc:  # noqa: BLE001  # pylint: disable=broad-exception-caught
+        # Any failure (reset, refused, timeout) is what this test looks for.
+        return Outcome(path, sent_at, time.monotonic(), None, repr(exc))
+    finally:
+        connection.close()
+    return Outcome(path, sent_at, time.monotonic(), response.status)
+
+
+def _steady(server: LiveServer, index: int, stop: threading.Event, out: list[Outcome]) -> None:
+    n, sent = 0, threading.Semaphore(0)
     while not stop.is_set():
         n += 1
-        method, body, headers = "GET", None, None
         if n % 2:
-            # An unknown account: a real argon2 verification (burn_time), then 401.
-            method, path = "POST", "/api/v1/auth/login"
-            email = f"shutdown-{index}-{n}@nexus-reussite.fr"
-            body = json.dumps({"email": email, "password": "Wrong-pass-42"}).encode()
-            headers = {"Content-Type": "application/json"}
+            out.append(_send(server, "POST", LOGIN, _sign_in_body(f"{index}-{n}"), sent))
         else:
-            path = "/ready"
-        sent_at = time.monotonic()
-        try:
-            status, _ = server.request(method, path, body, headers, timeout=REQUEST_TIMEOUT)
-        except Exception as exc:  # noqa: BLE001  # pylint: disable=broad-exception-caught
-            # Any failure (reset, refused, timeout) is what this test looks for.
-            out.append(Outcome(path, sent_at, time.monotonic(), None, repr(exc)))
-        else:
-            out.append(Outcome(path, sent_at, time.monotonic(), status))
+            out.append(_send(server, "GET", "/ready", None, sent))
 
 
-def _one_shutdown(tmp_path: Path) -> int:
-    """Serve a load, SIGTERM in the middle of it; check what must always hold. Returns how
-    many requests were in flight when the signal landed (how much the run proved)."""
-    tmp_path.mkdir()
+def _accept_queue(port: int) -> int:
+    """Connections the kernel completed on ``port`` that no worker has accepted yet (the
+    rx_queue of a LISTEN socket in /proc/net/tcp is its accept queue's length)."""
+    queued = 0
+    for line in Path("/proc/net/tcp").read_text(encoding="ascii").splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
+            queued += int(fields[4].split(":")[1], 16)
+    return queued
+
+
+def _assert_answered(outcomes: list[Outcome], server: LiveServer) -> None:
+    failed = [o for o in outcomes if o.status is None or o.status >= 500]
+    assert failed == [], f"{len(failed)} request(s) failed:\n{failed[:5]}\n{server.log()}"
+    assert {o.status for o in outcomes if o.path == "/ready"} <= {200}
+    assert {o.status for o in outcomes if o.path == LOGIN} == {401}
+
+
+def _warm_up(server: LiveServer) -> None:
+    """A steady mixed load, every request answered: the workers are booted and serving."""
+    outcomes: list[Outcome] = []
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=_steady, args=(server, i, stop, outcomes), daemon=True)
+        for i in range(CLIENTS)
+    ]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while len(outcomes) < WARM_UP_REQUESTS and time.monotonic() < deadline:
+        time.sleep(0.02)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=REQUEST_TIMEOUT)
+    assert len(outcomes) >= WARM_UP_REQUESTS, f"no steady load:\n{server.log()}"
+    _assert_answered(outcomes, server)
+
+
+def _signal_with_requests_held(server: LiveServer, database: Path) -> tuple[list[Outcome], float]:
+    """Hold the write lock, the way a long transaction holds it, so that every sign-in waits;
+    send CLIENTS of them, SIGTERM once the workers have them all, release the lock a little
+    later. Returns their outcomes and when the signal was sent."""
+    assert server.process is not None
+    held: list[Outcome] = []
+    sent = threading.Semaphore(0)
+    clients = [
+        threading.Thread(
+            target=lambda i=i: held.append(
+                _send(server, "POST", LOGIN, _sign_in_body(f"held-{i}"), sent)
+            ),
+            daemon=True,
+        )
+        for i in range(CLIENTS)
+    ]
+    with contextlib.closing(
+        sqlite3.connect(database, isolation_level=None, timeout=STARTUP_TIMEOUT)
+    ) as lock:
+        lock.execute("BEGIN IMMEDIATE")
+        for thread in clients:
+            thread.start()
+        for _ in range(CLIENTS):  # each release is a request written, nothing to give back
+            # pylint: disable-next=consider-using-with
+            assert sent.acquire(timeout=STARTUP_TIMEOUT), "a request could not be sent"
+        # Every connection accepted by a worker (accepting hands it to the thread pool).
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while _accept_queue(server.port) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _accept_queue(server.port) == 0, "the workers never accepted the connections"
+        assert not held, f"sign-ins were answered with the write lock held: {held}"
+
+        signalled_at = time.monotonic()
+        server.terminate()
+        time.sleep(HELD_AFTER_SIGNAL)
+        assert server.process.poll() is None, f"gunicorn exited under load:\n{server.log()}"
+        assert not held, f"requests ended before the lock was released: {held}"
+        lock.rollback()
+    for thread in clients:
+        thread.join(timeout=REQUEST_TIMEOUT)
+    assert not any(thread.is_alive() for thread in clients)
+    return held, signalled_at
+
+
+@pytest.mark.slow
+def test_sigterm_lets_in_flight_requests_finish(tmp_path: Path) -> None:
     server = LiveServer(
         tmp_path,
         {
@@ -92,52 +190,19 @@ def _one_shutdown(tmp_path: Path) -> int:
     server.cli("db", "upgrade", timeout=STARTUP_TIMEOUT)
     server.start(timeout=STARTUP_TIMEOUT)
     try:
-        outcomes: list[Outcome] = []
-        stop = threading.Event()
-        clients = [
-            threading.Thread(target=_client, args=(server, i, stop, outcomes), daemon=True)
-            for i in range(CLIENTS)
-        ]
-        for thread in clients:
-            thread.start()
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while len(outcomes) < WARM_UP_REQUESTS and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert len(outcomes) >= WARM_UP_REQUESTS, f"no steady load:\n{server.log()}"
-
-        stop.set()  # each client finishes the request it has in flight, and sends no more
-        time.sleep(SETTLE_SECONDS)
-        signalled_at = time.monotonic()
-        server.terminate()
-        for thread in clients:
-            thread.join(timeout=REQUEST_TIMEOUT)
+        _warm_up(server)
+        held, signalled_at = _signal_with_requests_held(server, tmp_path / "live.db")
         exit_code = server.wait(timeout=GRACEFUL_TIMEOUT + 5)
         stopped_after = time.monotonic() - signalled_at
 
-        assert not any(thread.is_alive() for thread in clients)
-        # Every request sent completed with its real answer, however slow the machine.
-        failed = [o for o in outcomes if o.status is None or o.status >= 500]
-        assert failed == [], f"{len(failed)} request(s) failed:\n{failed[:5]}\n{server.log()}"
-        assert {o.status for o in outcomes if o.path == "/ready"} == {200}
-        assert {o.status for o in outcomes if o.path == "/api/v1/auth/login"} == {401}
+        # Every request in flight completed with its real answer, however slow the machine.
+        assert len(held) == CLIENTS
+        _assert_answered(held, server)
+        assert all(o.done_at > signalled_at for o in held)
         assert exit_code == 0, server.log()
         assert stopped_after < GRACEFUL_TIMEOUT
         # And it no longer listens.
         with pytest.raises(OSError):
             server.get("/health", timeout=2)
-        return len([o for o in outcomes if o.sent_at < signalled_at < o.done_at])
     finally:
         server.stop()
-
-
-@pytest.mark.slow
-def test_sigterm_lets_in_flight_requests_finish(tmp_path: Path) -> None:
-    # What must hold is checked on every run. Whether the signal caught requests in flight
-    # depends on the scheduler (a fast machine may answer them all within the settle pause):
-    # a run that caught none proved nothing and is done again, up to ATTEMPTS times.
-    caught = []
-    for attempt in range(ATTEMPTS):
-        caught.append(_one_shutdown(tmp_path / f"run-{attempt}"))
-        if caught[-1] > 0:
-            return
-    pytest.fail(f"SIGTERM never landed while a request was in flight ({caught})")
