@@ -7,8 +7,9 @@ private caches could not invalidate each other, so there the cache is off.
 
 Invalidation is by generation: each namespace (``content``, ``offers``, ``dashboards``) has a
 counter, and so may each *scope* of a namespace (``dashboards`` / ``student:42``: what one
-student's writes change); a reader reads the counters of its namespace and scope *before*
-querying the database and stores its result under them; a transaction that wrote a watched
+student's writes change); a reader reads the counters of its namespace and of the scopes its
+answer shows (a parent's dashboard: the family's and each child's) *before* querying the
+database and stores its result under them; a transaction that wrote a watched
 model bumps them *after* it commits, whoever wrote (API, CLI, seeders). So a reader that
 queried the database before a commit files its result under the old generations, which nobody
 reads any more: the next read after a write always sees the write.
@@ -57,7 +58,7 @@ DIRTY_KEY = "nexus.cache.dirty"
 SCOPES_OPTION = "nexus_cache_scopes"
 # What a write touches: a namespace and one of its scopes, or the whole namespace (None).
 Touched: TypeAlias = tuple[str, str | None]
-# One round trip: the generations (namespace, then scope) and the entry filed under them; first,
+# One round trip: the generations (namespace, then scopes) and the entry filed under them; first,
 # with ARGV[3] = '1', whether KEYS[1] exists (a pending revocation check, see PendingCheck).
 _READ = """
 local first = 1
@@ -138,14 +139,16 @@ class ResponseCache:
         key: str,
         compute: Callable[[], tuple[str, float | None]],
         *,
-        scope: str | None = None,
+        scopes: Sequence[str] = (),
     ) -> str:
         """Like :meth:`fetch`, for a value that ``compute`` says is true for at most that many
-        seconds (``None``: until a write), whatever the cache's own lifetime."""
+        seconds (``None``: until a write), whatever the cache's own lifetime, and that changes
+        with the writes to ``scopes`` as well as to the whole namespace. ``key`` must tell
+        apart two values whose scopes differ."""
         if not self.enabled:
             return compute()[0]
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-        counters = _counters(namespace, scope)
+        counters = _counters(namespace, *scopes)
         if self.client is None:
             return self._fetch_local(namespace, counters, digest, compute)
         if not self._redis_usable():
@@ -245,8 +248,9 @@ class ResponseCache:
                 del self._local[stale]
 
 
-def _counters(namespace: str, scope: str | None) -> tuple[str, ...]:
-    return (namespace,) if scope is None else (namespace, f"{namespace}:{scope}")
+def _counters(namespace: str, *scopes: str | None) -> tuple[str, ...]:
+    """The generation counters of a namespace, then of each of its scopes given."""
+    return (namespace, *(f"{namespace}:{scope}" for scope in scopes if scope is not None))
 
 
 def _text(value: Any) -> str:
@@ -351,9 +355,12 @@ def cached_json(namespace: str, key: str, compute: Callable[[], str]) -> str:
 
 
 def cached_expiring_json(
-    namespace: str, scope: str, key: str, compute: Callable[[], tuple[str, float | None]]
+    namespace: str,
+    scopes: Sequence[str],
+    key: str,
+    compute: Callable[[], tuple[str, float | None]],
 ) -> str:
-    return get_cache().fetch_expiring(namespace, key, compute, scope=scope)
+    return get_cache().fetch_expiring(namespace, key, compute, scopes=scopes)
 
 
 def key_of(*parts: Any) -> str:

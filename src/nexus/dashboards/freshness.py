@@ -1,4 +1,4 @@
-"""Which writes change a cached student dashboard (``nexus.cache``, namespace ``dashboards``).
+"""Which writes change a cached dashboard or report (``nexus.cache``, namespace ``dashboards``).
 
 A student's dashboard (:mod:`nexus.dashboards.student`) is read from their account, profile,
 enrollments, bookings and marks — each write to one of those bumps that student's scope only —
@@ -6,8 +6,16 @@ and from rows that many dashboards share: the booked sessions, their teachers' n
 offers' names and the bank's items, whose writes bump the whole namespace. A change that no
 dashboard shows (a session's seat counter, a login time) bumps nothing.
 
-Time changes a dashboard too: a session leaves "upcoming" when it starts, so the view keeps an
-entry only until the first session it lists starts (:func:`lifetime`).
+A student's progress report (:mod:`nexus.reports`) shows the same rows: it is filed under the
+student's scope too.
+
+A parent's dashboard (:mod:`nexus.dashboards.parent`) shows their children's rows of the same
+kinds, and nothing else: it is filed under each child's scope, and keyed by the family (the
+children's ids, read first), so that a new or removed link is a new key (:func:`family`).
+
+Time changes a dashboard too: a session leaves "upcoming" when it starts, an absence leaves
+the alerts a month later, so the view keeps an entry only until the first such moment
+(:func:`lifetime`).
 """
 
 from __future__ import annotations
@@ -37,6 +45,12 @@ _UNSHOWN_SESSION_FIELDS = frozenset({"seats_taken", "updated_at"})
 
 def student_scope(student_id: int) -> str:
     return f"student:{student_id}"
+
+
+def family(parent_id: int, children: Sequence[int]) -> tuple[tuple[str, ...], str]:
+    """A parent's dashboard's scopes (each child's) and key (the parent and the children)."""
+    key = "|".join(map(str, ("parent", parent_id, *children)))
+    return tuple(student_scope(child) for child in children), key
 
 
 def touches_student(student_id: int) -> Touched:
@@ -80,8 +94,9 @@ WATCHES: dict[type, Watch] = {
 }
 
 
-def lifetime(starts: Sequence[datetime], now: datetime) -> float | None:
-    """Seconds until the first listed session starts (and leaves the list); None if none."""
-    if not starts:
+def lifetime(changes: Sequence[datetime], now: datetime) -> float | None:
+    """Seconds until the first of these moments (a listed session starts and leaves the list,
+    an alert expires); None if none."""
+    if not changes:
         return None
-    return max(0.0, (min(starts) - now).total_seconds())
+    return max(0.0, (min(changes) - now).total_seconds())

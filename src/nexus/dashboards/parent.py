@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from nexus.accounts.tokens import Principal
 from nexus.assessments.labels import fr_date, fr_number, subject_label
 from nexus.assessments.models import Assessment
 from nexus.assessments.progress import falling
-from nexus.dashboards.clock import to_paris
+from nexus.dashboards.clock import paris_midnight, to_paris
 from nexus.dashboards.common import (
     Pupil,
     RecentValues,
@@ -23,7 +24,8 @@ from nexus.dashboards.common import (
 )
 from nexus.dashboards.schemas import Alert, ChildSummary, ParentDashboard, RecentAssessment
 from nexus.db import utcnow
-from nexus.people.models import ParentLink, StudentProfile
+from nexus.people.access import children_of
+from nexus.people.models import StudentProfile
 from nexus.scheduling.models import Attendance, Booking, TutoringSession
 
 RECENT_ASSESSMENTS = 10
@@ -31,16 +33,25 @@ ABSENCE_LOOKBACK = timedelta(days=30)
 
 
 def parent_dashboard(
-    session: Session, principal: Principal, now: datetime | None = None
+    session: Session,
+    principal: Principal,
+    now: datetime | None = None,
+    children_ids: Sequence[int] | None = None,
 ) -> ParentDashboard:
+    """The board of ``principal``'s children (``children_ids``, read here if not given)."""
     now = now or utcnow()
-    children = session.execute(
-        select(User, StudentProfile.level, remaining_minutes(User.id))
-        .join(ParentLink, ParentLink.student_id == User.id)
-        .outerjoin(StudentProfile, StudentProfile.user_id == User.id)
-        .where(ParentLink.parent_id == principal.user_id)
-        .order_by(User.first_name, User.id)
-    ).all()
+    if children_ids is None:
+        children_ids = children_of(session, principal.user_id)
+    children = (
+        session.execute(
+            select(User, StudentProfile.level, remaining_minutes(User.id))
+            .outerjoin(StudentProfile, StudentProfile.user_id == User.id)
+            .where(User.id.in_(children_ids))
+            .order_by(User.first_name, User.id)
+        ).all()
+        if children_ids
+        else []
+    )
     ids = [child.id for child, _level, _minutes in children]
     names = {child.id: child.first_name for child, _level, _minutes in children}
     progress, recent = subject_summaries(session, ids)
@@ -64,6 +75,18 @@ def parent_dashboard(
         recent_assessments=_recent_assessments(session, ids),
         alerts=_falling_alerts(recent, names, summaries) + _absences(session, ids, now),
     )
+
+
+def changes_at(board: ParentDashboard) -> list[datetime]:
+    """When time alone changes the board: a listed session starts, an absence gets too old
+    (counted from the start of its day: never later than the real moment)."""
+    moments = [s.starts_at for s in board.upcoming_sessions]
+    moments += [
+        paris_midnight(alert.on) + ABSENCE_LOOKBACK
+        for alert in board.alerts
+        if alert.kind == "missed_session"
+    ]
+    return moments
 
 
 def _recent_assessments(session: Session, ids: list[int]) -> list[RecentAssessment]:

@@ -11,6 +11,7 @@ from nexus.dashboards import admin, freshness, parent, student, teacher
 from nexus.dashboards.schemas import ParentDashboard, StudentDashboard
 from nexus.dashboards.staff_schemas import AdminDashboard, TeacherDashboard
 from nexus.db import db, utcnow
+from nexus.people.access import children_of
 
 bp = api_blueprint(
     "dashboards",
@@ -35,15 +36,25 @@ def student_dashboard() -> Response:
     # Cached per student until a write it shows (nexus.dashboards.freshness) or its next session.
     scope = freshness.student_scope(principal.user_id)
     return raw_json_response(
-        cached_expiring_json(freshness.NAMESPACE, scope, str(principal.user_id), compute)
+        cached_expiring_json(freshness.NAMESPACE, (scope,), str(principal.user_id), compute)
     )
 
 
 @bp.get("/parent", responses={200: ParentDashboard})
-@allow(Role.PARENT)
+@allow(Role.PARENT, cached_read=True)
 def parent_dashboard() -> Response:
     """Each child's summary, upcoming sessions, recent assessments and alerts."""
-    return json_response(parent.parent_dashboard(db.session, current_principal()))
+    principal = current_principal()
+    children = children_of(db.session, principal.user_id)
+
+    def compute() -> tuple[str, float | None]:
+        now = utcnow()
+        board = parent.parent_dashboard(db.session, principal, now, children)
+        return board.model_dump_json(), freshness.lifetime(parent.changes_at(board), now)
+
+    # Cached per family until a write it shows, to a child's rows or shared ones, or a moment.
+    scopes, key = freshness.family(principal.user_id, children)
+    return raw_json_response(cached_expiring_json(freshness.NAMESPACE, scopes, key, compute))
 
 
 @bp.get("/teacher", responses={200: TeacherDashboard})

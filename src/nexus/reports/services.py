@@ -7,17 +7,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
-from nexus.accounts.tokens import Principal
 from nexus.assessments import progress
 from nexus.assessments.models import Assessment
 from nexus.dashboards.clock import paris_midnight, paris_today
-from nexus.db import utcnow
 from nexus.errors import Unprocessable
-from nexus.people.access import ensure_can_view_student
 from nexus.people.models import StudentProfile
 from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession
 
@@ -70,8 +67,12 @@ class ReportData:
 
     @property
     def filename(self) -> str:
-        period = f"{self.start:%Y-%m-%d}_{self.end:%Y-%m-%d}"
-        return f"bilan-{slug(self.student_first_name)}-{period}.pdf"
+        return filename(self.student_first_name, self.start, self.end)
+
+
+def filename(first_name: str, start: date, end: date) -> str:
+    """``bilan-<prénom>-<from>_<to>.pdf``."""
+    return f"bilan-{slug(first_name)}-{start:%Y-%m-%d}_{end:%Y-%m-%d}.pdf"
 
 
 def slug(text: str) -> str:
@@ -91,14 +92,10 @@ def resolve_period(start: date | None, end: date | None) -> tuple[date, date]:
 
 
 def gather(
-    session: Session,
-    principal: Principal,
-    student_id: int,
-    start: date | None = None,
-    end: date | None = None,
+    session: Session, student: User, first_day: date, last_day: date, now: datetime
 ) -> ReportData:
-    first_day, last_day = resolve_period(start, end)
-    student = ensure_can_view_student(session, principal, student_id)
+    """The report of ``student`` (whom the caller may see) over a resolved period."""
+    student_id = student.id
     level = session.scalar(select(StudentProfile.level).where(StudentProfile.user_id == student_id))
     data = ReportData(
         student_first_name=student.first_name,
@@ -106,9 +103,9 @@ def gather(
         level=level,
         start=first_day,
         end=last_day,
-        generated_at=utcnow(),
+        generated_at=now,
     )
-    data.attendance = _attendance(session, student_id, first_day, last_day)
+    data.attendance = _attendance(session, student_id, first_day, last_day, now)
     rows = _assessments(session, student_id, first_day, last_day)
     data.assessments = [line for _mark, line in rows]
     # The same rows as progress.load_marks(session, [student_id], first_day, last_day) would
@@ -119,18 +116,36 @@ def gather(
     return data
 
 
-def _attendance(session: Session, student_id: int, start: date, end: date) -> dict[str, int]:
+def _booked_in_period(student_id: int, start: date, end: date) -> list[ColumnElement[bool]]:
+    """The student's live bookings of sessions held (not cancelled) within the period."""
+    return [
+        Booking.student_id == student_id,
+        Booking.status == BookingStatus.BOOKED,
+        TutoringSession.status != SessionStatus.CANCELLED,
+        TutoringSession.starts_at >= paris_midnight(start),
+        TutoringSession.starts_at < paris_midnight(end + timedelta(days=1)),
+    ]
+
+
+def next_change(
+    session: Session, student_id: int, start: date, end: date, now: datetime
+) -> datetime | None:
+    """When time alone changes the report: the next booked session of the period starts (and
+    counts in the attendance); None when there is none."""
+    return session.scalar(
+        select(func.min(TutoringSession.starts_at))
+        .join(Booking, Booking.session_id == TutoringSession.id)
+        .where(*_booked_in_period(student_id, start, end), TutoringSession.starts_at >= now)
+    )
+
+
+def _attendance(
+    session: Session, student_id: int, start: date, end: date, now: datetime
+) -> dict[str, int]:
     rows = session.execute(
         select(Booking.attendance, func.count())
         .join(TutoringSession, TutoringSession.id == Booking.session_id)
-        .where(
-            Booking.student_id == student_id,
-            Booking.status == BookingStatus.BOOKED,
-            TutoringSession.status != SessionStatus.CANCELLED,
-            TutoringSession.starts_at >= paris_midnight(start),
-            TutoringSession.starts_at < paris_midnight(end + timedelta(days=1)),
-            TutoringSession.starts_at < utcnow(),
-        )
+        .where(*_booked_in_period(student_id, start, end), TutoringSession.starts_at < now)
         .group_by(Booking.attendance)
     )
     counts = {"present": 0, "late": 0, "absent": 0, "unmarked": 0}

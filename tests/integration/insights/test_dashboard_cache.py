@@ -1,6 +1,7 @@
-"""The student's dashboard is cached per student (nexus.dashboards.freshness): every write it
-shows is seen on the next request, whoever made it; writes it does not show leave it cached;
-an entry ends when the first session it lists starts.
+"""The student's dashboard is cached per student, the parent's per family
+(nexus.dashboards.freshness): every write it shows is seen on the next request, whoever made
+it; writes it does not show leave it cached; an entry ends when the first session it lists
+starts, or an absence it shows gets too old.
 
 Runs on the suite's backend: SQLite + in-process cache, or PostgreSQL + Redis.
 """
@@ -18,11 +19,16 @@ from sqlalchemy.orm import Session
 from nexus.accounts.roles import Role
 from nexus.assessments.models import Assessment
 from nexus.content.vocabulary import Level, Subject
+from nexus.dashboards.clock import paris_midnight
 from nexus.dashboards.freshness import lifetime
+from nexus.dashboards.parent import ABSENCE_LOOKBACK, changes_at
+from nexus.dashboards.schemas import Alert, ParentDashboard
+from nexus.scheduling.models import Attendance
 from tests.factories import insights as f
 from tests.support.api import Api
 
 URL = "/api/v1/dashboards/student"
+PARENT_URL = "/api/v1/dashboards/parent"
 
 
 def board(api: Api, kid: Any) -> dict[str, Any]:
@@ -159,3 +165,92 @@ def test_lifetime_is_the_time_left_before_the_first_session() -> None:
     starts = [now + timedelta(minutes=30), now + timedelta(minutes=5)]
     assert lifetime(starts, now) == 300.0
     assert lifetime([now - timedelta(seconds=1)], now) == 0.0
+
+
+def family(api: Api, parent: Any) -> dict[int, dict[str, Any]]:
+    """The parent's board, child by child: their summary plus their upcoming session ids."""
+    response = api.get(PARENT_URL, parent)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    children = {c["student_id"]: c for c in body["children"]}
+    for child in children.values():
+        child["upcoming"] = [
+            s["session_id"]
+            for s in body["upcoming_sessions"]
+            if s["student_id"] == child["student_id"]
+        ]
+    return children
+
+
+def test_a_parents_board_follows_each_childs_writes_and_the_links(
+    api: Api, session: Session, connection: Connection
+) -> None:
+    parent, admin = api.actor(Role.PARENT), api.actor(Role.ADMIN)
+    kid, sibling, stranger = (api.actor(Role.STUDENT) for _ in range(3))
+    teacher = f.user(session, Role.TEACHER)
+    ts = f.tutoring_session(session, teacher.id, _in(3), capacity=4)
+    f.link(session, parent.id, kid.id)
+    for child in (kid, sibling, stranger):
+        f.enrollment(session, child.id, minutes_bought=600)
+    f.assessment(session, kid.id, teacher.id, score=12)
+    session.commit()
+    assert family(api, parent)[kid.id]["overall_average"] == 12
+
+    hide_a_mark_behind_the_orms_back(connection, kid.id)
+    # Another family's booking changes nothing here: the board stays cached.
+    assert api.post(f"/api/v1/sessions/{ts.id}/bookings", stranger, json={}).status_code == 201
+    assert family(api, parent)[kid.id]["overall_average"] == 12
+
+    # The child's own booking: read again, with the hidden change and the new session.
+    assert api.post(f"/api/v1/sessions/{ts.id}/bookings", kid, json={}).status_code == 201
+    board_now = family(api, parent)
+    assert board_now[kid.id]["overall_average"] == 0
+    assert board_now[kid.id]["upcoming"] == [ts.id]
+    assert board_now[kid.id]["remaining_minutes"] == 510
+
+    linked = api.post(
+        "/api/v1/admin/parent-links", admin, json={"parent_id": parent.id, "student_id": sibling.id}
+    )
+    assert linked.status_code == 201, linked.get_json()
+    assert set(family(api, parent)) == {kid.id, sibling.id}
+    # A write of the new child's shows too.
+    assert api.post(f"/api/v1/sessions/{ts.id}/bookings", sibling, json={}).status_code == 201
+    assert family(api, parent)[sibling.id]["upcoming"] == [ts.id]
+
+    unlinked = api.delete(f"/api/v1/admin/parent-links/{linked.get_json()['id']}", admin)
+    assert unlinked.status_code == 204
+    assert set(family(api, parent)) == {kid.id}
+
+
+def test_a_parents_board_ends_when_an_absence_gets_too_old() -> None:
+    now = datetime(2026, 12, 1, 10, tzinfo=UTC)
+    day = date(2026, 11, 20)
+    absence = Alert(
+        kind="missed_session", student_id=1, student_name="Léa", subject="nsi", on=day, message="…"
+    )
+    falling = absence.model_copy(update={"kind": "falling_average"})
+    board_ = ParentDashboard(children=[], upcoming_sessions=[], recent_assessments=[], alerts=[])
+    assert changes_at(board_) == []
+    board_.alerts = [absence, falling]
+    assert changes_at(board_) == [paris_midnight(day) + ABSENCE_LOOKBACK]
+    # Never later than the real moment: the session started at or after its day's midnight.
+    assert (
+        lifetime(changes_at(board_), now)
+        == (paris_midnight(day) + ABSENCE_LOOKBACK - now).total_seconds()
+    )
+
+
+def test_an_absence_leaves_the_cached_board_when_its_session_is_marked(
+    api: Api, session: Session
+) -> None:
+    parent, teacher_actor = api.actor(Role.PARENT), api.actor(Role.TEACHER)
+    kid = api.actor(Role.STUDENT)
+    f.link(session, parent.id, kid.id)
+    past = f.tutoring_session(session, teacher_actor.id, _in(-2))
+    booked = f.booking(session, past, kid.id)
+    session.commit()
+    assert api.get(PARENT_URL, parent).get_json()["alerts"] == []
+    booked.attendance = Attendance.ABSENT
+    session.commit()
+    alerts = api.get(PARENT_URL, parent).get_json()["alerts"]
+    assert [a["kind"] for a in alerts] == ["missed_session"]
