@@ -147,10 +147,11 @@ def _forget(redis_url: str, prefix: str) -> None:
         client.close()
 
 
-def _settle(database_url: str) -> float:
-    """Leave the seeded database with no background work pending: without this, autovacuum
-    takes the freshly copied rows on while the load runs measure (at 10,000 students every
-    ratio, `/health`'s included, came out ~20 % lower). Returns the seconds it took."""
+def settle(database_url: str) -> float:
+    """Leave the database with no background work pending: without this, autovacuum takes the
+    freshly copied rows on while the load runs measure (at 10,000 students every ratio,
+    `/health`'s included, came out ~20 % lower), and the rows the load runs wrote while wrk
+    saturates the endpoints. Returns the seconds it took."""
     started = time.perf_counter()
     with psycopg.connect(_plain(database_url), autocommit=True, connect_timeout=5) as conn:
         conn.execute("VACUUM (ANALYZE)")
@@ -199,7 +200,7 @@ def prepared(students: int, *, own_database: bool = False) -> Iterator[PerfEnvir
             elapsed = time.perf_counter() - started
             print(f"perf: migrated and seeded {students:,} students in {elapsed:.1f} s")
             print("perf: " + seeded.strip().splitlines()[-1])
-            print(f"perf: VACUUM (ANALYZE) + CHECKPOINT in {_settle(database_url):.1f} s")
+            print(f"perf: VACUUM (ANALYZE) + CHECKPOINT in {settle(database_url):.1f} s")
             yield PerfEnvironment(
                 **{
                     **env.__dict__,

@@ -19,7 +19,7 @@ from typing import Any
 
 from tests.performance import budgets, capacity, memory, regression, render, report, saturation
 from tests.performance import scale as scale_check
-from tests.performance.environment import DOMAIN, PASSWORD, PerfEnvironment, prepared
+from tests.performance.environment import DOMAIN, PASSWORD, PerfEnvironment, prepared, settle
 from tests.performance.load import (
     CLOSED_LOOP_USERS,
     REPORTS,
@@ -116,6 +116,8 @@ def run_phase(
                 phase.closed_loop = run_locust(env, server, plan.closed_loop)
             phase.closed_loop_memory = watch.summary()
         if "saturation" in plan.steps and floor is not None:
+            if phase.load is not None or phase.closed_loop is not None:  # their writes
+                print(f"perf: VACUUM (ANALYZE) + CHECKPOINT in {settle(env.database_url):.1f} s")
             token = saturation.sign_in(server.port, f"eleve{env.students:05d}@{DOMAIN}", PASSWORD)
             phase.saturation = saturation.measure_endpoints(server.url, token, floor, plan.wrk)
     finally:
