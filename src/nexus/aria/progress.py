@@ -1,4 +1,8 @@
-"""A student's weakest chapters (from their assessments) and the bank items that match them."""
+"""A student's chapters, weakest first, and the bank items that match them.
+
+The averages, the chapter key and the weak/strong thresholds are
+:mod:`nexus.assessments.progress`'s: ARIA names the chapters the dashboard and the report name.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from nexus.assessments.models import Assessment
+from nexus.assessments import progress
 from nexus.content.models import ContentItem
 from nexus.content.search import search_content
 from nexus.content.vocabulary import ContentKind, Level, Subject
-
-WEAK_BELOW = 12.0  # /20: under this average a chapter needs work
 
 
 @dataclass(frozen=True)
@@ -22,33 +24,32 @@ class ChapterScore:
     chapter: str
     average_on_20: float
     assessments: int
-    last_assessed_on: date
+    weak: bool  # a weakness by the progress rules
+
+
+def _score(chapter: progress.ChapterStats) -> ChapterScore:
+    return ChapterScore(
+        Subject(chapter.subject),
+        chapter.chapter,
+        chapter.average,
+        chapter.count,
+        chapter.status == "weakness",
+    )
 
 
 def chapter_scores(
     session: Session, student_id: int, since: date | None = None
 ) -> list[ChapterScore]:
-    """Average mark /20 per (subject, chapter), weakest first."""
-    on_20 = Assessment.score * 20.0 / Assessment.max_score
-    stmt = (
-        select(
-            Assessment.subject,
-            Assessment.chapter,
-            func.avg(on_20),
-            func.count(Assessment.id),
-            func.max(Assessment.assessed_on),
-        )
-        .where(Assessment.student_id == student_id)
-        .group_by(Assessment.subject, Assessment.chapter)
-    )
-    if since is not None:
-        stmt = stmt.where(Assessment.assessed_on >= since)
-    scores = [
-        ChapterScore(Subject(subject), chapter, round(float(avg), 2), int(count), last)
-        for subject, chapter, avg, count, last in session.execute(stmt)
-    ]
-    scores.sort(key=lambda s: (s.average_on_20, s.subject.value, s.chapter))
-    return scores
+    """Average mark /20 per chapter, weakest first."""
+    marks = progress.load_marks(session, [student_id], since)
+    return [_score(c) for c in progress.by_chapter(marks)]
+
+
+def chapters_to_work_on(session: Session, student_id: int, limit: int) -> list[ChapterScore]:
+    """The chapters the student's dashboard calls the weakest (the same rule); for a student
+    with none, the lowest chapter, so that there is always something to work on."""
+    chapters = progress.by_chapter(progress.load_marks(session, [student_id]))
+    return [_score(c) for c in progress.weakest_chapters(chapters, limit) or chapters[:1]]
 
 
 def bank_items_for(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nexus.content.vocabulary import Subject
@@ -32,6 +33,12 @@ class Assessment(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    @hybrid_property
+    def on_20(self) -> float:
+        """The mark brought to /20, in Python and in SQL: the one formula every average uses
+        (``nexus.assessments.progress``)."""
+        return self.score * 20.0 / self.max_score
+
     @property
     def score_on_20(self) -> float:
-        return round(self.score * 20.0 / self.max_score, 2)
+        return round(self.on_20, 2)

@@ -1,4 +1,5 @@
-"""Progress arithmetic on marks brought to /20, shared by the API, dashboards and reports.
+"""Progress arithmetic on marks brought to /20: the one owner of these rules, used by the API,
+the dashboards, the PDF report, ARIA's recommendations and its study plans.
 
 Definitions (documented in the API too):
 
@@ -7,6 +8,8 @@ Definitions (documented in the API too):
   before them; ``up`` / ``down`` when they differ by at least 1 point, ``stable`` otherwise,
   ``insufficient_data`` with fewer than 4 marks;
 - **falling average** alert: the same comparison, with a drop of at least 2 points;
+- the **general average** ("moyenne générale") is the mean of the subject averages;
+- chapters are told apart ignoring case and surrounding spaces (:func:`chapter_key`);
 - a chapter is a **strength** when its average is ≥ 14/20 and a **weakness** when it is < 10/20
   (absolute thresholds, so that a uniformly good student has no weakness). For content
   recommendations only, when there is no weakness, the lowest chapters under 14 are used.
@@ -89,8 +92,7 @@ def load_marks(
         Assessment.subject,
         Assessment.chapter,
         Assessment.assessed_on,
-        Assessment.score,
-        Assessment.max_score,
+        Assessment.on_20,
     ).where(Assessment.student_id.in_(student_ids))
     if start is not None:
         query = query.where(Assessment.assessed_on >= start)
@@ -98,8 +100,8 @@ def load_marks(
         query = query.where(Assessment.assessed_on <= end)
     rows = session.execute(query.order_by(Assessment.assessed_on, Assessment.id))
     return [
-        Mark(a_id, s_id, str(subject), chapter, on, score * 20.0 / maximum)
-        for a_id, s_id, subject, chapter, on, score, maximum in rows
+        Mark(a_id, s_id, str(subject), chapter, on, float(on_20))
+        for a_id, s_id, subject, chapter, on, on_20 in rows
     ]
 
 
@@ -156,13 +158,21 @@ def by_subject(marks: Iterable[Mark]) -> list[SubjectStats]:
     return stats
 
 
+def chapter_key(chapter: str) -> str:
+    """What tells two chapters apart: "Suites " and "suites" are one chapter."""
+    return chapter.strip().casefold()
+
+
 def by_chapter(marks: Iterable[Mark]) -> list[ChapterStats]:
+    """Average per chapter (by :func:`chapter_key`; labelled by the least of its spellings,
+    whatever the order of the marks), weakest first."""
     grouped: dict[tuple[str, str], list[float]] = defaultdict(list)
     labels: dict[tuple[str, str], str] = {}
     for mark in marks:
-        key = (mark.subject, mark.chapter.strip().lower())
+        key = (mark.subject, chapter_key(mark.chapter))
         grouped[key].append(mark.on_20)
-        labels.setdefault(key, mark.chapter.strip())
+        label = mark.chapter.strip()
+        labels[key] = min(labels.get(key, label), label)
     return sorted(
         (
             ChapterStats(key[0], labels[key], _mean(values), len(values))
@@ -181,5 +191,8 @@ def weakest_chapters(chapters: Sequence[ChapterStats], limit: int = 3) -> list[C
     return [c for c in ordered if c.status == "neutral"][:limit]
 
 
-def overall_average(marks: Sequence[Mark]) -> float | None:
-    return _mean(m.on_20 for m in marks) if marks else None
+def general_average(subject_averages: Iterable[float]) -> float | None:
+    """The "moyenne générale": the mean of the subject averages (each subject counts the same,
+    however many marks it has), as French report cards give it; None without any subject."""
+    averages = list(subject_averages)
+    return _mean(averages) if averages else None

@@ -13,6 +13,11 @@ from nexus.assessments.progress import ChapterStats, Mark, SubjectStats
 
 TrendName = Literal["up", "down", "stable", "insufficient_data"]
 
+GENERAL_AVERAGE = (
+    "The general average (moyenne générale) /20: the mean of the subject averages, each subject "
+    "counting the same; null without any mark"
+)
+
 
 class StudentPath(BaseModel):
     student_id: int = Field(ge=1, le=2**31 - 1)
@@ -170,7 +175,7 @@ class StudentProgress(BaseModel):
     student_name: str
     from_: date | None = Field(alias="from")
     to: date | None
-    overall_average: float | None
+    overall_average: float | None = Field(description=GENERAL_AVERAGE)
     subjects: list[SubjectProgress]
     chapters: list[ChapterProgress] = Field(description="Weakest first")
     strengths: list[ChapterProgress] = Field(description="Chapters averaging ≥ 14/20, best first")

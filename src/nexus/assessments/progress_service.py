@@ -26,14 +26,15 @@ def student_progress(
     check_period(start, end)
     student = ensure_can_view_student(session, principal, student_id)
     marks = progress.load_marks(session, [student_id], start, end)
+    subjects = progress.by_subject(marks)
     chapters = [ChapterProgress.of(c) for c in progress.by_chapter(marks)]
     return StudentProgress(
         student_id=student.id,
         student_name=student.full_name,
         from_=start,
         to=end,
-        overall_average=progress.overall_average(marks),
-        subjects=[SubjectProgress.of(s) for s in progress.by_subject(marks)],
+        overall_average=progress.general_average(s.average for s in subjects),
+        subjects=[SubjectProgress.of(s) for s in subjects],
         chapters=chapters,
         strengths=[c for c in reversed(chapters) if c.status == "strength"],
         weaknesses=[c for c in chapters if c.status == "weakness"],

@@ -19,11 +19,10 @@ from nexus.people.access import teacher_student_ids
 from nexus.people.models import ParentLink
 
 NOT_FOUND = "Assessment not found."
-SCORE_ON_20 = Assessment.score * 20.0 / Assessment.max_score
 SORT_COLUMNS = {
     "assessed_on": Assessment.assessed_on,
     "created_at": Assessment.created_at,
-    "score_on_20": SCORE_ON_20,
+    "score_on_20": Assessment.on_20,
     "subject": Assessment.subject,
 }
 

@@ -20,7 +20,6 @@ from nexus.dashboards.schemas import UpcomingSession
 from nexus.offers.models import Enrollment, EnrollmentStatus
 from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession
 
-SCORE_ON_20 = Assessment.score * 20.0 / Assessment.max_score
 Teacher = aliased(User, name="teacher")
 Pupil = aliased(User, name="pupil")
 
@@ -41,14 +40,14 @@ def ranked_marks(student_ids: Sequence[int]) -> Subquery:
         select(
             Assessment.student_id,
             Assessment.subject,
-            SCORE_ON_20.label("mark"),
+            Assessment.on_20.label("mark"),
             func.row_number()
             .over(
                 partition_by=partition,
                 order_by=(Assessment.assessed_on.desc(), Assessment.id.desc()),
             )
             .label("rank"),
-            func.avg(SCORE_ON_20).over(partition_by=partition).label("average"),
+            func.avg(Assessment.on_20).over(partition_by=partition).label("average"),
             func.count().over(partition_by=partition).label("count"),
             func.max(Assessment.assessed_on).over(partition_by=partition).label("last"),
         )

@@ -12,7 +12,7 @@ from nexus.accounts.models import User
 from nexus.accounts.tokens import Principal
 from nexus.assessments.labels import fr_date, fr_number, subject_label
 from nexus.assessments.models import Assessment
-from nexus.assessments.progress import falling
+from nexus.assessments.progress import falling, general_average
 from nexus.dashboards.clock import paris_midnight, to_paris
 from nexus.dashboards.common import (
     Pupil,
@@ -58,13 +58,12 @@ def parent_dashboard(
     summaries = []
     for child, level, minutes in children:
         subjects = progress.get(child.id, [])
-        averages = [s.average for s in subjects]
         summaries.append(
             ChildSummary(
                 student_id=child.id,
                 student_name=child.full_name,
                 level=level,
-                overall_average=round(sum(averages) / len(averages), 2) if averages else None,
+                overall_average=general_average(s.average for s in subjects),
                 remaining_minutes=int(minutes),
                 progress=subjects,
             )

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nexus.assessments.progress_schemas import ChapterProgress, SubjectSummary
+from nexus.assessments.progress_schemas import GENERAL_AVERAGE, ChapterProgress, SubjectSummary
 from nexus.content.vocabulary import ContentKind, Level, Subject
 from nexus.scheduling.models import SessionKind
 
@@ -210,7 +210,7 @@ class ChildSummary(BaseModel):
     student_id: int
     student_name: str
     level: Level | None
-    overall_average: float | None = Field(description="Mean of the subject averages")
+    overall_average: float | None = Field(description=GENERAL_AVERAGE)
     remaining_minutes: int
     progress: list[SubjectSummary]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nexus.assessments.progress_schemas import SubjectSummary
+from nexus.assessments.progress_schemas import GENERAL_AVERAGE, SubjectSummary
 from nexus.content.vocabulary import Level
 from nexus.dashboards.schemas import SESSION_EXAMPLE, UpcomingSession
 
@@ -36,7 +36,7 @@ class TeacherStudent(BaseModel):
     student_id: int
     student_name: str
     level: Level | None
-    overall_average: float | None
+    overall_average: float | None = Field(description=GENERAL_AVERAGE)
     progress: list[SubjectSummary]
 
 

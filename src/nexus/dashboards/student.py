@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import (
-    Date,
     Float,
     Integer,
     String,
@@ -25,16 +24,11 @@ from nexus.accounts.models import User
 from nexus.accounts.tokens import Principal
 from nexus.assessments.labels import fr_number, subject_label
 from nexus.assessments.models import Assessment
-from nexus.assessments.progress import WINDOW, ChapterStats, weakest_chapters
+from nexus.assessments.progress import WINDOW, ChapterStats, Mark, by_chapter, weakest_chapters
 from nexus.assessments.progress_schemas import ChapterProgress, SubjectSummary
 from nexus.content.models import ContentItem
 from nexus.content.vocabulary import Level
-from nexus.dashboards.common import (
-    SCORE_ON_20,
-    ranked_marks,
-    summaries_of,
-    upcoming_sessions,
-)
+from nexus.dashboards.common import ranked_marks, summaries_of, upcoming_sessions
 from nexus.dashboards.schemas import EnrollmentSummary, RecommendedContent, StudentDashboard
 from nexus.db import utcnow
 from nexus.errors import NotFound
@@ -94,8 +88,9 @@ def marks_overview(
     """The student's subject summaries and chapter averages, in one statement.
 
     The subjects' rows (their last 2 × WINDOW marks with the subject's figures, as in
-    :func:`~nexus.dashboards.common.recent_marks`) and the chapters' aggregates are the two
-    SELECTs of one ``UNION ALL``, told apart by ``kind``.
+    :func:`~nexus.dashboards.common.recent_marks`) and every mark, for the chapters' averages
+    (:func:`~nexus.assessments.progress.by_chapter`, the rules the report and ARIA use), are
+    the two SELECTs of one ``UNION ALL``, told apart by ``kind``.
     """
     ranked = ranked_marks([student_id])
     as_subject = select(
@@ -108,30 +103,26 @@ def marks_overview(
         ranked.c.last,
         ranked.c.rank,
     ).where(ranked.c.rank <= 2 * WINDOW)
-    as_chapter = (
-        select(
-            literal("chapter"),
-            Assessment.subject,
-            func.min(Assessment.chapter),
-            cast(null(), Float),
-            func.avg(SCORE_ON_20),
-            func.count(),
-            cast(null(), Date),
-            cast(null(), Integer),
-        )
-        .where(Assessment.student_id == student_id)
-        .group_by(Assessment.subject, func.lower(Assessment.chapter))
-    )
-    both = union_all(as_subject, as_chapter).subquery("marks")
+    as_mark = select(
+        literal("mark"),
+        Assessment.subject,
+        Assessment.chapter,
+        Assessment.on_20,
+        cast(null(), Float),
+        cast(null(), Integer),
+        Assessment.assessed_on,
+        Assessment.id,
+    ).where(Assessment.student_id == student_id)
+    both = union_all(as_subject, as_mark).subquery("marks")
     rows = session.execute(select(both).order_by(both.c.kind, both.c.subject, both.c.rank.desc()))
-    subject_rows, chapters = [], []
-    for kind, subject, chapter, mark, average, count, last, _rank in rows:
+    subject_rows, marks = [], []
+    for kind, subject, chapter, mark, average, count, last, rank in rows:
         if kind == "subject":
             subject_rows.append((student_id, subject, mark, average, count, last))
         else:
-            chapters.append(ChapterStats(str(subject), chapter, round(float(average), 2), count))
+            marks.append(Mark(rank, student_id, str(subject), chapter, last, float(mark)))
     summaries, _recent = summaries_of(subject_rows)
-    return summaries.get(student_id, []), chapters
+    return summaries.get(student_id, []), by_chapter(marks)
 
 
 def recommend(

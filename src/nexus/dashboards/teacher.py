@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
 from nexus.accounts.tokens import Principal
+from nexus.assessments.progress import general_average
 from nexus.dashboards.common import session_item, subject_summaries
 from nexus.dashboards.staff_schemas import TeacherDashboard, TeacherSession, TeacherStudent
 from nexus.db import utcnow
@@ -66,13 +67,12 @@ def teacher_dashboard(
     rows = []
     for student, level in students:
         subjects = progress.get(student.id, [])
-        averages = [s.average for s in subjects]
         rows.append(
             TeacherStudent(
                 student_id=student.id,
                 student_name=student.full_name,
                 level=level,
-                overall_average=round(sum(averages) / len(averages), 2) if averages else None,
+                overall_average=general_average(s.average for s in subjects),
                 progress=subjects,
             )
         )

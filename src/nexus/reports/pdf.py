@@ -171,7 +171,7 @@ def _key_figures(data: ReportData, width: float) -> Table:
     average = data.overall_average
     attended = data.attendance.get("present", 0) + data.attendance.get("late", 0)
     figures = [
-        (f"{fr_number(average)}/20" if average is not None else "—", "Moyenne générale"),
+        (f"{fr_number(average, 2)}/20" if average is not None else "—", "Moyenne générale"),
         (str(len(data.assessments)), "Évaluations"),
         (f"{attended}/{data.sessions_total}", "Séances suivies"),
         (str(data.attendance.get("absent", 0)), "Absences"),

@@ -58,8 +58,7 @@ class ReportData:
 
     @property
     def overall_average(self) -> float | None:
-        values = [line.on_20 for line in self.assessments]
-        return round(sum(values) / len(values), 2) if values else None
+        return progress.general_average(s.average for s in self.subjects)
 
     @property
     def comments(self) -> list[AssessmentLine]:

@@ -65,7 +65,8 @@ def test_progress_per_subject_and_chapter(api: Api, session: Session) -> None:
     assert maths["series"][0]["assessed_on"] == start.isoformat()
     nsi = next(s for s in body["subjects"] if s["subject"] == "nsi")
     assert nsi["trend"] == "insufficient_data" and nsi["trend_delta"] is None
-    assert body["overall_average"] == 12.14
+    # The "moyenne générale": the mean of the subject averages (11.5 and 16), not of the marks.
+    assert body["overall_average"] == 13.75
     assert [c["chapter"] for c in body["weaknesses"]] == ["Probabilités"]
     assert [c["chapter"] for c in body["strengths"]] == ["Graphes", "Suites"]
     assert body["chapters"][0]["status"] == "weakness"

@@ -52,8 +52,23 @@ def test_chapters_are_grouped_whatever_their_case() -> None:
         ("mathematiques", "Suites", 10.0, 2),
         ("nsi", "Suites", 18.0, 1),
     ]
-    assert progress.overall_average(marks) == 12.67
-    assert progress.overall_average([]) is None
+    # Labelled by the least spelling, whatever the order of the marks.
+    assert progress.by_chapter(reversed(marks)) == chapters
+
+
+def test_the_general_average_is_the_mean_of_the_subject_averages() -> None:
+    day = date(2026, 10, 1)
+    marks = [
+        Mark(1, 7, "mathematiques", "Suites", day, 8.0),
+        Mark(2, 7, "mathematiques", "Suites", day, 12.0),
+        Mark(3, 7, "mathematiques", "Limites", day, 10.0),
+        Mark(4, 7, "nsi", "Graphes", day, 18.0),
+    ]
+    subjects = progress.by_subject(marks)
+    assert [s.average for s in subjects] == [10.0, 18.0]
+    # Each subject counts the same: (10 + 18) / 2, not the mean of the 4 marks (12).
+    assert progress.general_average(s.average for s in subjects) == 14.0
+    assert progress.general_average([]) is None
 
 
 def test_french_labels_and_numbers() -> None:
