@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
     http.init_app(app, settings)
     db.init_app(app, settings, bind=bind)
     redis_ext.init_app(app, settings)
-    cache.init_app(app, settings)
+    cache.init_app(app, settings, _cache_watches())
     passwords.init_app(app, settings)
     revocation.init_app(app, settings)
     init_limiter(app, settings)
@@ -80,6 +80,12 @@ def load_settings() -> Settings:
         reason = f"{field}: {first['msg']}"
     print(f"nexus: refusing to start: {reason}", file=sys.stderr)
     raise SystemExit(2)
+
+
+def _cache_watches() -> tuple[cache.Watches, ...]:
+    from nexus.routes import cache_watches
+
+    return cache_watches()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -14,8 +14,9 @@ model bumps them *after* it commits, whoever wrote (API, CLI, seeders). So a rea
 queried the database before a commit files its result under the old generations, which nobody
 reads any more: the next read after a write always sees the write.
 
-Which writes touch which scope is said once per model, by the module that owns the cached read
-(``WATCHES`` in ``nexus.dashboards.freshness`` for the dashboards). A bulk ``UPDATE`` or
+Which writes touch which scope is said once per model, by the domain that owns the cached read
+(its ``freshness`` module's ``WATCHES``); the application hands them over at start-up
+(:func:`init_app`), so that this module knows no domain. A bulk ``UPDATE`` or
 ``DELETE`` through the session is watched too: it bumps the scopes it declares with
 :func:`touching`, and, when it declares none, the whole namespace of its model (never stale,
 at worst a cold cache).
@@ -36,7 +37,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias
 
@@ -275,18 +276,15 @@ class Watch:
         return ((self.namespace, scope) for scope in self.scopes(obj, session))
 
 
-def _watched() -> dict[type, list[Watch]]:
-    """What each model's writes touch: a change to one of them bumps those generations."""
-    from nexus.content.models import ContentItem
-    from nexus.dashboards.freshness import WATCHES
-    from nexus.offers.models import Offer
+Watches: TypeAlias = Mapping[type, Watch]
 
-    watched: dict[type, list[Watch]] = {
-        ContentItem: [Watch("content")],
-        Offer: [Watch("offers")],
-    }
-    for model, watch in WATCHES.items():
-        watched.setdefault(model, []).append(watch)
+
+def _watched(watches: Iterable[Watches]) -> dict[type, list[Watch]]:
+    """What each model's writes touch: a change to one of them bumps those generations."""
+    watched: dict[type, list[Watch]] = {}
+    for owned in watches:
+        for model, watch in owned.items():
+            watched.setdefault(model, []).append(watch)
     return watched
 
 
@@ -300,14 +298,16 @@ def _bulk_touches(state: ORMExecuteState, watched: dict[type, list[Watch]]) -> s
     return {(watch.namespace, None) for watch in watches}
 
 
-def _watch_writes(cache: ResponseCache, factory: sessionmaker[Session]) -> None:
+def _watch_writes(
+    cache: ResponseCache, factory: sessionmaker[Session], watches: Iterable[Watches]
+) -> None:
     """Bump the generations a committed transaction touched, flushed objects and bulk
     statements alike.
 
     Listening on the session factory catches every writer (the API, the CLI, the demo
     seeders) without the services having to remember the cache.
     """
-    watched = _watched()
+    watched = _watched(watches)
 
     @event.listens_for(factory, "after_flush")
     def _note(session: Session, _context: Any) -> None:
@@ -339,10 +339,11 @@ def _watch_writes(cache: ResponseCache, factory: sessionmaker[Session]) -> None:
         session.info.pop(DIRTY_KEY, None)
 
 
-def init_app(app: Flask, settings: Settings) -> None:
+def init_app(app: Flask, settings: Settings, watches: Iterable[Watches] = ()) -> None:
+    """The app's cache; ``watches``: each domain's models whose writes change its cached reads."""
     cache = ResponseCache(settings, redis_ext.get_redis(app))
     app.extensions[EXTENSION_KEY] = cache
-    _watch_writes(cache, Database.factory_for(app))
+    _watch_writes(cache, Database.factory_for(app), watches)
 
 
 def get_cache(app: Flask | None = None) -> ResponseCache:

@@ -28,6 +28,7 @@ from nexus.aria.retrieval import Learner, known_subjects
 from nexus.aria.runtime import AriaRuntime
 from nexus.aria.schemas_tutoring import StudyPlanCreate, StudyPlanPage, StudyPlanPublic
 from nexus.aria.usage import record_usage
+from nexus.clock import PARIS, paris_today
 from nexus.content.models import ContentItem
 from nexus.errors import NotFound
 from nexus.people.models import StudentProfile
@@ -68,8 +69,8 @@ def _focuses(session: Session, student_id: int, profile: StudentProfile | None) 
 
 
 def _sessions(session: Session, student_id: int, start: date, end: date) -> list[BookedSession]:
-    begin = datetime.combine(start, time.min, quotas.PARIS)
-    finish = datetime.combine(end + timedelta(days=1), time.min, quotas.PARIS)
+    begin = datetime.combine(start, time.min, PARIS)
+    finish = datetime.combine(end + timedelta(days=1), time.min, PARIS)
     rows = session.scalars(
         select(TutoringSession)
         .join(Booking, Booking.session_id == TutoringSession.id)
@@ -87,7 +88,7 @@ def _sessions(session: Session, student_id: int, start: date, end: date) -> list
             s.id,
             s.title or "Séance",
             s.subject,
-            s.starts_at.astimezone(quotas.PARIS).date(),
+            s.starts_at.astimezone(PARIS).date(),
             s.starts_at.isoformat(),
         )
         for s in rows
@@ -100,7 +101,7 @@ def generate_plan(
     student_id = resolve_student(session, principal, body.student_id)
     quotas.reserve(session, runtime, principal.user_id)
     profile = session.get(StudentProfile, student_id)
-    today = quotas.paris_today()
+    today = paris_today()
     exam = body.exam_date or (profile.exam_date if profile else None)
     exam = exam if exam is not None and exam > today else None
     count = week_count(today, exam, body.weeks)

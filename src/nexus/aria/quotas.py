@@ -14,7 +14,6 @@ import logging
 import math
 from datetime import UTC, date, datetime, timedelta
 from typing import cast
-from zoneinfo import ZoneInfo
 
 from redis import Redis, RedisError
 from sqlalchemy import func, select
@@ -22,20 +21,16 @@ from sqlalchemy.orm import Session
 
 from nexus.aria.models import UsageRecord
 from nexus.aria.runtime import AriaRuntime
+from nexus.clock import PARIS, paris_today
 from nexus.db import on_rollback, utcnow
 from nexus.errors import ApiError
 
-PARIS = ZoneInfo("Europe/Paris")
 logger = logging.getLogger("nexus.aria.quotas")
 
 
 class QuotaExceeded(ApiError):
     status = 429
     code = "aria_quota_exceeded"
-
-
-def paris_today(now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(PARIS).date()
 
 
 def seconds_until_paris_midnight(now: datetime | None = None) -> int:

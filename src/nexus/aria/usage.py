@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from nexus.accounts.models import User
 from nexus.aria.models import ProviderName, UsageKind, UsageRecord
 from nexus.aria.providers.base import Usage
-from nexus.aria.quotas import add_tokens, paris_today
+from nexus.aria.quotas import add_tokens
 from nexus.aria.runtime import AriaRuntime
 from nexus.aria.schemas_admin import UsageByDay, UsageByUser, UsageReport, UsageTotals
+from nexus.clock import paris_today
 from nexus.errors import Unprocessable
 
 DEFAULT_SPAN_DAYS = 30

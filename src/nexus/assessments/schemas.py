@@ -13,8 +13,8 @@ from pydantic import (
 )
 
 from nexus.api.schemas import InputModel, PageQuery
+from nexus.clock import paris_today
 from nexus.content.vocabulary import Subject
-from nexus.dashboards.clock import paris_today
 
 Chapter = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]

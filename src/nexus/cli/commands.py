@@ -153,7 +153,7 @@ def serve(dev: bool, host: str, port: int) -> None:
 
 def commands() -> tuple[click.Command, ...]:
     """Every ``nexus`` command (the console script and ``app.cli`` hold the same ones)."""
-    from nexus.notifications.cli import send_reminders
+    from nexus.scheduling.cli import send_reminders
 
     return (db_cli, seed_demo, create_admin, serve, send_reminders)
 

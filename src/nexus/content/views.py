@@ -9,7 +9,7 @@ from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response, raw_json_response
 from nexus.cache import cached_json
-from nexus.content import listing, services
+from nexus.content import freshness, listing, services
 from nexus.content.list_schemas import (
     ChapterFacet,
     ChapterPage,
@@ -57,7 +57,7 @@ def list_items(query: ContentListQuery) -> Response:
         ).model_dump_json()
 
     # Summaries carry no solution: the page is the same for every caller.
-    return raw_json_response(cached_json("content", query.model_dump_json(), page))
+    return raw_json_response(cached_json(freshness.NAMESPACE, query.model_dump_json(), page))
 
 
 @bp.get("/chapters", responses={200: ChapterPage, **errors(422)})

@@ -15,7 +15,7 @@ from nexus.assessments import progress
 from nexus.assessments.labels import subject_label
 from nexus.assessments.models import Assessment
 from nexus.assessments.progress_schemas import SubjectSummary
-from nexus.dashboards.clock import to_paris
+from nexus.clock import to_paris
 from nexus.dashboards.schemas import UpcomingSession
 from nexus.offers.models import Enrollment, EnrollmentStatus
 from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession

@@ -13,7 +13,7 @@ from nexus.accounts.tokens import Principal
 from nexus.assessments.labels import fr_date, fr_number, subject_label
 from nexus.assessments.models import Assessment
 from nexus.assessments.progress import falling, general_average
-from nexus.dashboards.clock import paris_midnight, to_paris
+from nexus.clock import paris_midnight, to_paris
 from nexus.dashboards.common import (
     Pupil,
     RecentValues,

@@ -24,7 +24,14 @@ from nexus.accounts.models import User
 from nexus.accounts.tokens import Principal
 from nexus.assessments.labels import fr_number, subject_label
 from nexus.assessments.models import Assessment
-from nexus.assessments.progress import WINDOW, ChapterStats, Mark, by_chapter, weakest_chapters
+from nexus.assessments.progress import (
+    WINDOW,
+    ChapterStats,
+    Mark,
+    by_chapter,
+    chapter_key,
+    weakest_chapters,
+)
 from nexus.assessments.progress_schemas import ChapterProgress, SubjectSummary
 from nexus.content.models import ContentItem
 from nexus.content.vocabulary import Level
@@ -132,7 +139,7 @@ def recommend(
     if not weakest:
         return []
     subjects = sorted({c.subject for c in weakest})
-    by_chapter = {(c.subject, c.chapter.lower()): c for c in weakest}
+    weak = {(c.subject, chapter_key(c.chapter)): c for c in weakest}
     # SQLite's lower() folds ASCII only: compare the exact label too.
     same_chapter = or_(
         *(
@@ -154,7 +161,7 @@ def recommend(
     )
     result = []
     for item in items:
-        match = by_chapter.get((str(item.subject), item.chapter.lower()))
+        match = weak.get((str(item.subject), chapter_key(item.chapter)))
         reason = (
             f"Chapitre à retravailler : {match.chapter} ({fr_number(match.average)}/20)"
             if match is not None

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
 from nexus.assessments.models import Assessment
+from nexus.clock import paris_today
 from nexus.content.vocabulary import Subject
-from nexus.dashboards.clock import paris_today
 
 # (student e-mail, teacher e-mail, subject, chapter, [(days ago, score /20, comment)])
 PLAN: tuple[tuple[str, str, Subject, str, tuple[tuple[int, float, str], ...]], ...] = (

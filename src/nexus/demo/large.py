@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from nexus.accounts import passwords
 from nexus.accounts.models import User
 from nexus.assessments.models import Assessment
-from nexus.dashboards.clock import PARIS
+from nexus.clock import PARIS
 from nexus.db import Base, db, utcnow
 from nexus.demo import large_copy, large_plan
 from nexus.offers.models import Enrollment, Offer

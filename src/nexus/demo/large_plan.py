@@ -13,8 +13,8 @@ from typing import Any
 
 from nexus.accounts.roles import Role
 from nexus.assessments.labels import subject_label
+from nexus.clock import PARIS
 from nexus.content.vocabulary import Level, Subject
-from nexus.dashboards.clock import PARIS
 from nexus.demo.french import CHAPTERS, FIRST_NAMES, LAST_NAMES, comment_for
 from nexus.offers.models import EnrollmentStatus, Offer, OfferKind
 from nexus.scheduling.models import Attendance, BookingStatus, SessionKind, SessionStatus

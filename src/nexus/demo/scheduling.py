@@ -12,6 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from nexus.clock import PARIS, to_paris
 from nexus.content.vocabulary import Level, Subject
 from nexus.db import utcnow
 from nexus.demo.people import account
@@ -24,7 +25,6 @@ from nexus.scheduling.models import (
     SessionStatus,
     TutoringSession,
 )
-from nexus.scheduling.texts import PARIS, to_paris
 
 VISIO = "https://visio.nexus-reussite.fr/salle/"
 LUCAS, EMMA, INES = "lucas@nexus-reussite.fr", "emma@nexus-reussite.fr", "ines@nexus-reussite.fr"

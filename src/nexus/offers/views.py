@@ -11,7 +11,7 @@ from nexus.api.responses import errors, json_response, raw_json_response
 from nexus.api.schemas import Page
 from nexus.cache import cached_json, key_of
 from nexus.db import db
-from nexus.offers import enrollments, services
+from nexus.offers import enrollments, freshness, services
 from nexus.offers.schemas import (
     EnrollmentCreate,
     EnrollmentPath,
@@ -49,7 +49,9 @@ def list_offers(query: OfferQuery) -> Response:
 
     # The page depends on the query and, for admins only, on include_inactive.
     inactive = query.include_inactive and principal.role is Role.ADMIN
-    return raw_json_response(cached_json("offers", key_of(inactive, query.model_dump_json()), page))
+    return raw_json_response(
+        cached_json(freshness.NAMESPACE, key_of(inactive, query.model_dump_json()), page)
+    )
 
 
 @offers_bp.get("/<int:offer_id>", responses={200: OfferPublic, **errors(404)})

@@ -15,8 +15,8 @@ from pydantic import (
 )
 
 from nexus.api.schemas import MAX_ID, NULLABLE, InputModel, PageQuery, examples
+from nexus.clock import paris_today
 from nexus.content.vocabulary import Level, Subject
-from nexus.dashboards.clock import paris_today
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 

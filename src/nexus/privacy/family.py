@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
-from nexus.dashboards.clock import paris_today
+from nexus.clock import paris_today
 from nexus.errors import Forbidden, NotFound, Unprocessable
 from nexus.people.access import children_of
 from nexus.people.models import StudentProfile

@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from nexus.assessments.labels import fr_date, fr_number, level_label, subject_label
-from nexus.dashboards.clock import to_paris
+from nexus.clock import to_paris
 from nexus.reports.chart import marks_chart
 from nexus.reports.services import ReportData
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from nexus.accounts.models import User
 from nexus.assessments import progress
 from nexus.assessments.models import Assessment
-from nexus.dashboards.clock import paris_midnight, paris_today
+from nexus.clock import paris_midnight, paris_today
 from nexus.errors import Unprocessable
 from nexus.people.models import StudentProfile
 from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-PARIS = ZoneInfo("Europe/Paris")
+from nexus.clock import paris_day_bounds, to_paris
+
+__all__ = ["paris_day_bounds", "to_paris"]  # used with the wording that follows
 SUBJECT_LABELS = {
     "nsi": "NSI",
     "mathematiques": "Mathématiques",
@@ -30,17 +31,6 @@ MONTHS = (
     "novembre",
     "décembre",
 )
-
-
-def to_paris(moment: datetime) -> datetime:
-    return moment.astimezone(PARIS)
-
-
-def paris_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The UTC instants where a Paris calendar day starts and ends (DST-aware)."""
-    start = datetime.combine(day, time.min, tzinfo=PARIS)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=PARIS)
-    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def subject_label(subject: str) -> str:

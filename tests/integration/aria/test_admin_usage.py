@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from nexus.accounts.roles import Role
-from nexus.aria.quotas import paris_today
+from nexus.clock import paris_today
 from tests.factories.aria import Bank
 from tests.support.api import Actor, Api
 from tests.support.fake_openai import FakeOpenAI, Reply

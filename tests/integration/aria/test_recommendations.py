@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
-from nexus.aria.quotas import paris_today
+from nexus.clock import paris_today
 from nexus.content.vocabulary import Level, Subject
 from tests.factories.aria import Bank, assessment, student_profile
 from tests.support.api import Api

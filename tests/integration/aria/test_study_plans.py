@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
-from nexus.aria.quotas import PARIS, paris_today
+from nexus.clock import PARIS, paris_today
 from nexus.content.vocabulary import Level, Subject
 from tests.factories.aria import Bank, assessment, booked_session, student_profile
 from tests.support.api import Actor, Api

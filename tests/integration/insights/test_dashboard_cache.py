@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
 from nexus.assessments.models import Assessment
+from nexus.clock import paris_midnight
 from nexus.content.vocabulary import Level, Subject
-from nexus.dashboards.clock import paris_midnight
 from nexus.dashboards.freshness import lifetime
 from nexus.dashboards.parent import ABSENCE_LOOKBACK, changes_at
 from nexus.dashboards.schemas import Alert, ParentDashboard

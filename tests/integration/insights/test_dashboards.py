@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
+from nexus.clock import PARIS, month_starts
 from nexus.content.vocabulary import ContentKind, Level, Subject
-from nexus.dashboards.clock import PARIS, month_starts
 from nexus.offers.models import EnrollmentStatus
 from nexus.scheduling.models import Attendance, BookingStatus, SessionStatus
 from tests.factories import insights as f

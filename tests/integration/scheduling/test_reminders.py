@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
 from nexus.notifications.models import Notification, NotificationKind
-from nexus.notifications.reminders import send_reminders
 from nexus.scheduling.models import SessionStatus
+from nexus.scheduling.reminders import send_reminders
 from nexus.scheduling.texts import WEEKDAYS
 from tests.factories import people, scheduling
 

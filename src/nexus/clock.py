@@ -1,8 +1,8 @@
-"""Paris calendar helpers: the business runs on French days and months."""
+"""Paris time: the business runs on French days and months. The one home of the time zone."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -15,6 +15,11 @@ def paris_today(now: datetime | None = None) -> date:
 def paris_midnight(day: date) -> datetime:
     """The UTC instant at which ``day`` starts in Paris."""
     return datetime.combine(day, time.min, tzinfo=PARIS).astimezone(UTC)
+
+
+def paris_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The UTC instants where a Paris calendar day starts and ends (DST-aware)."""
+    return paris_midnight(day), paris_midnight(day + timedelta(days=1))
 
 
 def month_starts(count: int, now: datetime | None = None) -> list[date]:

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from nexus.db import db, utcnow
-from nexus.notifications.reminders import send_reminders as run
+from nexus.scheduling.reminders import send_reminders as run
 
 
 @click.command("send-reminders")
