@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, Subquery, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, Subquery, func, label, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from nexus.accounts.models import User
@@ -40,7 +40,7 @@ def ranked_marks(student_ids: Sequence[int]) -> Subquery:
         select(
             Assessment.student_id,
             Assessment.subject,
-            Assessment.on_20.label("mark"),
+            label("mark", Assessment.on_20),
             func.row_number()
             .over(
                 partition_by=partition,
