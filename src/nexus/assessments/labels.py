@@ -22,6 +22,15 @@ LEVEL_LABELS: dict[str, str] = {
 }
 
 
+# Words before which "de" becomes "d'" (vowels, and the mute h of first names like Hugo).
+_ELIDING = tuple("aeiouyàâäéèêëîïôöùûüœh")
+
+
+def of(word: str) -> str:
+    """``de Lucas``, ``d'Emma``, ``d'Inès``: "de" with the elision French requires."""
+    return f"d'{word}" if word[:1].casefold() in _ELIDING else f"de {word}"
+
+
 def subject_label(subject: str) -> str:
     return SUBJECT_LABELS.get(subject, subject)
 

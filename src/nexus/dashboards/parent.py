@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
 from nexus.accounts.tokens import Principal
-from nexus.assessments.labels import fr_date, fr_number, subject_label
+from nexus.assessments.labels import fr_date, fr_number, of, subject_label
 from nexus.assessments.models import Assessment
 from nexus.assessments.progress import falling, general_average
 from nexus.clock import paris_midnight, to_paris
@@ -135,7 +135,7 @@ def _falling_alerts(
                 student_name=name,
                 subject=subject,
                 on=last_dates[(student_id, subject)],
-                message=f"La moyenne de {name} en {label} baisse : {fr_number(pair[0])}/20 "
+                message=f"La moyenne {of(name)} en {label} baisse : {fr_number(pair[0])}/20 "
                 f"sur les 3 dernières notes contre {fr_number(pair[1])}/20 sur les précédentes.",
             )
         )
@@ -167,7 +167,7 @@ def _absences(session: Session, ids: list[int], now: datetime) -> list[Alert]:
                 student_name=name,
                 subject=ts.subject,
                 on=local.date(),
-                message=f"Absence de {name} à la séance de {subject_label(ts.subject)} "
+                message=f"Absence {of(name)} à la séance de {subject_label(ts.subject)} "
                 f"du {fr_date(local.date())} à {local:%H:%M}.",
             )
         )

@@ -20,20 +20,19 @@ from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.audit.services import record
 from nexus.cache import touching
+from nexus.clock import to_paris
 from nexus.dashboards.freshness import touches_student
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound
 from nexus.offers.models import Enrollment, EnrollmentStatus
-from nexus.scheduling import notices
+from nexus.scheduling import notices, rules
 from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession
-from nexus.scheduling.presenters import CANCELLATION_NOTICE
 from nexus.scheduling.sessions import refund
-from nexus.scheduling.texts import hours_fr, subject_label, when_fr
 
 
 def _insufficient(minutes: int) -> Conflict:
     return Conflict(
-        f"This session needs {hours_fr(minutes)} and no active enrollment has that many hours "
+        f"This session needs {minutes / 60:g} h and no active enrollment has that many hours "
         "left: enrol in an offer first.",
         code="insufficient_hours",
     )
@@ -92,9 +91,10 @@ def _check_bookable(session: Session, ts: TutoringSession, student_id: int) -> B
         .limit(1)
     )
     if clash is not None:
+        starts = to_paris(clash.starts_at)
         raise Conflict(
             f"You already have a session at that time: session {clash.id} "
-            f"({subject_label(clash.subject)}, {when_fr(clash.starts_at)}).",
+            f"({clash.subject}, {starts:%Y-%m-%d} at {starts:%H:%M}, Paris time).",
             code="student_overlap",
         )
     return existing
@@ -178,10 +178,12 @@ def cancel_booking(session: Session, principal: Principal, booking_id: int) -> B
         raise Conflict("This booking is already cancelled.", code="already_cancelled")
     if ts.starts_at <= now or ts.status is not SessionStatus.SCHEDULED:
         raise Conflict("This session has already started.", code="session_started")
-    if principal.role is not Role.ADMIN and ts.starts_at - now < CANCELLATION_NOTICE:
+    if principal.role is not Role.ADMIN and rules.too_late_to_cancel(ts.starts_at, now):
+        starts = to_paris(ts.starts_at)
         raise Conflict(
-            "Bookings can be cancelled up to 24 hours before the session; this one starts "
-            f"{when_fr(ts.starts_at)} (Paris time). Contact the teacher.",
+            f"Bookings can be cancelled up to {rules.notice_hours()} hours before the session; "
+            f"this one starts on {starts:%Y-%m-%d} at {starts:%H:%M} (Paris time). "
+            "Contact the teacher.",
             code="cancellation_too_late",
         )
     released = session.execute(

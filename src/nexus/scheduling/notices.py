@@ -20,31 +20,58 @@ def _family(session: Session, student_id: int) -> list[int]:
     return [student_id, *access.parents_of(session, student_id)]
 
 
+def _to_student_and_others(
+    session: Session,
+    booking: Booking,
+    student: User,
+    kind: NotificationKind,
+    title: str,
+    bodies: tuple[str, str],
+) -> None:
+    """The student is told in the second person (``vous``, as every notification speaks to its
+    reader), their parents and the teacher in the third."""
+    ts = booking.session
+    data = {"session_id": ts.id, "booking_id": booking.id, "student_id": student.id}
+    yours, theirs = bodies
+    notify(session, [student.id], kind, title, yours, data)
+    others = [uid for uid in [*_family(session, student.id), ts.teacher_id] if uid != student.id]
+    notify(session, others, kind, title, theirs, data)
+
+
 def booked(session: Session, booking: Booking, student: User) -> None:
     """Tell the student, their parents and the teacher."""
     ts = booking.session
-    notify(
+    details = (
+        f"avec {ts.teacher.full_name} ({place_fr(ts.online_url, ts.room)}). "
+        f"Heures décomptées : {hours_fr(booking.minutes_charged)}."
+    )
+    _to_student_and_others(
         session,
-        [*_family(session, student.id), ts.teacher_id],
+        booking,
+        student,
         NotificationKind.SESSION_BOOKED,
         _headline("Séance réservée", ts),
-        f"{student.full_name} a réservé la séance avec {ts.teacher.full_name} "
-        f"({place_fr(ts.online_url, ts.room)}). "
-        f"Heures décomptées : {hours_fr(booking.minutes_charged)}.",
-        {"session_id": ts.id, "booking_id": booking.id, "student_id": student.id},
+        (
+            f"Vous avez réservé la séance {details}",
+            f"{student.full_name} a réservé la séance {details}",
+        ),
     )
 
 
 def booking_cancelled(session: Session, booking: Booking, student: User) -> None:
     ts = booking.session
-    notify(
+    refund = f"Heures recréditées : {hours_fr(booking.minutes_charged)}."
+    _to_student_and_others(
         session,
-        [*_family(session, student.id), ts.teacher_id],
+        booking,
+        student,
         NotificationKind.SESSION_CANCELLED,
         _headline("Réservation annulée", ts),
-        f"{student.full_name} ne participera pas à la séance avec {ts.teacher.full_name}. "
-        f"Heures recréditées : {hours_fr(booking.minutes_charged)}.",
-        {"session_id": ts.id, "booking_id": booking.id, "student_id": student.id},
+        (
+            f"Votre réservation de la séance avec {ts.teacher.full_name} est annulée. {refund}",
+            f"{student.full_name} ne participera pas à la séance avec {ts.teacher.full_name}. "
+            + refund,
+        ),
     )
 
 

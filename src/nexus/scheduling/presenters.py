@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from nexus.offers.enrollments import hours
+from nexus.scheduling import rules
 from nexus.scheduling.models import Booking, BookingStatus, TutoringSession
 from nexus.scheduling.schemas import (
     BookingPublic,
@@ -16,7 +15,6 @@ from nexus.scheduling.schemas import (
 from nexus.scheduling.texts import to_paris
 
 # Students may cancel a booking until this long before the session starts.
-CANCELLATION_NOTICE = timedelta(hours=24)
 
 
 def _fields(ts: TutoringSession, show_link: bool) -> dict[str, object]:
@@ -83,6 +81,6 @@ def booking_public(booking: Booking) -> BookingPublic:
         hours_charged=hours(booking.minutes_charged),
         created_at=booking.created_at,
         cancelled_at=booking.cancelled_at,
-        cancellable_until=ts.starts_at - CANCELLATION_NOTICE,
+        cancellable_until=rules.cancellable_until(ts.starts_at),
         session=session_public(ts, show_link=booking.status is BookingStatus.BOOKED),
     )

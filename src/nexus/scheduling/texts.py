@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from nexus.assessments.labels import subject_label
 from nexus.clock import paris_day_bounds, to_paris
 
-__all__ = ["paris_day_bounds", "to_paris"]  # used with the wording that follows
-SUBJECT_LABELS = {
-    "nsi": "NSI",
-    "mathematiques": "Mathématiques",
-    "physique_chimie": "Physique-Chimie",
-    "svt": "SVT",
-    "francais": "Français",
-    "philosophie": "Philosophie",
-}
-LEVEL_LABELS = {"seconde": "Seconde", "premiere": "Première", "terminale": "Terminale"}
+__all__ = ["paris_day_bounds", "subject_label", "to_paris"]  # used with the wording below
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = (
     "janvier",
@@ -31,10 +23,6 @@ MONTHS = (
     "novembre",
     "décembre",
 )
-
-
-def subject_label(subject: str) -> str:
-    return SUBJECT_LABELS.get(subject, subject)
 
 
 def clock_fr(moment: datetime) -> str:
@@ -63,6 +51,10 @@ def hours_fr(minutes: int) -> str:
 
 
 def place_fr(online_url: str | None, room: str | None) -> str:
+    """``en ligne``, ``salle B12`` (a room already called "Salle B12" is not a "salle Salle")."""
     if online_url:
         return "en ligne"
-    return f"salle {room}" if room else "lieu à préciser"
+    if not room or not room.strip():
+        return "lieu à préciser"
+    room = room.strip()
+    return room[0].lower() + room[1:] if room.casefold().startswith("salle ") else f"salle {room}"

@@ -137,7 +137,7 @@ def test_parent_dashboard_with_alerts(api: Api, session: Session) -> None:
         "contre 15/20 sur les précédentes."
     )
     assert falling["on"] == (start + timedelta(5)).isoformat()
-    assert absence["message"].startswith("Absence de Emma à la séance de Mathématiques du ")
+    assert absence["message"].startswith("Absence d'Emma à la séance de Mathématiques du ")
 
 
 def test_parent_without_children(api: Api) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,7 +53,12 @@ def test_booking_charges_hours_and_notifies_student_parents_and_teacher(
         assert items[0]["kind"] == "session_booked"
         assert items[0]["title"].startswith("Séance réservée : Mathématiques le ")
         assert " à " in items[0]["title"] and " h " in items[0]["title"]
-        assert "Lucas Moreau" in items[0]["body"] and "Sophie Bernard" in items[0]["body"]
+        assert "Sophie Bernard" in items[0]["body"]
+        # The student is told in the second person, the others who booked.
+        if actor is student:
+            assert items[0]["body"].startswith("Vous avez réservé la séance avec Sophie Bernard")
+        else:
+            assert items[0]["body"].startswith("Lucas Moreau a réservé la séance avec")
         assert items[0]["data"]["booking_id"] == body["id"]
 
 
@@ -136,7 +142,7 @@ def test_a_student_cannot_hold_two_overlapping_sessions(api: Api, session: Sessi
     assert refused.status_code == 409
     error = refused.get_json()["error"]
     assert error["code"] == "student_overlap"
-    assert f"session {first.id}" in error["message"]
+    assert f"session {first.id} (" in error["message"] and " à " not in error["message"]
     assert _book(api, student, after.id).status_code == 201
 
 
@@ -167,6 +173,14 @@ def test_cancelling_in_time_refunds_and_frees_the_seat(api: Api, session: Sessio
     assert _minutes_used(session, enrollment) == 0
     titles = [n.title for n in session.scalars(select(Notification).order_by(Notification.id))]
     assert any(t.startswith("Réservation annulée : Mathématiques le ") for t in titles)
+    told = {
+        n.user_id: n.body
+        for n in session.scalars(
+            select(Notification).where(Notification.kind == "session_cancelled")
+        )
+    }
+    assert told[student.id].startswith("Votre réservation de la séance avec ")
+    assert told[teacher.id].startswith(f"{student.user.full_name} ne participera pas à la séance")
     again = api.post(f"/api/v1/bookings/{booking_id}/cancel", student)
     assert again.get_json()["error"]["code"] == "already_cancelled"
     # The same seat can be booked again afterwards.
@@ -191,6 +205,9 @@ def test_cancelling_less_than_24_hours_before_is_refused(api: Api, session: Sess
     error = late.get_json()["error"]
     assert error["code"] == "cancellation_too_late"
     assert "24 hours" in error["message"]
+    # One language per message: the English error gives the Paris time in figures.
+    starts = ts.starts_at.astimezone(ZoneInfo("Europe/Paris"))
+    assert f"starts on {starts:%Y-%m-%d} at {starts:%H:%M} (Paris time)" in error["message"]
     assert _minutes_used(session, enrollment) == 60
     # An administrator may still cancel (e.g. a medical certificate).
     assert api.post(f"/api/v1/bookings/{booking_id}/cancel", admin).status_code == 200

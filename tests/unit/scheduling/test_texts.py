@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from nexus.assessments.labels import of
 from nexus.scheduling.texts import (
     date_fr,
     hours_fr,
@@ -40,6 +41,17 @@ def test_hours_places_and_subjects() -> None:
     assert hours_fr(100) == "1,67 h"
     assert place_fr("https://visio.example/x", "B12") == "en ligne"
     assert place_fr(None, "B12") == "salle B12"
+    assert place_fr(None, "Salle B12") == "salle B12"  # not "salle Salle B12"
+    assert place_fr(None, "  ") == "lieu à préciser"
     assert place_fr(None, None) == "lieu à préciser"
-    assert subject_label("physique_chimie") == "Physique-Chimie"
+    # One label everywhere (nexus.assessments.labels): French capitalises the first word only.
+    assert subject_label("physique_chimie") == "Physique-chimie"
     assert subject_label("latin") == "latin"
+
+
+def test_de_elides_before_a_vowel_or_a_mute_h() -> None:
+    assert of("Lucas") == "de Lucas"
+    assert of("Emma") == "d'Emma"
+    assert of("Inès") == "d'Inès"
+    assert of("Élodie") == "d'Élodie"
+    assert of("Hugo") == "d'Hugo"
