@@ -39,6 +39,7 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.pool import StaticPool
 
+from nexus import collation
 from nexus.config import Settings
 
 logger = logging.getLogger("nexus.db")
@@ -134,6 +135,7 @@ def _sqlite_transactional(engine: Engine, immediate: bool) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
+        dbapi_connection.create_collation(collation.NAME, collation.sqlite_compare)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -17,6 +17,7 @@ from nexus.aria.schemas import (
     MessagePublic,
     UsagePublic,
 )
+from nexus.collation import french
 from nexus.db import utcnow
 from nexus.errors import NotFound, Unprocessable
 
@@ -25,7 +26,7 @@ TITLE_CHARS = 60
 SORTS = {
     "updated_at": Conversation.updated_at,
     "created_at": Conversation.created_at,
-    "title": Conversation.title,
+    "title": french(Conversation.title),
 }
 
 

@@ -8,14 +8,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from nexus.collation import french
 from nexus.content.list_schemas import ChapterQuery, ContentListQuery
 from nexus.content.models import ContentItem
 from nexus.content.search import load, matches, query_groups, rank
 from nexus.content.vocabulary import Level, Subject
 
 SORT_COLUMNS = {
-    "title": ContentItem.title,
-    "chapter": ContentItem.chapter,
+    "title": french(ContentItem.title),
+    "chapter": french(ContentItem.chapter),
     "difficulty": ContentItem.difficulty,
     "created_at": ContentItem.created_at,
     "updated_at": ContentItem.updated_at,
@@ -108,6 +109,12 @@ def list_chapters(session: Session, query: ChapterQuery) -> tuple[list[ChapterRo
     keys = (ContentItem.subject, ContentItem.level, ContentItem.chapter)
     grouped = select(*keys, func.count().label("items")).where(*filters).group_by(*keys)
     total = _count(session, select(func.count()).select_from(grouped.subquery()))
-    page = grouped.order_by(*keys).offset(query.offset).limit(query.page_size)
+    order = (
+        ContentItem.subject,
+        ContentItem.level,
+        french(ContentItem.chapter),
+        ContentItem.chapter,
+    )
+    page = grouped.order_by(*order).offset(query.offset).limit(query.page_size)
     rows = [ChapterRow(s, lv, c, int(n)) for s, lv, c, n in session.execute(page)]
     return rows, total

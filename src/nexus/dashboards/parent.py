@@ -14,6 +14,7 @@ from nexus.assessments.labels import fr_date, fr_number, of, subject_label
 from nexus.assessments.models import Assessment
 from nexus.assessments.progress import falling, general_average
 from nexus.clock import paris_midnight, to_paris
+from nexus.collation import french
 from nexus.dashboards.common import (
     Pupil,
     RecentValues,
@@ -47,7 +48,7 @@ def parent_dashboard(
             select(User, StudentProfile.level, remaining_minutes(User.id))
             .outerjoin(StudentProfile, StudentProfile.user_id == User.id)
             .where(User.id.in_(children_ids))
-            .order_by(User.first_name, User.id)
+            .order_by(french(User.first_name), User.id)
         ).all()
         if children_ids
         else []

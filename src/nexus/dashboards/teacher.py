@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from nexus.accounts.models import User
 from nexus.accounts.tokens import Principal
 from nexus.assessments.progress import general_average
+from nexus.collation import french
 from nexus.dashboards.common import session_item, subject_summaries
 from nexus.dashboards.staff_schemas import TeacherDashboard, TeacherSession, TeacherStudent
 from nexus.db import utcnow
@@ -58,7 +59,7 @@ def teacher_dashboard(
             select(User, StudentProfile.level)
             .outerjoin(StudentProfile, StudentProfile.user_id == User.id)
             .where(User.id.in_(ids))
-            .order_by(User.last_name, User.first_name, User.id)
+            .order_by(french(User.last_name), french(User.first_name), User.id)
         ).all()
         if ids
         else []

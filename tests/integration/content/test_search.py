@@ -116,8 +116,8 @@ def test_the_list_endpoint_ranks_and_filters_like_search_content(
     ]
     assert [s for s, _ in found(q="dérivée", sort="title")] == [
         "derivee-produit",
+        "etude-fonction",  # "Étudier…" sorts with the E, the French way (nexus.collation)
         "fiche-deriver",
-        "etude-fonction",  # "É" sorts after ASCII letters in the C / binary collation
     ]
     for sort in ("relevance", "title"):
         empty = api.get(BASE, parent, query_string={"q": "les des", "sort": sort}).get_json()
