@@ -28,7 +28,6 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
     app.validation_error_callback = validation_error_response
     app.extensions["settings"] = settings
     app.config["SECRET_KEY"] = settings.secret_key.get_secret_value()
-    app.config["JSON_SORT_KEYS"] = False
 
     # Imported here, not at the top: importing prometheus_client fixes its mode (one process,
     # or PROMETHEUS_MULTIPROC_DIR's files), and gunicorn's master imports this package on its

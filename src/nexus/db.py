@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -103,10 +102,6 @@ class Base(DeclarativeBase):
 
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-def new_uuid() -> uuid.UUID:
-    return uuid.uuid4()
 
 
 # How long a SQLite connection waits for the write lock before "database is locked" (a 503).

@@ -105,15 +105,6 @@ class Unprocessable(ApiError):
     code = "validation_error"
 
 
-class ServiceUnavailable(ApiError):
-    status = 503
-    code = "service_unavailable"
-
-    def __init__(self, message: str, *, retry_after: int = 5, **kwargs: Any) -> None:
-        kwargs.setdefault("headers", {"Retry-After": str(retry_after)})
-        super().__init__(message, **kwargs)
-
-
 def error_response(
     status: int,
     code: str,

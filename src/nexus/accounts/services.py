@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nexus.accounts import passwords
@@ -113,7 +113,3 @@ def get_user(session: Session, user_id: int) -> User:
     if user is None:
         raise NotFound("User not found.")
     return user
-
-
-def count_by_role(session: Session, role: Role) -> int:
-    return session.scalar(select(func.count()).select_from(User).where(User.role == role)) or 0

@@ -38,12 +38,7 @@ def list_users(query: AdminUserQuery) -> Response:
     """Accounts, filtered by role, activity and a text (``q``) in the e-mail or name."""
     items, total = services.list_users(db.session, query)
     return json_response(
-        Page[AdminUserPublic](
-            items=[AdminUserPublic.model_validate(u) for u in items],
-            page=query.page,
-            page_size=query.page_size,
-            total=total,
-        )
+        Page[AdminUserPublic].of([AdminUserPublic.model_validate(u) for u in items], query, total)
     )
 
 
@@ -78,11 +73,8 @@ def list_parent_links(query: ParentLinkQuery) -> Response:
     """Parent ↔ child links, filtered by parent or student."""
     items, total = links.list_links(db.session, query)
     return json_response(
-        Page[ParentLinkPublic](
-            items=[ParentLinkPublic.model_validate(link) for link in items],
-            page=query.page,
-            page_size=query.page_size,
-            total=total,
+        Page[ParentLinkPublic].of(
+            [ParentLinkPublic.model_validate(link) for link in items], query, total
         )
     )
 

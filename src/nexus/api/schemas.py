@@ -7,7 +7,8 @@ import types
 import typing
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Annotated, Any, Generic, TypeVar, cast, get_args, get_origin
+from collections.abc import Iterable
+from typing import Annotated, Any, Generic, Self, TypeVar, cast, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -197,6 +198,11 @@ class Page(BaseModel, Generic[T]):
     page: int = Field(examples=[1])
     page_size: int = Field(examples=[20])
     total: int = Field(examples=[42])
+
+    @classmethod
+    def of(cls, items: Iterable[T], query: PageQuery, total: int) -> Self:
+        """The page ``query`` asked for: its items, and how many there are in all."""
+        return cls(items=list(items), page=query.page, page_size=query.page_size, total=total)
 
 
 class Message(BaseModel):

@@ -164,12 +164,7 @@ def list_plans(
         .offset(page.offset)
         .limit(page.page_size)
     ).all()
-    return StudyPlanPage(
-        items=[StudyPlanPublic.model_validate(p) for p in plans],
-        page=page.page,
-        page_size=page.page_size,
-        total=total,
-    )
+    return StudyPlanPage.of((StudyPlanPublic.model_validate(p) for p in plans), page, total)
 
 
 def get_plan(session: Session, principal: Principal, plan_id: int) -> StudyPlanPublic:

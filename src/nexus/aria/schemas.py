@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from nexus.api.schemas import InputModel, PageQuery
+from nexus.api.schemas import InputModel, Page, PageQuery
 from nexus.aria.models import MessageRole, MessageStatus, ProviderName
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -149,17 +149,12 @@ class ConversationDetail(ConversationPublic):
     messages: list[MessagePublic]
 
 
-class ConversationPage(BaseModel):
+class ConversationPage(Page[ConversationPublic]):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [{"items": [CONVERSATION_EXAMPLE], "page": 1, "page_size": 20, "total": 1}]
         }
     )
-
-    items: list[ConversationPublic]
-    page: int
-    page_size: int
-    total: int
 
 
 class AskPublic(BaseModel):

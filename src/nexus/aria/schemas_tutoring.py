@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from nexus.api.schemas import InputModel, PageQuery
+from nexus.api.schemas import InputModel, Page, PageQuery
 from nexus.aria.models import ProviderName
 from nexus.aria.schemas import CITATION_EXAMPLE, USAGE_EXAMPLE, Citation, UsagePublic
 
@@ -86,17 +86,12 @@ class StudyPlanPublic(BaseModel):
     created_at: datetime
 
 
-class StudyPlanPage(BaseModel):
+class StudyPlanPage(Page[StudyPlanPublic]):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [{"items": [PLAN_EXAMPLE], "page": 1, "page_size": 20, "total": 1}]
         }
     )
-
-    items: list[StudyPlanPublic]
-    page: int
-    page_size: int
-    total: int
 
 
 class HintPath(BaseModel):

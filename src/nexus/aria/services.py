@@ -83,12 +83,7 @@ def list_conversations(
         .offset(page.offset)
         .limit(page.page_size)
     ).all()
-    return ConversationPage(
-        items=[conversation_public(c, int(n)) for c, n in rows],
-        page=page.page,
-        page_size=page.page_size,
-        total=total,
-    )
+    return ConversationPage.of((conversation_public(c, int(n)) for c, n in rows), page, total)
 
 
 def conversation_detail(

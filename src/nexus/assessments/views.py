@@ -45,12 +45,7 @@ def create_assessment(body: AssessmentCreate) -> Response:
 def list_assessments(query: AssessmentQuery) -> Response:
     """Assessments the caller may see (own, children's, students', or all), filtered."""
     rows, total = queries.list_assessments(db.session, current_principal(), query)
-    page = Page[AssessmentPublic](
-        items=[row.public() for row in rows],
-        page=query.page,
-        page_size=query.page_size,
-        total=total,
-    )
+    page = Page[AssessmentPublic].of([row.public() for row in rows], query, total)
     return json_response(page)
 
 

@@ -21,10 +21,7 @@ bp = api_blueprint(
 def list_audit_log(query: AuditQuery) -> Response:
     """The audit log, newest first; filter by action, actor or target."""
     entries, total = services.list_entries(db.session, query)
-    page = Page[AuditEntryPublic](
-        items=[AuditEntryPublic.model_validate(e) for e in entries],
-        page=query.page,
-        page_size=query.page_size,
-        total=total,
+    page = Page[AuditEntryPublic].of(
+        [AuditEntryPublic.model_validate(e) for e in entries], query, total
     )
     return json_response(page)

@@ -52,9 +52,7 @@ def list_items(query: ContentListQuery) -> Response:
     def page() -> str:
         rows, total = listing.list_items(db.session, query)
         items = [ContentSummary.of(row.item, row.score) for row in rows]
-        return ContentPage(
-            items=items, page=query.page, page_size=query.page_size, total=total
-        ).model_dump_json()
+        return ContentPage.of(items, query, total).model_dump_json()
 
     # Summaries carry no solution: the page is the same for every caller.
     return raw_json_response(cached_json(freshness.NAMESPACE, query.model_dump_json(), page))
@@ -69,8 +67,7 @@ def list_chapters(query: ChapterQuery) -> Response:
         ChapterFacet(subject=r.subject, level=r.level, chapter=r.chapter, items=r.items)
         for r in rows
     ]
-    page = ChapterPage(items=facets, page=query.page, page_size=query.page_size, total=total)
-    return json_response(page)
+    return json_response(ChapterPage.of(facets, query, total))
 
 
 @bp.get("/<int:content_id>", responses={200: ContentPublic, **errors(404, 422)})

@@ -35,11 +35,8 @@ def list_notifications(query: NotificationQuery) -> Response:
         offset=query.offset,
         limit=query.page_size,
     )
-    page = Page[NotificationPublic](
-        items=[NotificationPublic.model_validate(n) for n in items],
-        page=query.page,
-        page_size=query.page_size,
-        total=total,
+    page = Page[NotificationPublic].of(
+        [NotificationPublic.model_validate(n) for n in items], query, total
     )
     return json_response(page)
 

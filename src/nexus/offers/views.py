@@ -40,12 +40,11 @@ def list_offers(query: OfferQuery) -> Response:
 
     def page() -> str:
         items, total = services.list_offers(db.session, principal, query)
-        return Page[OfferPublic](
-            items=[OfferPublic.model_validate(o) for o in items],
-            page=query.page,
-            page_size=query.page_size,
-            total=total,
-        ).model_dump_json()
+        return (
+            Page[OfferPublic]
+            .of([OfferPublic.model_validate(o) for o in items], query, total)
+            .model_dump_json()
+        )
 
     # The page depends on the query and, for admins only, on include_inactive.
     inactive = query.include_inactive and principal.role is Role.ADMIN
@@ -100,12 +99,7 @@ def list_enrollments(query: EnrollmentQuery) -> Response:
     """Enrollments the caller may see (own, children's, or all for admins), newest first."""
     items, total = enrollments.list_enrollments(db.session, current_principal(), query)
     return json_response(
-        Page[EnrollmentPublic](
-            items=[enrollments.to_public(e) for e in items],
-            page=query.page,
-            page_size=query.page_size,
-            total=total,
-        )
+        Page[EnrollmentPublic].of([enrollments.to_public(e) for e in items], query, total)
     )
 
 

@@ -43,9 +43,7 @@ def update_my_profile(body: TeacherProfileUpdate) -> Response:
 def list_teachers(query: TeacherQuery) -> Response:
     """Active teachers, filtered by subject and level, sorted by name."""
     items, total = teachers.list_teachers(db.session, query)
-    return json_response(
-        Page[TeacherPublic](items=items, page=query.page, page_size=query.page_size, total=total)
-    )
+    return json_response(Page[TeacherPublic].of(items, query, total))
 
 
 @bp.get("/<int:teacher_id>", responses={200: TeacherPublic, **errors(404)})

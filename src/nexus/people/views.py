@@ -78,6 +78,4 @@ def link_child(body: ChildLinkCreate) -> Response:
 def list_children(query: PageQuery) -> Response:
     """The signed-in parent's linked children."""
     items, total = links.children(db.session, current_principal(), query.offset, query.page_size)
-    return json_response(
-        Page[ChildPublic](items=items, page=query.page, page_size=query.page_size, total=total)
-    )
+    return json_response(Page[ChildPublic].of(items, query, total))

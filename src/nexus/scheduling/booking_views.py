@@ -26,12 +26,7 @@ bp = api_blueprint("bookings", __name__, url_prefix="/api/v1", description="Book
 def _page(student_id: int, query: BookingQuery) -> Response:
     items, total = history.list_bookings(db.session, current_principal(), student_id, query)
     return json_response(
-        Page[BookingPublic](
-            items=[presenters.booking_public(b) for b in items],
-            page=query.page,
-            page_size=query.page_size,
-            total=total,
-        )
+        Page[BookingPublic].of([presenters.booking_public(b) for b in items], query, total)
     )
 
 
@@ -74,10 +69,9 @@ def my_sessions(query: TeacherSessionQuery) -> Response:
     """The signed-in teacher's sessions with their bookings."""
     items, total = sessions.teacher_sessions(db.session, current_principal(), query)
     return json_response(
-        Page[SessionDetail](
-            items=[presenters.session_detail(s, in_charge=True, show_link=True) for s in items],
-            page=query.page,
-            page_size=query.page_size,
-            total=total,
+        Page[SessionDetail].of(
+            [presenters.session_detail(s, in_charge=True, show_link=True) for s in items],
+            query,
+            total,
         )
     )

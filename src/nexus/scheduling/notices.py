@@ -33,8 +33,9 @@ def _to_student_and_others(
     ts = booking.session
     data = {"session_id": ts.id, "booking_id": booking.id, "student_id": student.id}
     yours, theirs = bodies
-    notify(session, [student.id], kind, title, yours, data)
+    # Both before the first notify: a query after it would flush its row on its own.
     others = [uid for uid in [*_family(session, student.id), ts.teacher_id] if uid != student.id]
+    notify(session, [student.id], kind, title, yours, data)
     notify(session, others, kind, title, theirs, data)
 
 

@@ -39,9 +39,7 @@ def list_sessions(query: SessionQuery) -> Response:
         presenters.session_public(s, show_link=s.id in mine or sessions.is_in_charge(principal, s))
         for s in items
     ]
-    return json_response(
-        Page[SessionPublic](items=public, page=query.page, page_size=query.page_size, total=total)
-    )
+    return json_response(Page[SessionPublic].of(public, query, total))
 
 
 @bp.post("", responses={201: SessionDetail, **errors(409, 422)})
