@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import types
 import typing
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
-from collections.abc import Iterable
 from typing import Annotated, Any, Generic, Self, TypeVar, cast, get_args, get_origin
 
 from pydantic import (
