@@ -8,7 +8,7 @@ from nexus.accounts.permissions import allow, current_principal
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors
 from nexus.assessments.progress_schemas import PeriodQuery, StudentPath
-from nexus.cache import get_cache
+from nexus.cache import get_cache, key_of
 from nexus.dashboards import freshness
 from nexus.db import db, utcnow
 from nexus.people.access import ensure_can_view_student
@@ -49,7 +49,7 @@ def progress_report(path: StudentPath, query: PeriodQuery) -> Response:
     # student's dashboard: nexus.dashboards.freshness) or the next session of the period.
     document = get_cache().fetch_expiring(
         freshness.NAMESPACE,
-        f"report|{student.id}|{first_day}|{last_day}",
+        key_of("report", student.id, first_day, last_day),
         compute,
         scopes=(freshness.student_scope(student.id),),
     )
