@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from nexus import cache, redis_ext
+from nexus import cache, language, redis_ext
 from nexus.accounts import passwords, permissions, revocation
 from nexus.api import openapi
 from nexus.config import ConfigurationError, Settings
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
     logging.init_app(app)
     metrics.init_app(app, settings)
     http.init_app(app, settings)
+    language.init_app(app)
     db.init_app(app, settings, bind=bind)
     redis_ext.init_app(app, settings)
     cache.init_app(app, settings, _cache_watches())

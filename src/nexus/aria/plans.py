@@ -31,6 +31,7 @@ from nexus.aria.usage import record_usage
 from nexus.clock import PARIS, paris_today
 from nexus.content.models import ContentItem
 from nexus.errors import NotFound
+from nexus.language import _
 from nexus.people.models import StudentProfile
 from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession
 
@@ -64,7 +65,7 @@ def _focuses(session: Session, student_id: int, profile: StudentProfile | None) 
     ).all()
     return [
         Focus(subject, chapter, None, tuple(bank_items_for(session, subject, chapter, level)))
-        for subject, chapter, _ in rows
+        for subject, chapter, _count in rows
     ]
 
 
@@ -172,5 +173,5 @@ def get_plan(session: Session, principal: Principal, plan_id: int) -> StudyPlanP
         select(StudyPlan).where(StudyPlan.id == plan_id, _visible(principal))
     ).one_or_none()
     if plan is None:
-        raise NotFound("Study plan not found.")
+        raise NotFound(_("Study plan not found."))
     return StudyPlanPublic.model_validate(plan)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from nexus.accounts.roles import Role
+from nexus.language import formats
 from nexus.notifications.models import Notification
 from nexus.offers.models import Enrollment, EnrollmentStatus
 from nexus.scheduling.models import SessionStatus, TutoringSession
@@ -142,7 +143,20 @@ def test_a_student_cannot_hold_two_overlapping_sessions(api: Api, session: Sessi
     assert refused.status_code == 409
     error = refused.get_json()["error"]
     assert error["code"] == "student_overlap"
-    assert f"session {first.id} (" in error["message"] and " à " not in error["message"]
+    assert error["message"] == (
+        f"Vous avez déjà une séance à cette heure-là : séance {first.id} "
+        f"(Mathématiques, {formats.when(first.starts_at, 'fr')})."
+    )
+    # One language per message: in English, the date is English too.
+    english = api.post(
+        f"/api/v1/sessions/{clash.id}/bookings",
+        student,
+        json={},
+        headers={"Accept-Language": "en"},
+    ).get_json()["error"]
+    assert english["code"] == "student_overlap"
+    assert f"session {first.id} (" in english["message"] and " à " not in english["message"]
+    assert formats.when(first.starts_at, "en") in english["message"]
     assert _book(api, student, after.id).status_code == 201
 
 
@@ -204,10 +218,17 @@ def test_cancelling_less_than_24_hours_before_is_refused(api: Api, session: Sess
     assert late.status_code == 409
     error = late.get_json()["error"]
     assert error["code"] == "cancellation_too_late"
-    assert "24 hours" in error["message"]
-    # One language per message: the English error gives the Paris time in figures.
+    assert "jusqu'à 24 heures avant" in error["message"]
+    assert f"celle-ci commence le {formats.when(ts.starts_at, 'fr')}." in error["message"]
+    # One language per message: the English error gives the day and time in English.
+    english = api.post(
+        f"/api/v1/bookings/{booking_id}/cancel", student, headers={"Accept-Language": "en"}
+    ).get_json()["error"]
+    assert "24 hours" in english["message"]
     starts = ts.starts_at.astimezone(ZoneInfo("Europe/Paris"))
-    assert f"starts on {starts:%Y-%m-%d} at {starts:%H:%M} (Paris time)" in error["message"]
+    assert f"starts on {formats.day(ts.starts_at, 'en')} at {starts:%H:%M} (Paris time)" in (
+        english["message"]
+    )
     assert _minutes_used(session, enrollment) == 60
     # An administrator may still cancel (e.g. a medical certificate).
     assert api.post(f"/api/v1/bookings/{booking_id}/cancel", admin).status_code == 200
