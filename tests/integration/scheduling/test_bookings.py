@@ -54,12 +54,14 @@ def test_booking_charges_hours_and_notifies_student_parents_and_teacher(
         assert items[0]["kind"] == "session_booked"
         assert items[0]["title"].startswith("Séance réservée : Mathématiques le ")
         assert " à " in items[0]["title"] and " h " in items[0]["title"]
-        assert "Sophie Bernard" in items[0]["body"]
-        # The student is told in the second person, the others who booked.
+        # Each reader is spoken to as themselves: the student's booking, the parent's child,
+        # the teacher's session.
         if actor is student:
             assert items[0]["body"].startswith("Vous avez réservé la séance avec Sophie Bernard")
+        elif actor is parent:
+            assert items[0]["body"].startswith("Lucas Moreau a réservé la séance avec Sophie")
         else:
-            assert items[0]["body"].startswith("Lucas Moreau a réservé la séance avec")
+            assert items[0]["body"] == "Lucas Moreau a réservé votre séance (en ligne)."
         assert items[0]["data"]["booking_id"] == body["id"]
 
 
@@ -194,7 +196,7 @@ def test_cancelling_in_time_refunds_and_frees_the_seat(api: Api, session: Sessio
         )
     }
     assert told[student.id].startswith("Votre réservation de la séance avec ")
-    assert told[teacher.id].startswith(f"{student.user.full_name} ne participera pas à la séance")
+    assert told[teacher.id] == f"{student.user.full_name} ne participera pas à votre séance."
     again = api.post(f"/api/v1/bookings/{booking_id}/cancel", student)
     assert again.get_json()["error"]["code"] == "already_cancelled"
     # The same seat can be booked again afterwards.
