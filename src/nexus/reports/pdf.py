@@ -119,7 +119,7 @@ def _page_frame(canvas: Canvas, doc: Any, data: ReportData) -> None:
         MARGIN,
         9 * mm,
         f"Document confidentiel — {data.student_name} — généré le {_date(generated.date())} "
-        f"à {generated:%H:%M}",
+        f"à {formats.clock(generated, 'fr')}",
     )
     canvas.drawRightString(width - MARGIN, 9 * mm, f"Page {doc.page}")
     canvas.restoreState()
