@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     aria_context_items: int = Field(default=4, ge=1, le=10)
     aria_history_messages: int = Field(default=10, ge=0, le=50)
     aria_max_completion_tokens: int = Field(default=800, ge=16, le=16_000)
+    # GDPR storage limitation: ARIA's conversations, plans and usage ledger older than this
+    # are deleted by `nexus purge-aria-data` (a daily CronJob).
+    aria_retention_days: int = Field(default=365, ge=30, le=3650)
 
     access_token_ttl_seconds: int = Field(default=900, ge=30, le=86_400)
     refresh_token_ttl_seconds: int = Field(default=30 * 86_400, ge=300)

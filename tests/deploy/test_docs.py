@@ -120,7 +120,7 @@ def test_documented_deploys_pull_what_ci_pushes(
         for doc in yaml.safe_load_all(manifest)
         if doc and doc["kind"] in ("Deployment", "Job", "CronJob")
     ]
-    assert len(workloads) == 3
+    assert len(workloads) == 4  # the migration Job, the Deployment, two CronJobs
     assert all(f"image: {image}" in yaml.safe_dump(doc) for doc in workloads)
 
 

@@ -33,7 +33,10 @@ def fixture_docs(request: pytest.FixtureRequest) -> list[Doc]:
 def test_every_cronjob_runs_the_release_like_the_deployment(docs: list[Doc]) -> None:
     deployment = one(docs, "Deployment", "nexus-backend")
     cronjobs = by_kind(docs, "CronJob")
-    assert [c["metadata"]["name"] for c in cronjobs] == ["nexus-backend-send-reminders"]
+    assert sorted(c["metadata"]["name"] for c in cronjobs) == [
+        "nexus-backend-purge-aria-data",
+        "nexus-backend-send-reminders",
+    ]
     app_pod = _pod(deployment)
     (app,) = app_pod["containers"]
     for cronjob in cronjobs:
@@ -76,6 +79,11 @@ def test_the_cronjob_commands_run(docs: list[Doc], tmp_path: Path) -> None:
     env.pop("PROMETHEUS_MULTIPROC_DIR")
     nexus = Path(sys.executable).with_name("nexus")
     subprocess.run([str(nexus), "db", "upgrade"], env=env, check=True, capture_output=True)
+    said = {
+        "send-reminders": "0 reminder(s) sent",
+        "purge-aria-data": "purged 0 conversation(s), 0 study plan(s), 0 usage row(s) older "
+        "than 365 days",
+    }
     for cronjob in by_kind(docs, "CronJob"):
         (container,) = _pod(cronjob)["containers"]
         program, *args = container["command"]
@@ -84,4 +92,5 @@ def test_the_cronjob_commands_run(docs: list[Doc], tmp_path: Path) -> None:
             [str(nexus), *args], env=env, capture_output=True, text=True, timeout=120, check=False
         )
         assert run.returncode == 0, run.stderr
-        assert "0 reminder(s) sent" in run.stdout
+        assert said.pop(args[0]) in run.stdout
+    assert not said, f"no CronJob runs {sorted(said)}"

@@ -3,20 +3,24 @@
 Personal data is erased or anonymised: names become "Élève supprimé" / "Parent supprimé",
 the e-mail ``deleted-<id>@invalid``, the password hash unusable, profiles' free text and birth
 date cleared, assessment comments cleared, notifications and parent links deleted, sign-in
-sessions revoked. Enrollments (amounts, hours) and bookings stay, linked to the anonymised
+sessions revoked, and everything ARIA kept deleted: conversations with their messages, study
+plans, the usage ledger (a plan someone in the family made for another student keeps the plan
+but loses its author). Enrollments (amounts, hours) and bookings stay, linked to the anonymised
 accounts, so revenue and hour balances do not change. The audit log keeps who asked, when.
 """
 
 from __future__ import annotations
 
 import secrets
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Delete, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from nexus.accounts import tokens
 from nexus.accounts.models import AuthSession, User
 from nexus.accounts.roles import Role
+from nexus.aria.models import Conversation, Message, StudyPlan, UsageRecord
 from nexus.assessments.models import Assessment
 from nexus.audit.services import record
 from nexus.db import Base
@@ -68,8 +72,7 @@ def _erase(session: Session, user: User, *, actor_id: int, action: str) -> Erasu
     ).all()
     for session_id in live:
         tokens.revoke_family(session, session_id, reason="erased")
-    for eraser in family.EXTRA_ERASERS:
-        eraser(session, ids)
+    aria = _erase_aria(session, ids)
     kept_enrollments = _count(session, Enrollment.student_id.in_(ids), Enrollment)
     kept_bookings = _count(session, Booking.student_id.in_(ids), Booking)
     session.flush()
@@ -83,14 +86,38 @@ def _erase(session: Session, user: User, *, actor_id: int, action: str) -> Erasu
             "erased_user_ids": ids,
             "kept_enrollments": kept_enrollments,
             "kept_bookings": kept_bookings,
+            **aria,
         },
     )
     return ErasureResult(
         erased_user_ids=ids,
         kept_enrollments=kept_enrollments,
         kept_bookings=kept_bookings,
+        **aria,
         message="Les données personnelles ont été effacées ; la comptabilité est conservée.",
     )
+
+
+def _erase_aria(session: Session, ids: list[int]) -> dict[str, int]:
+    """Delete ARIA's rows about these people; the counts go to the audit log and the answer."""
+    usage = _deleted(session, delete(UsageRecord).where(UsageRecord.user_id.in_(ids)))
+    conversations = select(Conversation.id).where(Conversation.user_id.in_(ids))
+    session.execute(delete(Message).where(Message.conversation_id.in_(conversations)))
+    chats = _deleted(session, delete(Conversation).where(Conversation.user_id.in_(ids)))
+    plans = _deleted(session, delete(StudyPlan).where(StudyPlan.student_id.in_(ids)))
+    session.execute(
+        update(StudyPlan).where(StudyPlan.created_by_id.in_(ids)).values(created_by_id=None)
+    )
+    return {
+        "erased_aria_conversations": chats,
+        "erased_aria_study_plans": plans,
+        "erased_aria_usage": usage,
+    }
+
+
+def _deleted(session: Session, statement: Delete) -> int:
+    result = cast("CursorResult[Any]", session.execute(statement))
+    return int(result.rowcount)
 
 
 def _count(session: Session, condition: ColumnElement[bool], model: type[Base]) -> int:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from nexus.accounts.models import AuthSession, User
 from nexus.accounts.tokens import Principal
+from nexus.aria.models import Conversation, StudyPlan, UsageRecord
 from nexus.assessments.models import Assessment
 from nexus.audit.services import record
 from nexus.db import utcnow
@@ -20,6 +21,8 @@ from nexus.people.models import ParentLink, StudentProfile
 from nexus.privacy import family
 from nexus.privacy.schemas import (
     ExportedAccount,
+    ExportedAriaConversation,
+    ExportedAriaUsage,
     ExportedAssessment,
     ExportedBooking,
     ExportedEnrollment,
@@ -27,6 +30,7 @@ from nexus.privacy.schemas import (
     ExportedNotification,
     ExportedProfile,
     ExportedSession,
+    ExportedStudyPlan,
     FamilyExport,
     PersonExport,
 )
@@ -74,6 +78,27 @@ def export_family(session: Session, principal: Principal) -> FamilyExport:
         session.scalars(select(AuthSession).where(AuthSession.user_id.in_(ids))).all(), "user_id"
     )
     bookings = _bookings(session, ids)
+    conversations = _by_user(
+        session.scalars(
+            select(Conversation)
+            .where(Conversation.user_id.in_(ids))
+            .options(selectinload(Conversation.messages))
+            .order_by(Conversation.id)
+        ).all(),
+        "user_id",
+    )
+    plans = _by_user(
+        session.scalars(
+            select(StudyPlan).where(StudyPlan.student_id.in_(ids)).order_by(StudyPlan.id)
+        ).all(),
+        "student_id",
+    )
+    usage = _by_user(
+        session.scalars(
+            select(UsageRecord).where(UsageRecord.user_id.in_(ids)).order_by(UsageRecord.id)
+        ).all(),
+        "user_id",
+    )
     people = [
         PersonExport(
             relationship="self" if user_id == requester.id else "child",
@@ -91,17 +116,16 @@ def export_family(session: Session, principal: Principal) -> FamilyExport:
             assessments=[ExportedAssessment.model_validate(a) for a in assessments[user_id]],
             notifications=[ExportedNotification.model_validate(n) for n in notifications[user_id]],
             sign_in_sessions=[ExportedSession.model_validate(s) for s in sign_ins[user_id]],
+            aria_conversations=[
+                ExportedAriaConversation.model_validate(c) for c in conversations[user_id]
+            ],
+            aria_study_plans=[ExportedStudyPlan.model_validate(p) for p in plans[user_id]],
+            aria_usage=[ExportedAriaUsage.model_validate(u) for u in usage[user_id]],
         )
         for user_id in ids
     ]
-    other: dict[str, list[dict[str, Any]]] = {}
-    for exporter in family.EXTRA_EXPORTERS:
-        name, rows = exporter(session, ids)
-        other[name] = rows
     record(session, requester.id, "privacy.export", "user", requester.id, {"user_ids": ids})
-    return FamilyExport(
-        generated_at=utcnow(), requested_by=requester.id, people=people, other=other
-    )
+    return FamilyExport(generated_at=utcnow(), requested_by=requester.id, people=people, other={})
 
 
 def _bookings(session: Session, ids: list[int]) -> dict[int, list[ExportedBooking]]:

@@ -7,9 +7,7 @@ student whose birth date is unknown, cannot: their parents do it for them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,10 +21,6 @@ from nexus.people.access import children_of
 from nexus.people.models import StudentProfile
 
 ADULT_AGE = 18
-# Other features register here what they keep about people (ARIA conversations, …):
-# an exporter returns (section name, rows) for the given user ids; an eraser wipes them.
-EXTRA_EXPORTERS: list[Callable[[Session, list[int]], tuple[str, list[dict[str, Any]]]]] = []
-EXTRA_ERASERS: list[Callable[[Session, list[int]], None]] = []
 
 
 def age_on(birth_date: date, today: date) -> int:

@@ -38,6 +38,9 @@ class ErasureResult(BaseModel):
     erased_user_ids: list[int]
     kept_enrollments: int = Field(description="Kept for accounting, linked to anonymised accounts")
     kept_bookings: int
+    erased_aria_conversations: int = Field(default=0, description="With all their messages")
+    erased_aria_study_plans: int = 0
+    erased_aria_usage: int = 0
     message: str
 
 
@@ -137,6 +140,51 @@ class ExportedSession(BaseModel):
     revoked_at: datetime | None
 
 
+class ExportedAriaMessage(BaseModel):
+    model_config = _ORM
+
+    id: int
+    role: str
+    content: str
+    citations: list[dict[str, Any]]
+    offline: bool
+    created_at: datetime
+
+
+class ExportedAriaConversation(BaseModel):
+    model_config = _ORM
+
+    id: int
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    messages: list[ExportedAriaMessage]
+
+
+class ExportedStudyPlan(BaseModel):
+    model_config = _ORM
+
+    id: int
+    created_by_id: int | None
+    starts_on: date
+    exam_date: date | None
+    summary: str
+    weeks: list[dict[str, Any]]
+    created_at: datetime
+
+
+class ExportedAriaUsage(BaseModel):
+    model_config = _ORM
+
+    day: date
+    kind: str
+    provider: str
+    offline: bool
+    prompt_tokens: int
+    completion_tokens: int
+    created_at: datetime
+
+
 class PersonExport(BaseModel):
     relationship: Literal["self", "child"]
     account: ExportedAccount
@@ -147,6 +195,11 @@ class PersonExport(BaseModel):
     assessments: list[ExportedAssessment]
     notifications: list[ExportedNotification]
     sign_in_sessions: list[ExportedSession]
+    aria_conversations: list[ExportedAriaConversation] = Field(
+        description="Conversations with ARIA, each with its messages"
+    )
+    aria_study_plans: list[ExportedStudyPlan] = Field(description="Study plans built for them")
+    aria_usage: list[ExportedAriaUsage] = Field(description="The ledger of ARIA's answers")
 
 
 class FamilyExport(BaseModel):
@@ -167,5 +220,5 @@ class FamilyExport(BaseModel):
     requested_by: int
     people: list[PersonExport] = Field(description="The requester, then each linked child")
     other: dict[str, list[dict[str, Any]]] = Field(
-        description="Sections added by other features (e.g. ARIA conversations), per user"
+        description="Sections of features not listed per person (none today; kept for clients)"
     )

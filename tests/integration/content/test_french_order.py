@@ -1,5 +1,5 @@
-"""Titles, chapters and names sort the French way (nexus.language.collation), on the suite's backend:
-accents and case do not send a word after "z"."""
+"""Titles, chapters and names sort the French way (nexus.language.collation), on the suite's
+backend: accents and case do not send a word after "z"."""
 
 from __future__ import annotations
 
