@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import inspect, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from nexus.accounts.models import AuthSession, User
 from nexus.accounts.tokens import Principal
@@ -39,10 +38,19 @@ from nexus.scheduling.models import Booking, TutoringSession
 Row = TypeVar("Row")
 
 
-def _by_user(rows: Sequence[Row], key: str) -> dict[int, list[Row]]:
+def _owned(
+    session: Session,
+    model: type[Row],
+    owner: InstrumentedAttribute[int],
+    ids: list[int],
+    *options: Any,
+) -> dict[int, list[Row]]:
+    """The rows of ``model`` whose ``owner`` column is one of ``ids``, by owner, oldest first."""
+    order = inspect(model).primary_key
+    statement = select(model).where(owner.in_(ids)).order_by(*order).options(*options)
     grouped: dict[int, list[Row]] = defaultdict(list)
-    for row in rows:
-        grouped[getattr(row, key)].append(row)
+    for row in session.scalars(statement):
+        grouped[getattr(row, owner.key)].append(row)
     return grouped
 
 
@@ -58,47 +66,15 @@ def export_family(session: Session, principal: Principal) -> FamilyExport:
     links = session.scalars(
         select(ParentLink).where(or_(ParentLink.parent_id.in_(ids), ParentLink.student_id.in_(ids)))
     ).all()
-    enrollments = _by_user(
-        session.scalars(select(Enrollment).where(Enrollment.student_id.in_(ids))).all(),
-        "student_id",
-    )
-    assessments = _by_user(
-        session.scalars(
-            select(Assessment).where(Assessment.student_id.in_(ids)).order_by(Assessment.id)
-        ).all(),
-        "student_id",
-    )
-    notifications = _by_user(
-        session.scalars(
-            select(Notification).where(Notification.user_id.in_(ids)).order_by(Notification.id)
-        ).all(),
-        "user_id",
-    )
-    sign_ins = _by_user(
-        session.scalars(select(AuthSession).where(AuthSession.user_id.in_(ids))).all(), "user_id"
-    )
+    enrollments = _owned(session, Enrollment, Enrollment.student_id, ids)
+    assessments = _owned(session, Assessment, Assessment.student_id, ids)
+    notifications = _owned(session, Notification, Notification.user_id, ids)
+    sign_ins = _owned(session, AuthSession, AuthSession.user_id, ids)
     bookings = _bookings(session, ids)
-    conversations = _by_user(
-        session.scalars(
-            select(Conversation)
-            .where(Conversation.user_id.in_(ids))
-            .options(selectinload(Conversation.messages))
-            .order_by(Conversation.id)
-        ).all(),
-        "user_id",
-    )
-    plans = _by_user(
-        session.scalars(
-            select(StudyPlan).where(StudyPlan.student_id.in_(ids)).order_by(StudyPlan.id)
-        ).all(),
-        "student_id",
-    )
-    usage = _by_user(
-        session.scalars(
-            select(UsageRecord).where(UsageRecord.user_id.in_(ids)).order_by(UsageRecord.id)
-        ).all(),
-        "user_id",
-    )
+    messages = selectinload(Conversation.messages)
+    conversations = _owned(session, Conversation, Conversation.user_id, ids, messages)
+    plans = _owned(session, StudyPlan, StudyPlan.student_id, ids)
+    usage = _owned(session, UsageRecord, UsageRecord.user_id, ids)
     people = [
         PersonExport(
             relationship="self" if user_id == requester.id else "child",
