@@ -27,6 +27,7 @@ from nexus.db import build_engine
 from nexus.migrations import runner
 from tests.support import services
 from tests.support.api import Api
+from tests.support.query_counter import QueryCounter
 from tests.support.redis_keys import forget_prefix
 
 USES_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
@@ -145,3 +146,8 @@ def fresh_engine_factory() -> Iterator[object]:
     yield make
     for eng in created:
         eng.dispose()
+
+
+@pytest.fixture()
+def query_counter(connection: Connection) -> QueryCounter:
+    return QueryCounter(connection)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
 from tests.factories import scheduling
-from tests.integration.insights.conftest import QueryCounter
+from tests.support.query_counter import QueryCounter
 from tests.support.api import Actor, Api
 
 

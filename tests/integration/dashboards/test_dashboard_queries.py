@@ -17,7 +17,7 @@ from nexus.accounts.roles import Role
 from nexus.content.vocabulary import Level, Subject
 from nexus.scheduling.models import Attendance
 from tests.factories import insights as f
-from tests.integration.insights.conftest import QueryCounter
+from tests.support.query_counter import QueryCounter
 from tests.support.api import Actor, Api
 
 SUBJECTS = [Subject.MATHEMATIQUES, Subject.NSI, Subject.PHYSIQUE_CHIMIE]
