@@ -36,4 +36,3 @@ class QueryCounter:
             for s in self.statements
             if s.lstrip().upper().startswith(("SELECT", "WITH", "INSERT", "UPDATE", "DELETE"))
         ]
-
