@@ -149,9 +149,9 @@ def _family(api: Api, session: Session) -> dict[str, Any]:
     t2 = api.actor(Role.TEACHER)
     parent = api.actor(Role.PARENT)
     kid = api.actor(Role.STUDENT)
-    StudentProfileFactory(user_id=kid.user.id)
+    StudentProfileFactory(user_id=kid.id)
     other_kid = new_student()
-    ParentLinkFactory(parent_id=parent.user.id, student_id=kid.user.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=kid.id)
     _taught(session, t1.id, kid.id)
     today = date.today()
     marks = [

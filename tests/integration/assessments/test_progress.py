@@ -22,7 +22,7 @@ def _url(student_id: int, query: str = "") -> str:
 def test_progress_per_subject_and_chapter(api: Api, session: Session) -> None:
     parent = api.actor(Role.PARENT)
     kid = new_student(first_name="Lucas")
-    ParentLinkFactory(parent_id=parent.user.id, student_id=kid.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=kid.id)
     teacher = UserFactory(role=Role.TEACHER)
     start = date.today() - timedelta(days=60)
     # Maths: 8, 9, 10 then 13, 14, 15 (/20) → up by 5 points; one mark out of 10.
@@ -80,7 +80,7 @@ def test_progress_per_subject_and_chapter(api: Api, session: Session) -> None:
 
 def test_progress_is_visible_only_to_the_circle(api: Api, session: Session) -> None:
     kid = api.actor(Role.STUDENT)
-    StudentProfileFactory(user_id=kid.user.id)
+    StudentProfileFactory(user_id=kid.id)
     teacher = api.actor(Role.TEACHER)
     ts = TutoringSessionFactory(teacher_id=teacher.id, starts_at=datetime.now(UTC))
     BookingFactory(session=ts, student_id=kid.id)

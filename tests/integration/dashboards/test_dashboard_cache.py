@@ -120,7 +120,7 @@ def test_new_bank_items_and_a_new_level_show_on_the_next_request(
 ) -> None:
     kid = api.actor(Role.STUDENT)
     teacher = UserFactory(role=Role.TEACHER)
-    StudentProfileFactory(user_id=kid.user.id, level=Level.PREMIERE)
+    StudentProfileFactory(user_id=kid.id, level=Level.PREMIERE)
     AssessmentFactory(student_id=kid.id, teacher_id=teacher.id, chapter="Probabilités", score=5)
     session.commit()
     assert board(api, kid)["recommended_content"] == []

@@ -26,7 +26,7 @@ def _summaries(api: Api, session: Session, scores: list[float]) -> list[dict[str
     kid = api.actor(Role.STUDENT)
     parent = api.actor(Role.PARENT)
     teacher = api.actor(Role.TEACHER)
-    ParentLinkFactory(parent_id=parent.user.id, student_id=kid.user.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=kid.id)
     first_day = date.today() - timedelta(days=len(scores))
     for offset, score in enumerate(scores):
         AssessmentFactory(

@@ -49,8 +49,8 @@ def _world(api: Api, session: Session, n: int) -> World:
     kid = world.student.user
     StudentProfileFactory(user_id=kid.id, level=Level.TERMINALE)
     sibling = new_student()
-    ParentLinkFactory(parent_id=world.parent.user.id, student_id=kid.id)
-    ParentLinkFactory(parent_id=world.parent.user.id, student_id=sibling.id)
+    ParentLinkFactory(parent_id=world.parent.id, student_id=kid.id)
+    ParentLinkFactory(parent_id=world.parent.id, student_id=sibling.id)
     now = datetime.now(UTC)
     for i in range(n):
         past = i % 2 == 0

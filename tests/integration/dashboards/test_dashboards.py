@@ -28,7 +28,7 @@ def _now() -> datetime:
 
 def test_student_dashboard(api: Api, session: Session) -> None:
     kid = api.actor(Role.STUDENT, first_name="Lucas", last_name="Moreau")
-    StudentProfileFactory(user_id=kid.user.id, level=Level.PREMIERE)
+    StudentProfileFactory(user_id=kid.id, level=Level.PREMIERE)
     teacher = UserFactory(role=Role.TEACHER, first_name="Sophie", last_name="Bernard")
     soon = TutoringSessionFactory(teacher_id=teacher.id, starts_at=_now() + timedelta(days=1))
     later = TutoringSessionFactory(
@@ -118,8 +118,8 @@ def test_parent_dashboard_with_alerts(api: Api, session: Session) -> None:
     lucas = new_student(first_name="Lucas")
     emma = new_student(first_name="Emma", level=Level.SECONDE)
     stranger = new_student(first_name="Zoé")
-    ParentLinkFactory(parent_id=parent.user.id, student_id=lucas.id)
-    ParentLinkFactory(parent_id=parent.user.id, student_id=emma.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=lucas.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=emma.id)
     teacher = UserFactory(role=Role.TEACHER, first_name="Karim", last_name="Haddad")
     start = date.today() - timedelta(days=40)
     for i, score in enumerate([15, 14, 16, 11, 12, 10]):  # average of the last 3 drops 4 points

@@ -34,12 +34,10 @@ def _family(api: Api, session: Session) -> dict[str, Actor]:
     parent = api.actor(Role.PARENT, first_name="Isabelle", last_name="Moreau")
     minor = api.actor(Role.STUDENT, first_name="Lucas", last_name="Moreau")
     adult = api.actor(Role.STUDENT, first_name="Camille", last_name="Moreau")
-    StudentProfileFactory(
-        user_id=minor.user.id, birth_date=MINOR, goals="Viser la mention très bien"
-    )
-    StudentProfileFactory(user_id=adult.user.id, birth_date=ADULT)
-    ParentLinkFactory(parent_id=parent.user.id, student_id=minor.user.id)
-    ParentLinkFactory(parent_id=parent.user.id, student_id=adult.user.id)
+    StudentProfileFactory(user_id=minor.id, birth_date=MINOR, goals="Viser la mention très bien")
+    StudentProfileFactory(user_id=adult.id, birth_date=ADULT)
+    ParentLinkFactory(parent_id=parent.id, student_id=minor.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=adult.id)
     teacher = UserFactory(role=Role.TEACHER)
     ts = TutoringSessionFactory(
         teacher_id=teacher.id, starts_at=datetime.now(UTC) - timedelta(days=2)

@@ -50,7 +50,7 @@ def test_a_write_the_report_shows_is_in_the_next_one(
     parent, admin = api.actor(Role.PARENT), api.actor(Role.ADMIN)
     teacher = api.actor(Role.TEACHER, first_name="Sophie", last_name="Bernard")
     kid = new_student(first_name="Inès")
-    ParentLinkFactory(parent_id=parent.user.id, student_id=kid.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=kid.id)
     AssessmentFactory(
         student_id=kid.id, teacher_id=teacher.id, chapter="Suites", comment="Bon début"
     )
@@ -106,7 +106,7 @@ def test_a_booked_session_counts_as_soon_as_it_starts(api: Api, session: Session
 def test_access_is_checked_before_the_cache(api: Api, session: Session) -> None:
     parent, stranger = api.actor(Role.PARENT), api.actor(Role.PARENT)
     kid = new_student(first_name="Inès")
-    ParentLinkFactory(parent_id=parent.user.id, student_id=kid.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=kid.id)
     session.commit()
     report(api, parent, kid.id)  # cached now
     refused = api.get(f"/api/v1/students/{kid.id}/report.pdf", stranger)

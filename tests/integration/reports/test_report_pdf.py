@@ -41,7 +41,7 @@ def _arrange(api: Api, session: Session) -> dict[str, object]:
     parent = api.actor(Role.PARENT)
     teacher = api.actor(Role.TEACHER, first_name="Sophie", last_name="Bernard")
     ines = new_student(first_name="Inès")
-    ParentLinkFactory(parent_id=parent.user.id, student_id=ines.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=ines.id)
     start = date(2026, 9, 1)
     for i in range(9):
         subject = [Subject.MATHEMATIQUES, Subject.NSI, Subject.PHYSIQUE_CHIMIE][i % 3]
