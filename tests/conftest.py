@@ -25,8 +25,10 @@ from nexus import create_app
 from nexus.config import Environment, Settings
 from nexus.db import build_engine
 from nexus.migrations import runner
+from tests import factories
 from tests.support import services
 from tests.support.api import Api
+from tests.support.query_counter import QueryCounter
 from tests.support.redis_keys import forget_prefix
 
 USES_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
@@ -123,7 +125,9 @@ def session(app: Flask, connection: Connection) -> Iterator[Session]:
 
     # No app context is held open here: requests must each push their own.
     sess = Database.factory_for(app)()
-    yield sess
+    # The factories (tests/factories/) add their rows to this session.
+    with factories.bound(sess):
+        yield sess
     sess.close()
 
 
@@ -145,3 +149,8 @@ def fresh_engine_factory() -> Iterator[object]:
     yield make
     for eng in created:
         eng.dispose()
+
+
+@pytest.fixture()
+def query_counter(connection: Connection) -> QueryCounter:
+    return QueryCounter(connection)

@@ -1,22 +1,14 @@
-"""Arrange ARIA's world: a small realistic bank, student profiles, marks, sessions."""
+"""ARIA's world: a small realistic bank of French items."""
 
 from __future__ import annotations
 
-import itertools
-import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from nexus.assessments.models import Assessment
 from nexus.content.models import ContentItem
 from nexus.content.vocabulary import ContentKind, Level, Subject
-from nexus.people.models import StudentProfile
-from nexus.scheduling.models import Booking, SessionKind, TutoringSession
-from tests.factories.content import make_item
-
-_n = itertools.count(1)
+from tests.factories.content import ContentItemFactory
 
 LINKED_LIST_SOLUTION = (
     "class Maillon:\n    def __init__(self, valeur, suivant=None):\n"
@@ -30,12 +22,6 @@ PRODUCT_SOLUTION = (
     "On pose u(x) = x² + 1 et v(x) = 3x − 2, donc u'(x) = 2x et v'(x) = 3. "
     "Alors f'(x) = 2x(3x − 2) + 3(x² + 1) = 9x² − 4x + 3, donc f'(1) = 8 exactement."
 )
-
-
-def content_item(session: Session, **values: object) -> ContentItem:
-    """A bank item for ARIA's tests (NSI Terminale unless told otherwise)."""
-    values = {"subject": Subject.NSI, "level": Level.TERMINALE, "chapter": "Divers", **values}
-    return make_item(session, **values)
 
 
 @dataclass
@@ -53,8 +39,7 @@ class Bank:
 def starter_bank(session: Session) -> Bank:
     """Eight French items across NSI, maths and physics, like the real bank's."""
     bank = Bank(
-        linked_list_lesson=content_item(
-            session,
+        linked_list_lesson=ContentItemFactory(
             title="Listes chaînées en Python",
             subject=Subject.NSI,
             level=Level.TERMINALE,
@@ -69,8 +54,7 @@ def starter_bank(session: Session) -> Bank:
             "Pour parcourir une liste chaînée, on part de la tête et on suit les références "
             "jusqu'à rencontrer None.",
         ),
-        linked_list_exercise=content_item(
-            session,
+        linked_list_exercise=ContentItemFactory(
             kind=ContentKind.EXERCISE,
             title="Longueur d'une liste chaînée",
             subject=Subject.NSI,
@@ -84,8 +68,7 @@ def starter_bank(session: Session) -> Bank:
             "3. Quelle est la complexité de votre fonction ?",
             solution=LINKED_LIST_SOLUTION,
         ),
-        stacks_lesson=content_item(
-            session,
+        stacks_lesson=ContentItemFactory(
             title="Piles et files",
             subject=Subject.NSI,
             level=Level.TERMINALE,
@@ -95,8 +78,7 @@ def starter_bank(session: Session) -> Bank:
             "principe premier entré, premier sorti. On peut implémenter une pile avec une "
             "liste Python ou avec une liste chaînée.",
         ),
-        product_lesson=content_item(
-            session,
+        product_lesson=ContentItemFactory(
             title="Dérivée d'un produit",
             subject=Subject.MATHEMATIQUES,
             level=Level.PREMIERE,
@@ -107,8 +89,7 @@ def starter_bank(session: Session) -> Bank:
             "produit n'est pas le produit des dérivées. Pour dériver un produit, on identifie "
             "u et v, on calcule u' et v', puis on applique la formule.",
         ),
-        product_exercise=content_item(
-            session,
+        product_exercise=ContentItemFactory(
             kind=ContentKind.EXERCISE,
             title="Dériver un produit de fonctions",
             subject=Subject.MATHEMATIQUES,
@@ -122,8 +103,7 @@ def starter_bank(session: Session) -> Bank:
             "3. En déduire f'(1) ?",
             solution=PRODUCT_SOLUTION,
         ),
-        sequences_lesson=content_item(
-            session,
+        sequences_lesson=ContentItemFactory(
             title="Suites arithmétiques et géométriques",
             subject=Subject.MATHEMATIQUES,
             level=Level.PREMIERE,
@@ -133,8 +113,7 @@ def starter_bank(session: Session) -> Bank:
             "vérifie u(n+1) = q × u(n). Le terme général s'écrit u(n) = u(0) + nr ou "
             "u(n) = u(0) × q^n.",
         ),
-        sequences_exercise=content_item(
-            session,
+        sequences_exercise=ContentItemFactory(
             kind=ContentKind.EXERCISE,
             title="Placement à intérêts composés",
             subject=Subject.MATHEMATIQUES,
@@ -145,8 +124,7 @@ def starter_bank(session: Session) -> Bank:
             "1. Exprimer le capital au bout de n années ?",
             solution="C(n) = 1000 × 1,03^n.",
         ),
-        newton_sheet=content_item(
-            session,
+        newton_sheet=ContentItemFactory(
             kind=ContentKind.REVISION_SHEET,
             title="Fiche : les lois de Newton",
             subject=Subject.PHYSIQUE_CHIMIE,
@@ -159,72 +137,3 @@ def starter_bank(session: Session) -> Bank:
     )
     session.commit()
     return bank
-
-
-def student_profile(
-    session: Session,
-    user_id: int,
-    level: Level = Level.TERMINALE,
-    specialties: list[str] | None = None,
-    exam_date: date | None = None,
-) -> StudentProfile:
-    profile = StudentProfile(
-        user_id=user_id,
-        level=level,
-        specialties=specialties if specialties is not None else ["nsi", "mathematiques"],
-        exam_date=exam_date,
-        invitation_code=secrets.token_hex(6),
-    )
-    session.add(profile)
-    session.commit()
-    return profile
-
-
-def assessment(
-    session: Session,
-    student_id: int,
-    chapter: str,
-    score: float,
-    subject: Subject = Subject.MATHEMATIQUES,
-    teacher_id: int | None = None,
-    assessed_on: date | None = None,
-    max_score: float = 20.0,
-) -> Assessment:
-    row = Assessment(
-        student_id=student_id,
-        teacher_id=teacher_id,
-        subject=subject,
-        chapter=chapter,
-        score=score,
-        max_score=max_score,
-        assessed_on=assessed_on or date.today() - timedelta(days=7),
-    )
-    session.add(row)
-    session.commit()
-    return row
-
-
-def booked_session(
-    session: Session,
-    teacher_id: int,
-    student_id: int,
-    starts_at: datetime,
-    subject: Subject = Subject.MATHEMATIQUES,
-    title: str = "Séance de maths",
-) -> TutoringSession:
-    tutoring = TutoringSession(
-        teacher_id=teacher_id,
-        kind=SessionKind.INDIVIDUAL,
-        subject=subject,
-        level=Level.TERMINALE,
-        title=title,
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=1),
-        capacity=1,
-        seats_taken=1,
-    )
-    session.add(tutoring)
-    session.flush()
-    session.add(Booking(session_id=tutoring.id, student_id=student_id))
-    session.commit()
-    return tutoring

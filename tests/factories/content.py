@@ -1,15 +1,16 @@
-"""Content items for tests, indexed like the API indexes them."""
+"""Content items, indexed like the API indexes them, and the API's payload for one."""
 
 from __future__ import annotations
 
 import itertools
 from typing import Any
 
-from sqlalchemy.orm import Session
+import factory
 
+from nexus.content.analysis import index_columns
 from nexus.content.models import ContentItem
-from nexus.content.search import refresh_index
 from nexus.content.vocabulary import ContentKind, Level, Subject
+from tests.factories import ModelFactory
 
 _counter = itertools.count(1)
 
@@ -32,23 +33,26 @@ def content_payload(**overrides: Any) -> dict[str, Any]:
     return payload
 
 
-def make_item(session: Session, **overrides: Any) -> ContentItem:
-    """Store an item (flushed, indexed); commit is left to the caller."""
-    n = next(_counter)
-    values: dict[str, Any] = {
-        "slug": f"element-de-test-{n}",
-        "kind": ContentKind.LESSON,
-        "title": f"Leçon de test {n}",
-        "subject": Subject.MATHEMATIQUES,
-        "level": Level.PREMIERE,
-        "chapter": "Chapitre de test",
-        "difficulty": 2,
-        "summary": "",
-        "body": "Un texte de cours.",
-    }
-    values.update(overrides)
-    item = ContentItem(**values)
-    refresh_index(item)
-    session.add(item)
-    session.flush()
-    return item
+class ContentItemFactory(ModelFactory):
+    """A lesson, its search columns computed from its text as ``refresh_index`` does."""
+
+    class Meta:
+        model = ContentItem
+
+    class Params:
+        index = factory.LazyAttribute(
+            lambda o: index_columns(o.title, o.chapter, o.summary or "", o.body)
+        )
+
+    slug = factory.Sequence(lambda n: f"element-de-test-{n}")
+    kind = ContentKind.LESSON
+    title = factory.Sequence(lambda n: f"Leçon de test {n}")
+    subject = Subject.MATHEMATIQUES
+    level = Level.PREMIERE
+    chapter = "Chapitre de test"
+    difficulty = 2
+    summary = ""
+    body = "Un texte de cours."
+    search_terms = factory.LazyAttribute(lambda o: o.index["search_terms"])
+    title_terms = factory.LazyAttribute(lambda o: o.index["title_terms"])
+    chapter_terms = factory.LazyAttribute(lambda o: o.index["chapter_terms"])

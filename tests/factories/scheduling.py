@@ -2,79 +2,78 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import Any
 
-from sqlalchemy.orm import Session
+import factory
 
+from nexus.accounts.roles import Role
 from nexus.content.vocabulary import Level, Subject
 from nexus.db import utcnow
 from nexus.offers.models import Enrollment
 from nexus.scheduling.models import (
-    Attendance,
     Booking,
     BookingStatus,
     SessionKind,
     SessionStatus,
     TutoringSession,
 )
+from tests.factories import ModelFactory, new_id
+from tests.factories.accounts import UserFactory
 
 
-def tutoring_session(
-    session: Session,
-    teacher_id: int,
-    *,
-    starts_in: timedelta = timedelta(days=3),
-    starts_at: datetime | None = None,
-    duration: timedelta = timedelta(hours=1),
-    capacity: int = 1,
-    subject: Subject = Subject.MATHEMATIQUES,
-    level: Level = Level.TERMINALE,
-    status: SessionStatus = SessionStatus.SCHEDULED,
-    online_url: str | None = "https://visio.nexus-reussite.fr/salle/test",
-    room: str | None = None,
-    title: str = "Séance de test",
-) -> TutoringSession:
-    start = starts_at or (utcnow() + starts_in).replace(microsecond=0)
-    ts = TutoringSession(
-        teacher_id=teacher_id,
-        kind=SessionKind.INDIVIDUAL if capacity == 1 else SessionKind.GROUP,
-        subject=subject,
-        level=level,
-        title=title,
-        starts_at=start,
-        ends_at=start + duration,
-        online_url=online_url,
-        room=room,
-        capacity=capacity,
-        seats_taken=0,
-        status=status,
+class TutoringSessionFactory(ModelFactory):
+    """In three days for an hour unless told (``starts_at=``, ``starts_in=``, ``duration=``)."""
+
+    class Meta:
+        model = TutoringSession
+
+    class Params:
+        starts_in = timedelta(days=3)
+        duration = timedelta(hours=1)
+
+    teacher_id = new_id(UserFactory, role=Role.TEACHER)
+    capacity = 1
+    kind = factory.LazyAttribute(
+        lambda o: SessionKind.INDIVIDUAL if o.capacity == 1 else SessionKind.GROUP
     )
-    session.add(ts)
-    session.flush()
-    return ts
+    subject = Subject.MATHEMATIQUES
+    level = Level.TERMINALE
+    title = "Séance de test"
+    starts_at = factory.LazyAttribute(lambda o: (utcnow() + o.starts_in).replace(microsecond=0))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + o.duration)
+    online_url = "https://visio.nexus-reussite.fr/salle/test"
+    room = None
+    seats_taken = 0
+    status = SessionStatus.SCHEDULED
 
 
-def booking(
-    session: Session,
-    ts: TutoringSession,
-    student_id: int,
-    *,
-    enrollment: Enrollment | None = None,
-    attendance: Attendance | None = None,
-) -> Booking:
-    """A held seat: the session's seats and the enrollment's minutes move with it."""
-    minutes = ts.duration_minutes
-    ts.seats_taken += 1
-    if enrollment is not None:
-        enrollment.minutes_used += minutes
-    item = Booking(
-        session_id=ts.id,
-        student_id=student_id,
-        enrollment_id=enrollment.id if enrollment is not None else None,
-        status=BookingStatus.BOOKED,
-        attendance=attendance,
-        minutes_charged=minutes,
-    )
-    session.add(item)
-    session.flush()
-    return item
+def _charge_enrollment(
+    booking: Booking, _create: bool, enrollment: Enrollment | None, **_: Any
+) -> None:
+    if enrollment is None:
+        return
+    booking.enrollment_id = enrollment.id
+    if booking.status is BookingStatus.BOOKED:
+        enrollment.minutes_used += booking.minutes_charged
+
+
+def _hold_seat(booking: Booking, _create: bool, _extracted: Any, **_: Any) -> None:
+    if booking.status is BookingStatus.BOOKED:
+        booking.session.seats_taken += 1
+
+
+class BookingFactory(ModelFactory):
+    """A booking (``session=`` the tutoring session); a held seat (BOOKED) takes one of the
+    session's seats and, with ``enrollment=``, the session's minutes from that enrollment."""
+
+    class Meta:
+        model = Booking
+
+    session = factory.SubFactory(TutoringSessionFactory)
+    student_id = new_id(UserFactory, role=Role.STUDENT)
+    status = BookingStatus.BOOKED
+    attendance = None
+    minutes_charged = factory.LazyAttribute(lambda o: o.session.duration_minutes)
+    enrollment = factory.PostGeneration(_charge_enrollment)
+    hold_seat = factory.PostGeneration(_hold_seat)

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from nexus.accounts.roles import Role
 from nexus.config import Settings
 from tests.conftest import make_settings
-from tests.factories.aria import Bank, starter_bank, student_profile
+from tests.factories.aria import Bank, starter_bank
+from tests.factories.people import StudentProfileFactory
 from tests.support.api import Actor, Api
 from tests.support.fake_openai import FakeOpenAI
 
@@ -56,7 +57,8 @@ def bank(session: Session) -> Bank:
 @pytest.fixture()
 def student(api: Api, session: Session) -> Actor:
     actor = api.actor(Role.STUDENT)
-    student_profile(session, actor.id)
+    StudentProfileFactory(user_id=actor.id)
+    session.commit()
     return actor
 
 

@@ -69,14 +69,14 @@ def test_hints_are_for_exercises_only(api: Api, bank: Bank, student: Actor) -> N
 def test_an_exercise_without_lessons_still_gets_hints(
     api: Api, student: Actor, session: Session
 ) -> None:
-    from nexus.content.vocabulary import ContentKind, Subject
-    from tests.factories.aria import content_item
+    from nexus.content.vocabulary import ContentKind, Level, Subject
+    from tests.factories.content import ContentItemFactory
 
-    lonely = content_item(
-        session,
+    lonely = ContentItemFactory(
         kind=ContentKind.EXERCISE,
         title="Énigme isolée",
         subject=Subject.PHILOSOPHIE,
+        level=Level.TERMINALE,
         chapter="Logique",
         body="Un menteur dit : je mens. Dit-il vrai ?",
         solution="Le paradoxe du menteur n'a pas de valeur de vérité stable.",

@@ -91,12 +91,22 @@ def test_a_follow_up_question_leans_on_the_previous_one(
 def test_the_students_level_breaks_ties_between_equally_good_items(
     api: Api, session: Session, student: Actor
 ) -> None:
-    from nexus.content.vocabulary import Level
-    from tests.factories.aria import content_item
+    from nexus.content.vocabulary import Level, Subject
+    from tests.factories.content import ContentItemFactory
 
-    seconde = content_item(session, title="Les fonctions", level=Level.SECONDE, body="Fonctions.")
-    terminale = content_item(
-        session, title="Les fonctions", level=Level.TERMINALE, body="Fonctions."
+    seconde = ContentItemFactory(
+        title="Les fonctions",
+        subject=Subject.NSI,
+        level=Level.SECONDE,
+        chapter="Divers",
+        body="Fonctions.",
+    )
+    terminale = ContentItemFactory(
+        title="Les fonctions",
+        subject=Subject.NSI,
+        level=Level.TERMINALE,
+        chapter="Divers",
+        body="Fonctions.",
     )
     session.commit()
     answer = api.post("/api/v1/aria/ask", student, json={"question": "les fonctions"}).get_json()

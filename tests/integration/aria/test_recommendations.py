@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 from nexus.accounts.roles import Role
 from nexus.clock import paris_today
 from nexus.content.vocabulary import Level, Subject
-from tests.factories.aria import Bank, assessment, student_profile
+from tests.factories.aria import Bank
+from tests.factories.assessments import AssessmentFactory
+from tests.factories.people import StudentProfileFactory
 from tests.support.api import Api
 
 URL = "/api/v1/aria/recommendations"
@@ -18,15 +20,22 @@ URL = "/api/v1/aria/recommendations"
 def test_weak_chapters_come_with_items_to_work_on(api: Api, bank: Bank, session: Session) -> None:
     student = api.actor(Role.STUDENT)
     teacher = api.actor(Role.TEACHER)
-    student_profile(session, student.id, level=Level.PREMIERE)
-    assessment(session, student.id, "Dérivation", 6, teacher_id=teacher.id)
-    assessment(session, student.id, "Dérivation", 9)
-    assessment(session, student.id, "Structures de données", 9, subject=Subject.NSI)
-    assessment(session, student.id, "Suites numériques", 16)
-    old = paris_today() - timedelta(days=400)
-    assessment(
-        session, student.id, "Mécanique", 2, subject=Subject.PHYSIQUE_CHIMIE, assessed_on=old
+    StudentProfileFactory(user_id=student.id, level=Level.PREMIERE)
+    AssessmentFactory(student_id=student.id, chapter="Dérivation", score=6, teacher_id=teacher.id)
+    AssessmentFactory(student_id=student.id, chapter="Dérivation", score=9)
+    AssessmentFactory(
+        student_id=student.id, chapter="Structures de données", score=9, subject=Subject.NSI
     )
+    AssessmentFactory(student_id=student.id, chapter="Suites numériques", score=16)
+    old = paris_today() - timedelta(days=400)
+    AssessmentFactory(
+        student_id=student.id,
+        chapter="Mécanique",
+        score=2,
+        subject=Subject.PHYSIQUE_CHIMIE,
+        assessed_on=old,
+    )
+    session.commit()
 
     body = api.get(URL, student).get_json()
     assert body["student_id"] == student.id
@@ -57,8 +66,9 @@ def test_a_good_student_gets_their_least_good_chapter(
     api: Api, bank: Bank, session: Session
 ) -> None:
     student = api.actor(Role.STUDENT)
-    assessment(session, student.id, "Suites numériques", 15)
-    assessment(session, student.id, "Dérivation", 18)
+    AssessmentFactory(student_id=student.id, chapter="Suites numériques", score=15)
+    AssessmentFactory(student_id=student.id, chapter="Dérivation", score=18)
+    session.commit()
     body = api.get(URL, student).get_json()
     assert [r["chapter"] for r in body["items"]] == ["Suites numériques"]
     assert body["items"][0]["reason"].startswith("Ton chapitre le moins réussi (15,0/20")
@@ -73,6 +83,7 @@ def test_a_chapter_missing_from_the_bank_falls_back_to_search(
     api: Api, bank: Bank, session: Session
 ) -> None:
     student = api.actor(Role.STUDENT)
-    assessment(session, student.id, "Suites géométriques", 5)
+    AssessmentFactory(student_id=student.id, chapter="Suites géométriques", score=5)
+    session.commit()
     items = api.get(URL, student).get_json()["items"][0]["items"]
     assert bank.sequences_lesson.id in {i["id"] for i in items}

@@ -9,7 +9,10 @@ from sqlalchemy.orm import Session
 from nexus.accounts.roles import Role
 from nexus.clock import PARIS, paris_today
 from nexus.content.vocabulary import Level, Subject
-from tests.factories.aria import Bank, assessment, booked_session, student_profile
+from tests.factories.aria import Bank
+from tests.factories.assessments import AssessmentFactory
+from tests.factories.people import StudentProfileFactory
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 from tests.support.api import Actor, Api
 from tests.support.fake_openai import FakeOpenAI, Reply
 
@@ -22,19 +25,24 @@ def _student_with_history(
     student = api.actor(Role.STUDENT)
     teacher = api.actor(Role.TEACHER)
     today = paris_today()
-    student_profile(
-        session,
-        student.id,
+    StudentProfileFactory(
+        user_id=student.id,
         level=Level.PREMIERE,
         specialties=["mathematiques"],
         exam_date=today + timedelta(days=exam_in_days),
     )
-    assessment(session, student.id, "Dérivation", 7, teacher_id=teacher.id)
-    assessment(session, student.id, "Dérivation", 9, teacher_id=teacher.id)
-    assessment(session, student.id, "Suites numériques", 11, max_score=20)
-    assessment(session, student.id, "Structures de données", 17, subject=Subject.NSI)
+    AssessmentFactory(student_id=student.id, chapter="Dérivation", score=7, teacher_id=teacher.id)
+    AssessmentFactory(student_id=student.id, chapter="Dérivation", score=9, teacher_id=teacher.id)
+    AssessmentFactory(student_id=student.id, chapter="Suites numériques", score=11, max_score=20)
+    AssessmentFactory(
+        student_id=student.id, chapter="Structures de données", score=17, subject=Subject.NSI
+    )
     starts = datetime.combine(today + timedelta(days=9), time(17), PARIS)
-    booked_session(session, teacher.id, student.id, starts, title="Dérivation : entraînement")
+    tutoring = TutoringSessionFactory(
+        teacher_id=teacher.id, starts_at=starts, title="Dérivation : entraînement"
+    )
+    BookingFactory(session=tutoring, student_id=student.id)
+    session.commit()
     return student, teacher
 
 
@@ -81,7 +89,8 @@ def test_the_horizon_can_be_chosen_and_defaults_without_an_exam(
     api: Api, bank: Bank, session: Session
 ) -> None:
     student = api.actor(Role.STUDENT)
-    student_profile(session, student.id, level=Level.PREMIERE, specialties=["mathematiques"])
+    StudentProfileFactory(user_id=student.id, level=Level.PREMIERE, specialties=["mathematiques"])
+    session.commit()
     default = api.post(PLANS, student, json={}).get_json()
     assert len(default["weeks"]) == 8
     assert default["exam_date"] is None

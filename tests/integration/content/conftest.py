@@ -7,15 +7,14 @@ from sqlalchemy.orm import Session
 
 from nexus.content.models import ContentItem
 from nexus.content.vocabulary import ContentKind, Level, Subject
-from tests.factories.content import make_item
+from tests.factories.content import ContentItemFactory
 
 
 @pytest.fixture()
 def corpus(session: Session) -> dict[str, ContentItem]:
     maths, nsi = Subject.MATHEMATIQUES, Subject.NSI
     items = {
-        "derivee-produit": make_item(
-            session,
+        "derivee-produit": ContentItemFactory(
             slug="derivee-produit",
             title="Dérivée d'un produit",
             chapter="Dérivation",
@@ -24,8 +23,7 @@ def corpus(session: Session) -> dict[str, ContentItem]:
             difficulty=3,
             body="La formule (uv)' = u'v + uv' se démontre avec le taux d'accroissement.",
         ),
-        "etude-fonction": make_item(
-            session,
+        "etude-fonction": ContentItemFactory(
             slug="etude-fonction",
             kind=ContentKind.EXERCISE,
             title="Étudier une fonction rationnelle",
@@ -36,8 +34,7 @@ def corpus(session: Session) -> dict[str, ContentItem]:
             body="Calculer la dérivée de f puis dresser son tableau de variations.",
             solution="f'(x) = 7 / (x + 2)².",
         ),
-        "fiche-deriver": make_item(
-            session,
+        "fiche-deriver": ContentItemFactory(
             slug="fiche-deriver",
             kind=ContentKind.REVISION_SHEET,
             title="Fiche : dériver sans erreur",
@@ -47,8 +44,7 @@ def corpus(session: Session) -> dict[str, ContentItem]:
             difficulty=2,
             body="Les formules à connaître par cœur.",
         ),
-        "listes-chainees": make_item(
-            session,
+        "listes-chainees": ContentItemFactory(
             slug="listes-chainees",
             title="Listes chaînées",
             chapter="Structures de données",
@@ -57,8 +53,7 @@ def corpus(session: Session) -> dict[str, ContentItem]:
             difficulty=3,
             body="Un maillon contient une valeur et une référence vers le suivant.",
         ),
-        "listes-tableaux": make_item(
-            session,
+        "listes-tableaux": ContentItemFactory(
             slug="listes-tableaux",
             title="Listes et tableaux en Python",
             chapter="Tableaux",
@@ -67,8 +62,7 @@ def corpus(session: Session) -> dict[str, ContentItem]:
             difficulty=1,
             body="Une liste Python se parcourt avec une boucle for.",
         ),
-        "suites-geometriques": make_item(
-            session,
+        "suites-geometriques": ContentItemFactory(
             slug="suites-geometriques",
             title="Les suites géométriques",
             chapter="Suites numériques",

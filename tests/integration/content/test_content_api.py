@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
 from nexus.content.models import ContentItem
-from tests.factories.content import content_payload
+from tests.factories.content import ContentItemFactory, content_payload
 from tests.support.api import Actor, Api
 
 BASE = "/api/v1/content"
@@ -219,9 +219,7 @@ def test_delete_by_author_or_admin_only(api: Api) -> None:
 
 
 def test_items_without_author_are_admin_only(api: Api, session: Session) -> None:
-    from tests.factories.content import make_item
-
-    item = make_item(session, author_id=None)
+    item = ContentItemFactory(author_id=None)
     session.commit()
     teacher = api.actor(Role.TEACHER)
     assert api.patch(f"{BASE}/{item.id}", teacher, json={"difficulty": 3}).status_code == 403
@@ -251,7 +249,7 @@ def test_a_slug_taken_concurrently_is_a_conflict(api: Api, app: Flask, session: 
     theirs = ContentCreate.model_validate(content_payload(slug="course"))
     with app.app_context(), session.no_autoflush:
         # The rival's row is pending, so the slug check of the second writer cannot see it.
-        session.add(ContentItem(author_id=teacher.id, **theirs.model_dump()))
+        session.add(ContentItemFactory.build(author_id=teacher.id, **theirs.model_dump()))
         with pytest.raises(Conflict) as raised:
             services.create_item(session, principal, mine)
     assert raised.value.fields[0].field == "slug"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from nexus.accounts.roles import Role
 from nexus.content.models import ContentItem
 from nexus.language.collation import sqlite_compare
-from tests.factories.content import make_item
+from tests.factories.content import ContentItemFactory
 from tests.support.api import Actor, Api
 
 BASE = "/api/v1/content"
@@ -80,7 +80,7 @@ def test_documented_sorts(
 
 def test_filters(api: Api, corpus: dict[str, ContentItem], session: Session) -> None:
     teacher = api.actor(Role.TEACHER)
-    mine = make_item(session, slug="a-moi", author_id=teacher.id, title="Mon cours")
+    mine = ContentItemFactory(slug="a-moi", author_id=teacher.id, title="Mon cours")
     session.commit()
 
     def slugs(**params: Any) -> set[str]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
+from nexus.content.vocabulary import ContentKind, Level
 from nexus.language.collation import sqlite_compare
-from tests.factories import insights as f
+from tests.factories.content import ContentItemFactory
+from tests.factories.people import ParentLinkFactory, new_student
 from tests.support.api import Api
 
 FRENCH_ORDER = ["abaque", "Dérivées", "Donne-moi", "énergie", "Énigme", "Zèbre"]
@@ -16,7 +18,9 @@ FRENCH_ORDER = ["abaque", "Dérivées", "Donne-moi", "énergie", "Énigme", "Zè
 def test_titles_and_chapters_sort_in_french(api: Api, session: Session) -> None:
     student = api.actor(Role.STUDENT)
     for title in reversed(FRENCH_ORDER):
-        f.content(session, title, chapter=title)
+        ContentItemFactory(
+            title=title, chapter=title, kind=ContentKind.EXERCISE, level=Level.TERMINALE
+        )
     session.commit()
     for sort, expected in (("title", FRENCH_ORDER), ("-title", FRENCH_ORDER[::-1])):
         body = api.get(f"/api/v1/content?sort={sort}&page_size=50", student).get_json()
@@ -28,7 +32,7 @@ def test_titles_and_chapters_sort_in_french(api: Api, session: Session) -> None:
 def test_a_parents_children_sort_in_french(api: Api, session: Session) -> None:
     parent = api.actor(Role.PARENT)
     for name in ("Zoé", "Élodie", "emma", "Bastien"):
-        f.link(session, parent.id, f.student(session, name))
+        ParentLinkFactory(parent_id=parent.id, student_id=new_student(first_name=name).id)
     session.commit()
     body = api.get("/api/v1/dashboards/parent", parent).get_json()
     assert [c["student_name"].split()[0] for c in body["children"]] == [

@@ -15,7 +15,7 @@ from nexus.accounts.roles import Role
 from nexus.content.models import ContentItem
 from nexus.content.search import search_content
 from nexus.content.vocabulary import ContentKind, Level, Subject
-from tests.factories.content import make_item
+from tests.factories.content import ContentItemFactory
 from tests.support.api import Api
 
 BASE = "/api/v1/content"
@@ -70,8 +70,8 @@ def test_stop_words_alone_match_nothing_and_are_ignored_otherwise(
 
 
 def test_a_title_match_beats_a_body_match(session: Session) -> None:
-    body_only = make_item(session, slug="corps", title="Cours du jour", body="Les intégrales.")
-    in_title = make_item(session, slug="titre", title="Intégrales", body="Aire sous la courbe.")
+    body_only = ContentItemFactory(slug="corps", title="Cours du jour", body="Les intégrales.")
+    in_title = ContentItemFactory(slug="titre", title="Intégrales", body="Aire sous la courbe.")
     session.commit()
     assert body_only.id < in_title.id and body_only.difficulty == in_title.difficulty
     hits = search_content(session, "intégrale")
@@ -81,8 +81,8 @@ def test_a_title_match_beats_a_body_match(session: Session) -> None:
 
 def test_rare_words_outweigh_common_ones(session: Session) -> None:
     for n in range(4):
-        make_item(session, slug=f"fonction-{n}", title=f"Fonction numéro {n}")
-    make_item(session, slug="logarithme", title="Logarithme", body="Une fonction réciproque.")
+        ContentItemFactory(slug=f"fonction-{n}", title=f"Fonction numéro {n}")
+    ContentItemFactory(slug="logarithme", title="Logarithme", body="Une fonction réciproque.")
     session.commit()
     assert _slugs(session, "fonction logarithme")[0] == "logarithme"
 

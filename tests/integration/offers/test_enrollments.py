@@ -7,14 +7,15 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
 from nexus.audit.models import AuditEntry
-from tests.factories import offers, people
+from tests.factories.offers import EnrollmentFactory, OfferFactory
+from tests.factories.people import ParentLinkFactory
 from tests.support.api import Actor, Api
 
 
 def test_parent_enrols_a_linked_child(api: Api, session: Session) -> None:
     child, parent = api.actor(Role.STUDENT), api.actor(Role.PARENT)
-    people.link(session, parent.id, child.id)
-    coaching = offers.offer(session, name="Coaching individuel — 10 h", hours=10)
+    ParentLinkFactory(parent_id=parent.id, student_id=child.id)
+    coaching = OfferFactory(name="Coaching individuel — 10 h", hours=10)
     session.commit()
     response = api.post(
         "/api/v1/enrollments", parent, json={"student_id": child.id, "offer_id": coaching.id}
@@ -30,7 +31,7 @@ def test_parent_enrols_a_linked_child(api: Api, session: Session) -> None:
 
 def test_parent_cannot_enrol_someone_elses_child(api: Api, session: Session) -> None:
     stranger, parent = api.actor(Role.STUDENT), api.actor(Role.PARENT)
-    coaching = offers.offer(session)
+    coaching = OfferFactory()
     session.commit()
     response = api.post(
         "/api/v1/enrollments", parent, json={"student_id": stranger.id, "offer_id": coaching.id}
@@ -41,8 +42,8 @@ def test_parent_cannot_enrol_someone_elses_child(api: Api, session: Session) -> 
 
 def test_inactive_or_unknown_offers_are_refused_with_the_reason(api: Api, session: Session) -> None:
     child, parent, admin = api.actor(Role.STUDENT), api.actor(Role.PARENT), api.actor(Role.ADMIN)
-    people.link(session, parent.id, child.id)
-    retired = offers.offer(session, name="Formule 2025", is_active=False)
+    ParentLinkFactory(parent_id=parent.id, student_id=child.id)
+    retired = OfferFactory(name="Formule 2025", is_active=False)
     session.commit()
     by_admin = api.post(
         "/api/v1/enrollments", admin, json={"student_id": child.id, "offer_id": retired.id}
@@ -65,7 +66,7 @@ def test_inactive_or_unknown_offers_are_refused_with_the_reason(api: Api, sessio
 
 def test_admin_enrols_any_student_and_it_is_audited(api: Api, session: Session) -> None:
     student, admin = api.actor(Role.STUDENT), api.actor(Role.ADMIN)
-    group = offers.offer(session, hours=20, price_cents=60_000)
+    group = OfferFactory(hours=20, price_cents=60_000)
     session.commit()
     response = api.post(
         "/api/v1/enrollments", admin, json={"student_id": student.id, "offer_id": group.id}
@@ -89,9 +90,11 @@ def test_each_role_sees_only_its_enrollments(api: Api, session: Session) -> None
         api.actor(Role.PARENT),
         api.actor(Role.ADMIN),
     )
-    people.link(session, parent.id, lucas.id)
-    people.link(session, parent.id, emma.id)
-    ids = {s.id: offers.enrollment(session, s.id, minutes_used=90).id for s in (lucas, emma, ines)}
+    ParentLinkFactory(parent_id=parent.id, student_id=lucas.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=emma.id)
+    ids = {
+        s.id: EnrollmentFactory(student_id=s.id, minutes_used=90).id for s in (lucas, emma, ines)
+    }
     session.commit()
 
     def listed(actor: Actor, query: str = "") -> set[int]:

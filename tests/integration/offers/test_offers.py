@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from nexus.accounts.roles import Role
 from nexus.audit.models import AuditEntry
 from nexus.offers.models import OfferKind
-from tests.factories import offers
+from tests.factories.offers import EnrollmentFactory, OfferFactory
 from tests.support.api import Api
 
 NEW_OFFER = {
@@ -24,9 +24,9 @@ NEW_OFFER = {
 
 def test_everyone_signed_in_lists_active_offers_cheapest_first(api: Api, session: Session) -> None:
     parent = api.actor(Role.PARENT)
-    offers.offer(session, name="Cher", price_cents=90_000)
-    offers.offer(session, name="Bon marché", price_cents=9_900, kind=OfferKind.ARIA_ONLINE)
-    offers.offer(session, name="Retiré", price_cents=1_000, is_active=False)
+    OfferFactory(name="Cher", price_cents=90_000)
+    OfferFactory(name="Bon marché", price_cents=9_900, kind=OfferKind.ARIA_ONLINE)
+    OfferFactory(name="Retiré", price_cents=1_000, is_active=False)
     session.commit()
     listed = api.get("/api/v1/offers", parent).get_json()
     assert [o["name"] for o in listed["items"]] == ["Bon marché", "Cher"]
@@ -42,7 +42,7 @@ def test_everyone_signed_in_lists_active_offers_cheapest_first(api: Api, session
 
 def test_inactive_offers_are_visible_to_admins_only(api: Api, session: Session) -> None:
     admin, parent = api.actor(Role.ADMIN), api.actor(Role.PARENT)
-    retired = offers.offer(session, name="Ancienne formule", is_active=False)
+    retired = OfferFactory(name="Ancienne formule", is_active=False)
     session.commit()
     assert api.get(f"/api/v1/offers/{retired.id}", parent).status_code == 404
     assert api.get(f"/api/v1/offers/{retired.id}", admin).get_json()["is_active"] is False
@@ -85,8 +85,8 @@ def test_admin_creates_updates_and_deletes_an_offer(api: Api, session: Session) 
 def test_an_offer_with_enrollments_is_deactivated_not_deleted(api: Api, session: Session) -> None:
     admin = api.actor(Role.ADMIN)
     student = api.actor(Role.STUDENT)
-    bought = offers.offer(session)
-    offers.enrollment(session, student.id, of=bought)
+    bought = OfferFactory()
+    EnrollmentFactory(student_id=student.id, offer=bought)
     session.commit()
     response = api.delete(f"/api/v1/offers/{bought.id}", admin)
     assert response.status_code == 409
@@ -110,7 +110,7 @@ def test_offer_input_is_validated(api: Api) -> None:
 
 def test_only_admins_manage_the_catalogue(api: Api, session: Session) -> None:
     teacher = api.actor(Role.TEACHER)
-    item = offers.offer(session)
+    item = OfferFactory()
     session.commit()
     assert api.post("/api/v1/offers", teacher, json=NEW_OFFER).status_code == 403
     assert api.patch(f"/api/v1/offers/{item.id}", teacher, json={"hours": 1}).status_code == 403

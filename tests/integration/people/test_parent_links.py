@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
-from tests.factories import people
+from tests.factories.people import ParentLinkFactory
 from tests.support.api import Actor, Api
 
 
@@ -63,7 +63,7 @@ def test_wrong_code_is_a_404_naming_the_field(api: Api) -> None:
 
 def test_linking_twice_is_a_conflict(api: Api, session: Session) -> None:
     student, parent = api.actor(Role.STUDENT), api.actor(Role.PARENT)
-    people.link(session, parent.id, student.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=student.id)
     session.commit()
     response = api.post(
         "/api/v1/parents/me/children", parent, json={"invitation_code": _code(api, student)}
@@ -75,7 +75,7 @@ def test_linking_twice_is_a_conflict(api: Api, session: Session) -> None:
 def test_parent_a_cannot_see_parent_b_child(api: Api, session: Session) -> None:
     child_of_b = api.actor(Role.STUDENT)
     parent_a, parent_b = api.actor(Role.PARENT), api.actor(Role.PARENT)
-    people.link(session, parent_b.id, child_of_b.id)
+    ParentLinkFactory(parent_id=parent_b.id, student_id=child_of_b.id)
     session.commit()
     assert api.get(f"/api/v1/students/{child_of_b.id}", parent_a).status_code == 404
     assert api.get("/api/v1/parents/me/children", parent_a).get_json()["total"] == 0

@@ -6,7 +6,8 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
 from nexus.people.models import StudentProfile
-from tests.factories import people, scheduling
+from tests.factories.people import ParentLinkFactory
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 from tests.support.api import Api
 
 PROFILE = {
@@ -95,9 +96,9 @@ def test_who_may_see_a_student(api: Api, session: Session) -> None:
     parent, other_parent = api.actor(Role.PARENT), api.actor(Role.PARENT)
     teacher, other_teacher = api.actor(Role.TEACHER), api.actor(Role.TEACHER)
     admin, other_student = api.actor(Role.ADMIN), api.actor(Role.STUDENT)
-    people.link(session, parent.id, student.id)
-    ts = scheduling.tutoring_session(session, teacher.id)
-    scheduling.booking(session, ts, student.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=student.id)
+    ts = TutoringSessionFactory(teacher_id=teacher.id)
+    BookingFactory(session=ts, student_id=student.id)
     session.commit()
 
     path = f"/api/v1/students/{student.id}"

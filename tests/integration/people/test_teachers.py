@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
-from tests.factories import people
+from tests.factories.accounts import UserFactory
+from tests.factories.people import TeacherProfileFactory
 from tests.support.api import Api
 
 PROFILE = {
@@ -59,13 +60,13 @@ def test_availability_is_validated(api: Api) -> None:
 
 def test_directory_filters_by_subject_and_level(api: Api, session: Session) -> None:
     viewer = api.actor(Role.STUDENT)
-    maths = people.user(session, Role.TEACHER, last_name="Bernard")
-    nsi = people.user(session, Role.TEACHER, last_name="Lefèvre")
-    people.user(session, Role.TEACHER, last_name="Sansprofil")
-    retired = people.user(session, Role.TEACHER, last_name="Retraité", is_active=False)
-    people.teacher_profile(session, maths.id, subjects=["mathematiques"], levels=["seconde"])
-    people.teacher_profile(session, nsi.id, subjects=["nsi"], levels=["premiere", "terminale"])
-    people.teacher_profile(session, retired.id, subjects=["nsi"], levels=["terminale"])
+    maths = UserFactory(role=Role.TEACHER, last_name="Bernard")
+    nsi = UserFactory(role=Role.TEACHER, last_name="Lefèvre")
+    UserFactory(role=Role.TEACHER, last_name="Sansprofil")
+    retired = UserFactory(role=Role.TEACHER, last_name="Retraité", is_active=False)
+    TeacherProfileFactory(user_id=maths.id, subjects=["mathematiques"], levels=["seconde"])
+    TeacherProfileFactory(user_id=nsi.id, subjects=["nsi"], levels=["premiere", "terminale"])
+    TeacherProfileFactory(user_id=retired.id, subjects=["nsi"], levels=["terminale"])
     session.commit()
 
     everyone = api.get("/api/v1/teachers", viewer).get_json()

@@ -7,8 +7,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from nexus.accounts.roles import Role
 from nexus.aria.models import Conversation, Message, StudyPlan, UsageRecord
-from tests.factories import people
-from tests.factories.aria import starter_bank, student_profile
+from tests.factories.aria import starter_bank
+from tests.factories.people import ParentLinkFactory, StudentProfileFactory
 from tests.support.api import Actor, Api
 
 EXPORT = "/api/v1/privacy/export"
@@ -39,8 +39,8 @@ def _rows(session: Session, model: type, column: InstrumentedAttribute[int], ids
 def _family(api: Api, session: Session) -> tuple[Actor, Actor]:
     parent = api.actor(Role.PARENT)
     child = api.actor(Role.STUDENT)
-    student_profile(session, child.id)  # no birth date: a minor, the parent acts
-    people.link(session, parent.id, child.id)
+    StudentProfileFactory(user_id=child.id)  # no birth date: a minor, the parent acts
+    ParentLinkFactory(parent_id=parent.id, student_id=child.id)
     session.commit()
     return parent, child
 
@@ -51,7 +51,7 @@ def test_the_export_holds_every_aria_row_of_the_family_and_erasure_removes_them(
     starter_bank(session)
     parent, child = _family(api, session)
     stranger = api.actor(Role.STUDENT)
-    student_profile(session, stranger.id)
+    StudentProfileFactory(user_id=stranger.id)
     session.commit()
     _talks_to_aria(api, child)
     _talks_to_aria(api, stranger)

@@ -14,7 +14,9 @@ from nexus.language import formats
 from nexus.notifications.models import Notification
 from nexus.offers.models import Enrollment, EnrollmentStatus
 from nexus.scheduling.models import SessionStatus, TutoringSession
-from tests.factories import offers, people, scheduling
+from tests.factories.offers import EnrollmentFactory
+from tests.factories.people import ParentLinkFactory
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 from tests.support.api import Actor, Api
 
 
@@ -33,9 +35,9 @@ def test_booking_charges_hours_and_notifies_student_parents_and_teacher(
     teacher = api.actor(Role.TEACHER, first_name="Sophie", last_name="Bernard")
     student = api.actor(Role.STUDENT, first_name="Lucas", last_name="Moreau")
     parent = api.actor(Role.PARENT)
-    people.link(session, parent.id, student.id)
-    enrollment = offers.enrollment(session, student.id, hours=10)
-    ts = scheduling.tutoring_session(session, teacher.id, duration=timedelta(minutes=90))
+    ParentLinkFactory(parent_id=parent.id, student_id=student.id)
+    enrollment = EnrollmentFactory(student_id=student.id, offer__hours=10)
+    ts = TutoringSessionFactory(teacher_id=teacher.id, duration=timedelta(minutes=90))
     session.commit()
 
     response = _book(api, student, ts.id)
@@ -71,9 +73,9 @@ def test_a_full_session_is_refused(api: Api, session: Session) -> None:
         api.actor(Role.STUDENT),
         api.actor(Role.STUDENT),
     )
-    ts = scheduling.tutoring_session(session, teacher.id, capacity=1)
+    ts = TutoringSessionFactory(teacher_id=teacher.id, capacity=1)
     for student in (first, second):
-        offers.enrollment(session, student.id)
+        EnrollmentFactory(student_id=student.id)
     session.commit()
     assert _book(api, first, ts.id).status_code == 201
     refused = _book(api, second, ts.id)
@@ -85,8 +87,8 @@ def test_a_full_session_is_refused(api: Api, session: Session) -> None:
 
 def test_hours_are_required(api: Api, session: Session) -> None:
     teacher, student = api.actor(Role.TEACHER), api.actor(Role.STUDENT)
-    ts = scheduling.tutoring_session(session, teacher.id, duration=timedelta(hours=2))
-    almost = offers.enrollment(session, student.id, hours=2, minutes_used=61)
+    ts = TutoringSessionFactory(teacher_id=teacher.id, duration=timedelta(hours=2))
+    almost = EnrollmentFactory(student_id=student.id, offer__hours=2, minutes_used=61)
     session.commit()
     refused = _book(api, student, ts.id)
     assert refused.status_code == 409
@@ -101,11 +103,11 @@ def test_hours_are_required(api: Api, session: Session) -> None:
 
 def test_the_oldest_enrollment_with_enough_hours_is_charged(api: Api, session: Session) -> None:
     teacher, student = api.actor(Role.TEACHER), api.actor(Role.STUDENT)
-    nearly_spent = offers.enrollment(session, student.id, hours=1, minutes_used=30)
-    older = offers.enrollment(session, student.id, hours=10)
-    newer = offers.enrollment(session, student.id, hours=10)
-    first = scheduling.tutoring_session(session, teacher.id)
-    second = scheduling.tutoring_session(session, teacher.id, starts_in=timedelta(days=4))
+    nearly_spent = EnrollmentFactory(student_id=student.id, offer__hours=1, minutes_used=30)
+    older = EnrollmentFactory(student_id=student.id, offer__hours=10)
+    newer = EnrollmentFactory(student_id=student.id, offer__hours=10)
+    first = TutoringSessionFactory(teacher_id=teacher.id)
+    second = TutoringSessionFactory(teacher_id=teacher.id, starts_in=timedelta(days=4))
     session.commit()
     assert _book(api, student, first.id).get_json()["enrollment_id"] == older.id
     chosen = _book(api, student, second.id, enrollment_id=newer.id)
@@ -119,9 +121,9 @@ def test_an_enrollment_must_be_the_students_and_active(api: Api, session: Sessio
         api.actor(Role.STUDENT),
         api.actor(Role.STUDENT),
     )
-    theirs = offers.enrollment(session, other.id)
-    cancelled = offers.enrollment(session, student.id, status=EnrollmentStatus.CANCELLED)
-    ts = scheduling.tutoring_session(session, teacher.id)
+    theirs = EnrollmentFactory(student_id=other.id)
+    cancelled = EnrollmentFactory(student_id=student.id, status=EnrollmentStatus.CANCELLED)
+    ts = TutoringSessionFactory(teacher_id=teacher.id)
     session.commit()
     foreign = _book(api, student, ts.id, enrollment_id=theirs.id)
     assert foreign.status_code == 404
@@ -133,12 +135,12 @@ def test_an_enrollment_must_be_the_students_and_active(api: Api, session: Sessio
 
 def test_a_student_cannot_hold_two_overlapping_sessions(api: Api, session: Session) -> None:
     maths, nsi, student = api.actor(Role.TEACHER), api.actor(Role.TEACHER), api.actor(Role.STUDENT)
-    offers.enrollment(session, student.id)
-    first = scheduling.tutoring_session(session, maths.id, duration=timedelta(hours=2))
-    clash = scheduling.tutoring_session(
-        session, nsi.id, starts_at=first.starts_at + timedelta(hours=1)
+    EnrollmentFactory(student_id=student.id)
+    first = TutoringSessionFactory(teacher_id=maths.id, duration=timedelta(hours=2))
+    clash = TutoringSessionFactory(
+        teacher_id=nsi.id, starts_at=first.starts_at + timedelta(hours=1)
     )
-    after = scheduling.tutoring_session(session, nsi.id, starts_at=first.ends_at)
+    after = TutoringSessionFactory(teacher_id=nsi.id, starts_at=first.ends_at)
     session.commit()
     assert _book(api, student, first.id).status_code == 201
     refused = _book(api, student, clash.id)
@@ -164,9 +166,9 @@ def test_a_student_cannot_hold_two_overlapping_sessions(api: Api, session: Sessi
 
 def test_sessions_that_cannot_be_booked(api: Api, session: Session) -> None:
     teacher, student = api.actor(Role.TEACHER), api.actor(Role.STUDENT)
-    offers.enrollment(session, student.id)
-    cancelled = scheduling.tutoring_session(session, teacher.id, status=SessionStatus.CANCELLED)
-    started = scheduling.tutoring_session(session, teacher.id, starts_in=-timedelta(minutes=5))
+    EnrollmentFactory(student_id=student.id)
+    cancelled = TutoringSessionFactory(teacher_id=teacher.id, status=SessionStatus.CANCELLED)
+    started = TutoringSessionFactory(teacher_id=teacher.id, starts_in=-timedelta(minutes=5))
     session.commit()
     assert _book(api, student, cancelled.id).get_json()["error"]["code"] == "session_not_bookable"
     assert _book(api, student, started.id).get_json()["error"]["code"] == "session_started"
@@ -176,8 +178,8 @@ def test_sessions_that_cannot_be_booked(api: Api, session: Session) -> None:
 
 def test_cancelling_in_time_refunds_and_frees_the_seat(api: Api, session: Session) -> None:
     teacher, student = api.actor(Role.TEACHER), api.actor(Role.STUDENT)
-    enrollment = offers.enrollment(session, student.id)
-    ts = scheduling.tutoring_session(session, teacher.id, starts_in=timedelta(hours=25))
+    enrollment = EnrollmentFactory(student_id=student.id)
+    ts = TutoringSessionFactory(teacher_id=teacher.id, starts_in=timedelta(hours=25))
     session.commit()
     booking_id = _book(api, student, ts.id).get_json()["id"]
     cancelled = api.post(f"/api/v1/bookings/{booking_id}/cancel", student)
@@ -212,8 +214,8 @@ def test_cancelling_less_than_24_hours_before_is_refused(api: Api, session: Sess
         api.actor(Role.STUDENT),
         api.actor(Role.ADMIN),
     )
-    enrollment = offers.enrollment(session, student.id)
-    ts = scheduling.tutoring_session(session, teacher.id, starts_in=timedelta(hours=23))
+    enrollment = EnrollmentFactory(student_id=student.id)
+    ts = TutoringSessionFactory(teacher_id=teacher.id, starts_in=timedelta(hours=23))
     session.commit()
     booking_id = _book(api, student, ts.id).get_json()["id"]
     late = api.post(f"/api/v1/bookings/{booking_id}/cancel", student)
@@ -243,8 +245,8 @@ def test_a_started_session_cannot_be_cancelled_by_anyone(api: Api, session: Sess
         api.actor(Role.STUDENT),
         api.actor(Role.ADMIN),
     )
-    ts = scheduling.tutoring_session(session, teacher.id, starts_in=-timedelta(minutes=10))
-    booking = scheduling.booking(session, ts, student.id)
+    ts = TutoringSessionFactory(teacher_id=teacher.id, starts_in=-timedelta(minutes=10))
+    booking = BookingFactory(session=ts, student_id=student.id)
     session.commit()
     for actor in (student, admin):
         response = api.post(f"/api/v1/bookings/{booking.id}/cancel", actor)
@@ -257,8 +259,8 @@ def test_someone_elses_booking_does_not_exist(api: Api, session: Session) -> Non
         api.actor(Role.STUDENT),
         api.actor(Role.STUDENT),
     )
-    ts = scheduling.tutoring_session(session, teacher.id)
-    booking = scheduling.booking(session, ts, owner.id)
+    ts = TutoringSessionFactory(teacher_id=teacher.id)
+    booking = BookingFactory(session=ts, student_id=owner.id)
     session.commit()
     assert api.get(f"/api/v1/bookings/{booking.id}", other).status_code == 404
     assert api.post(f"/api/v1/bookings/{booking.id}/cancel", other).status_code == 404
@@ -275,12 +277,12 @@ def test_booking_lists_for_the_student_their_parent_and_teachers(
         api.actor(Role.PARENT),
         api.actor(Role.PARENT),
     )
-    people.link(session, parent.id, student.id)
-    past = scheduling.tutoring_session(session, maths.id, starts_in=-timedelta(days=7))
-    soon = scheduling.tutoring_session(session, nsi.id, starts_in=timedelta(days=2))
-    later = scheduling.tutoring_session(session, maths.id, starts_in=timedelta(days=9))
+    ParentLinkFactory(parent_id=parent.id, student_id=student.id)
+    past = TutoringSessionFactory(teacher_id=maths.id, starts_in=-timedelta(days=7))
+    soon = TutoringSessionFactory(teacher_id=nsi.id, starts_in=timedelta(days=2))
+    later = TutoringSessionFactory(teacher_id=maths.id, starts_in=timedelta(days=9))
     for ts in (past, soon, later):
-        scheduling.booking(session, ts, student.id)
+        BookingFactory(session=ts, student_id=student.id)
     session.commit()
 
     def session_ids(actor: Actor, path: str) -> list[int]:
@@ -303,9 +305,9 @@ def test_booking_lists_for_the_student_their_parent_and_teachers(
 def test_teacher_schedule_lists_sessions_with_bookings(api: Api, session: Session) -> None:
     teacher, other = api.actor(Role.TEACHER), api.actor(Role.TEACHER)
     student = api.actor(Role.STUDENT, first_name="Inès")
-    mine = scheduling.tutoring_session(session, teacher.id, capacity=4)
-    scheduling.booking(session, mine, student.id)
-    scheduling.tutoring_session(session, other.id)
+    mine = TutoringSessionFactory(teacher_id=teacher.id, capacity=4)
+    BookingFactory(session=mine, student_id=student.id)
+    TutoringSessionFactory(teacher_id=other.id)
     session.commit()
     body = api.get("/api/v1/teachers/me/sessions", teacher).get_json()
     assert body["total"] == 1

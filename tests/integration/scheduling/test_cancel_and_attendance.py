@@ -12,18 +12,20 @@ from nexus.accounts.roles import Role
 from nexus.audit.models import AuditEntry
 from nexus.notifications.models import Notification, NotificationKind
 from nexus.scheduling.models import Booking, BookingStatus
-from tests.factories import offers, people, scheduling
+from tests.factories.offers import EnrollmentFactory
+from tests.factories.people import ParentLinkFactory
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 from tests.support.api import Actor, Api
 
 
 def test_teacher_cancels_a_session_refunds_and_notifies(api: Api, session: Session) -> None:
     teacher = api.actor(Role.TEACHER, first_name="Karim", last_name="Haddad")
     lucas, emma, parent = api.actor(Role.STUDENT), api.actor(Role.STUDENT), api.actor(Role.PARENT)
-    people.link(session, parent.id, lucas.id)
-    ts = scheduling.tutoring_session(session, teacher.id, capacity=4, starts_in=timedelta(hours=3))
-    enrollments = {s.id: offers.enrollment(session, s.id) for s in (lucas, emma)}
+    ParentLinkFactory(parent_id=parent.id, student_id=lucas.id)
+    ts = TutoringSessionFactory(teacher_id=teacher.id, capacity=4, starts_in=timedelta(hours=3))
+    enrollments = {s.id: EnrollmentFactory(student_id=s.id) for s in (lucas, emma)}
     for student in (lucas, emma):
-        scheduling.booking(session, ts, student.id, enrollment=enrollments[student.id])
+        BookingFactory(session=ts, student_id=student.id, enrollment=enrollments[student.id])
     session.commit()
 
     response = api.post(
@@ -55,8 +57,8 @@ def test_only_its_teacher_or_an_admin_cancels_a_session(api: Api, session: Sessi
         api.actor(Role.TEACHER),
         api.actor(Role.ADMIN),
     )
-    ts = scheduling.tutoring_session(session, teacher.id)
-    started = scheduling.tutoring_session(session, teacher.id, starts_in=-timedelta(minutes=1))
+    ts = TutoringSessionFactory(teacher_id=teacher.id)
+    started = TutoringSessionFactory(teacher_id=teacher.id, starts_in=-timedelta(minutes=1))
     session.commit()
     assert api.post(f"/api/v1/sessions/{ts.id}/cancel", colleague, json={}).status_code == 404
     assert (
@@ -73,8 +75,8 @@ def test_only_its_teacher_or_an_admin_cancels_a_session(api: Api, session: Sessi
 def test_attendance_after_the_session_started(api: Api, session: Session) -> None:
     teacher = api.actor(Role.TEACHER)
     present, late, absent = (api.actor(Role.STUDENT) for _ in range(3))
-    ts = scheduling.tutoring_session(session, teacher.id, capacity=3, starts_in=-timedelta(hours=2))
-    bookings = {s.id: scheduling.booking(session, ts, s.id) for s in (present, late, absent)}
+    ts = TutoringSessionFactory(teacher_id=teacher.id, capacity=3, starts_in=-timedelta(hours=2))
+    bookings = {s.id: BookingFactory(session=ts, student_id=s.id) for s in (present, late, absent)}
     session.commit()
     records = [
         {"booking_id": bookings[present.id].id, "attendance": "present", "note": "Très investi"},
@@ -107,12 +109,12 @@ def test_attendance_rules(api: Api, session: Session) -> None:
         api.actor(Role.ADMIN),
     )
     student, stranger = api.actor(Role.STUDENT), api.actor(Role.STUDENT)
-    future = scheduling.tutoring_session(session, teacher.id)
-    booked_future = scheduling.booking(session, future, student.id)
-    done = scheduling.tutoring_session(session, teacher.id, starts_in=-timedelta(days=1))
-    booking = scheduling.booking(session, done, student.id)
-    other = scheduling.tutoring_session(session, colleague.id, starts_in=-timedelta(days=2))
-    foreign = scheduling.booking(session, other, stranger.id)
+    future = TutoringSessionFactory(teacher_id=teacher.id)
+    booked_future = BookingFactory(session=future, student_id=student.id)
+    done = TutoringSessionFactory(teacher_id=teacher.id, starts_in=-timedelta(days=1))
+    booking = BookingFactory(session=done, student_id=student.id)
+    other = TutoringSessionFactory(teacher_id=colleague.id, starts_in=-timedelta(days=2))
+    foreign = BookingFactory(session=other, student_id=stranger.id)
     session.commit()
 
     def put(actor: Actor, session_id: int, booking_id: int) -> TestResponse:
@@ -147,8 +149,8 @@ def test_attendance_rules(api: Api, session: Session) -> None:
 
 def test_no_attendance_for_a_cancelled_session(api: Api, session: Session) -> None:
     teacher, student = api.actor(Role.TEACHER), api.actor(Role.STUDENT)
-    ts = scheduling.tutoring_session(session, teacher.id, starts_in=timedelta(hours=30))
-    scheduling.booking(session, ts, student.id)
+    ts = TutoringSessionFactory(teacher_id=teacher.id, starts_in=timedelta(hours=30))
+    BookingFactory(session=ts, student_id=student.id)
     session.commit()
     assert api.post(f"/api/v1/sessions/{ts.id}/cancel", teacher, json={}).status_code == 200
     response = api.put(f"/api/v1/sessions/{ts.id}/attendance", teacher, json={"records": []})

@@ -31,8 +31,11 @@ from nexus.db import db
 from nexus.migrations import runner
 from nexus.offers.models import Enrollment
 from nexus.scheduling.models import Booking, BookingStatus, TutoringSession
+from tests import factories
 from tests.conftest import make_settings
-from tests.factories import offers, people, scheduling
+from tests.factories.accounts import UserFactory
+from tests.factories.offers import EnrollmentFactory
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 from tests.support.services import require_postgres, scratch_database
 from tests.support.threaded_server import serve_in_thread
 
@@ -52,9 +55,11 @@ class LiveServer:
             return tokens.open_session(session, user).access_token
 
     def arrange(self) -> Session:
-        """A session on the live server's database, for arranging and checking."""
+        """A session on the live server's database, for arranging (the factories' rows go to it)
+        and checking."""
         session = db.factory_for(self.app)()
         self.sessions.append(session)  # closed by the fixture, before the engine is disposed
+        factories.bind(session)
         return session
 
 
@@ -70,6 +75,7 @@ def live() -> Iterator[LiveServer]:
                 live_server = LiveServer(app, int(base_url.rsplit(":", 1)[1]))
                 yield live_server
                 for session in live_server.sessions:
+                    factories.unbind(session)
                     session.close()
         finally:
             db.engine_for(app).dispose()
@@ -102,13 +108,13 @@ def _race(live: LiveServer, requests: list[tuple[str, str]]) -> list[tuple[int, 
 def _arrange_race(live: LiveServer, capacity: int) -> tuple[int, list[int], list[str]]:
     with live.app.app_context():
         session = live.arrange()
-        teacher = people.user(session, Role.TEACHER)
-        ts = scheduling.tutoring_session(
-            session, teacher.id, capacity=capacity, duration=timedelta(minutes=90)
+        teacher = UserFactory(role=Role.TEACHER)
+        ts = TutoringSessionFactory(
+            teacher_id=teacher.id, capacity=capacity, duration=timedelta(minutes=90)
         )
-        students = [people.user(session, Role.STUDENT) for _ in range(RACERS)]
+        students = [UserFactory(role=Role.STUDENT) for _ in range(RACERS)]
         for student in students:
-            offers.enrollment(session, student.id, hours=10)
+            EnrollmentFactory(student_id=student.id, offer__hours=10)
         session.commit()
         ids, session_id = [s.id for s in students], ts.id
         session.close()
@@ -156,12 +162,12 @@ def test_only_capacity_students_get_a_seat(live: LiveServer, capacity: int) -> N
 def test_one_student_cannot_win_two_overlapping_sessions_at_once(live: LiveServer) -> None:
     with live.app.app_context():
         session = live.arrange()
-        first_teacher, second_teacher = (people.user(session, Role.TEACHER) for _ in range(2))
-        student = people.user(session, Role.STUDENT)
-        offers.enrollment(session, student.id, hours=10)
-        first = scheduling.tutoring_session(session, first_teacher.id, capacity=5)
-        second = scheduling.tutoring_session(
-            session, second_teacher.id, capacity=5, starts_at=first.starts_at
+        first_teacher, second_teacher = (UserFactory(role=Role.TEACHER) for _ in range(2))
+        student = UserFactory(role=Role.STUDENT)
+        EnrollmentFactory(student_id=student.id, offer__hours=10)
+        first = TutoringSessionFactory(teacher_id=first_teacher.id, capacity=5)
+        second = TutoringSessionFactory(
+            teacher_id=second_teacher.id, capacity=5, starts_at=first.starts_at
         )
         session.commit()
         paths = [f"/api/v1/sessions/{ts.id}/bookings" for ts in (first, second)]
@@ -191,10 +197,10 @@ def test_one_student_cannot_win_two_overlapping_sessions_at_once(live: LiveServe
 def test_a_booking_cancelled_many_times_at_once_is_refunded_once(live: LiveServer) -> None:
     with live.app.app_context():
         session = live.arrange()
-        teacher, student = people.user(session, Role.TEACHER), people.user(session, Role.STUDENT)
-        enrollment = offers.enrollment(session, student.id, hours=10)
-        ts = scheduling.tutoring_session(session, teacher.id, capacity=3)
-        booking = scheduling.booking(session, ts, student.id, enrollment=enrollment)
+        teacher, student = UserFactory(role=Role.TEACHER), UserFactory(role=Role.STUDENT)
+        enrollment = EnrollmentFactory(student_id=student.id, offer__hours=10)
+        ts = TutoringSessionFactory(teacher_id=teacher.id, capacity=3)
+        booking = BookingFactory(session=ts, student_id=student.id, enrollment=enrollment)
         session.commit()
         ids = (student.id, ts.id, enrollment.id, booking.id)
         session.close()

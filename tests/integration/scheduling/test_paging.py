@@ -9,9 +9,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
-from tests.factories import scheduling
-from tests.integration.insights.conftest import QueryCounter
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 from tests.support.api import Actor, Api
+from tests.support.query_counter import QueryCounter
 
 
 def _page(
@@ -33,8 +33,8 @@ def test_totals_on_every_page_and_past_the_end(
 ) -> None:
     teacher, student = api.actor(Role.TEACHER), api.actor(Role.STUDENT)
     for day in range(5):
-        ts = scheduling.tutoring_session(session, teacher.id, starts_in=timedelta(days=2 + day))
-        scheduling.booking(session, ts, student.id)
+        ts = TutoringSessionFactory(teacher_id=teacher.id, starts_in=timedelta(days=2 + day))
+        BookingFactory(session=ts, student_id=student.id)
     session.commit()
     actor = student if "students" in path else teacher
     counter = QueryCounter(connection)

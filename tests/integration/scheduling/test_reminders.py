@@ -12,7 +12,9 @@ from nexus.accounts.roles import Role
 from nexus.notifications.models import Notification, NotificationKind
 from nexus.scheduling.models import SessionStatus
 from nexus.scheduling.reminders import send_reminders
-from tests.factories import people, scheduling
+from tests.factories.accounts import UserFactory
+from tests.factories.people import ParentLinkFactory
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 
 YEAR = datetime.now(UTC).year + 1
 # 18:00 in Paris on 10 March: "tomorrow" is 11 March, Paris time (UTC+1 in March).
@@ -30,9 +32,9 @@ def _reminders(session: Session) -> list[Notification]:
 
 
 def test_reminders_cover_tomorrow_in_paris_and_are_idempotent(session: Session) -> None:
-    teacher = people.user(session, Role.TEACHER, first_name="Sophie", last_name="Bernard")
-    student, parent = people.user(session, Role.STUDENT), people.user(session, Role.PARENT)
-    people.link(session, parent.id, student.id)
+    teacher = UserFactory(role=Role.TEACHER, first_name="Sophie", last_name="Bernard")
+    student, parent = UserFactory(role=Role.STUDENT), UserFactory(role=Role.PARENT)
+    ParentLinkFactory(parent_id=parent.id, student_id=student.id)
 
     def at(
         utc_hour: int,
@@ -41,10 +43,10 @@ def test_reminders_cover_tomorrow_in_paris_and_are_idempotent(session: Session) 
         status: SessionStatus = SessionStatus.SCHEDULED,
     ) -> int:
         start = datetime(YEAR, 3, day, utc_hour, minute, tzinfo=UTC)
-        ts = scheduling.tutoring_session(
-            session, teacher.id, starts_at=start, capacity=4, status=status
+        ts = TutoringSessionFactory(
+            teacher_id=teacher.id, starts_at=start, capacity=4, status=status
         )
-        scheduling.booking(session, ts, student.id)
+        BookingFactory(session=ts, student_id=student.id)
         return ts.id
 
     early = at(6)  # 07:00 Paris on the 11th
@@ -52,7 +54,7 @@ def test_reminders_cover_tomorrow_in_paris_and_are_idempotent(session: Session) 
     at(23, minute=30)  # 00:30 Paris on the 12th: the day after tomorrow
     at(20, day=10)  # today
     at(8, status=SessionStatus.CANCELLED)
-    scheduling.tutoring_session(session, teacher.id, starts_at=datetime(YEAR, 3, 11, 9, tzinfo=UTC))
+    TutoringSessionFactory(teacher_id=teacher.id, starts_at=datetime(YEAR, 3, 11, 9, tzinfo=UTC))
     session.commit()
 
     assert send_reminders(session, NOW) == 6
@@ -74,11 +76,11 @@ def test_reminders_cover_tomorrow_in_paris_and_are_idempotent(session: Session) 
 
 
 def test_cli_sends_reminders(app: Flask, session: Session) -> None:
-    teacher, student = people.user(session, Role.TEACHER), people.user(session, Role.STUDENT)
-    ts = scheduling.tutoring_session(
-        session, teacher.id, starts_at=datetime(YEAR, 3, 11, 16, tzinfo=UTC)
+    teacher, student = UserFactory(role=Role.TEACHER), UserFactory(role=Role.STUDENT)
+    ts = TutoringSessionFactory(
+        teacher_id=teacher.id, starts_at=datetime(YEAR, 3, 11, 16, tzinfo=UTC)
     )
-    scheduling.booking(session, ts, student.id)
+    BookingFactory(session=ts, student_id=student.id)
     session.commit()
     runner = app.test_cli_runner()
     result = runner.invoke(args=["send-reminders", "--now", NOW.isoformat()])

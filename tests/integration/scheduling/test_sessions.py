@@ -10,7 +10,8 @@ from nexus.accounts.roles import Role
 from nexus.content.vocabulary import Level, Subject
 from nexus.db import utcnow
 from nexus.scheduling.models import SessionStatus
-from tests.factories import people, scheduling
+from tests.factories.accounts import UserFactory
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 from tests.support.api import Api
 
 
@@ -126,20 +127,19 @@ def test_catalogue_filters_and_sorting(api: Api, session: Session) -> None:
     viewer = api.actor(Role.STUDENT)
     maths, nsi_teacher = api.actor(Role.TEACHER), api.actor(Role.TEACHER)
     base = _next_winter_day()
-    a = scheduling.tutoring_session(session, maths.id, starts_at=base, capacity=3)
-    b = scheduling.tutoring_session(
-        session,
-        nsi_teacher.id,
+    a = TutoringSessionFactory(teacher_id=maths.id, starts_at=base, capacity=3)
+    b = TutoringSessionFactory(
+        teacher_id=nsi_teacher.id,
         starts_at=base + timedelta(days=2),
         subject=Subject.NSI,
         level=Level.PREMIERE,
     )
-    full = scheduling.tutoring_session(session, maths.id, starts_at=base + timedelta(days=5))
-    scheduling.booking(session, full, people.user(session, Role.STUDENT).id)
-    cancelled = scheduling.tutoring_session(
-        session, maths.id, starts_at=base + timedelta(days=6), status=SessionStatus.CANCELLED
+    full = TutoringSessionFactory(teacher_id=maths.id, starts_at=base + timedelta(days=5))
+    BookingFactory(session=full, student_id=UserFactory(role=Role.STUDENT).id)
+    cancelled = TutoringSessionFactory(
+        teacher_id=maths.id, starts_at=base + timedelta(days=6), status=SessionStatus.CANCELLED
     )
-    past = scheduling.tutoring_session(session, maths.id, starts_in=-timedelta(days=2))
+    past = TutoringSessionFactory(teacher_id=maths.id, starts_in=-timedelta(days=2))
     session.commit()
 
     def ids(query: str) -> list[int]:
@@ -171,8 +171,8 @@ def test_video_link_and_bookings_are_for_participants(api: Api, session: Session
         api.actor(Role.STUDENT),
         api.actor(Role.ADMIN),
     )
-    ts = scheduling.tutoring_session(session, teacher.id, capacity=3)
-    scheduling.booking(session, ts, booked.id)
+    ts = TutoringSessionFactory(teacher_id=teacher.id, capacity=3)
+    BookingFactory(session=ts, student_id=booked.id)
     session.commit()
     path = f"/api/v1/sessions/{ts.id}"
 

@@ -10,10 +10,11 @@ from nexus.aria.retrieval import Learner, excerpt, sentences
 from nexus.content.models import ContentItem
 from nexus.content.search import SearchHit
 from nexus.content.vocabulary import ContentKind, Level, Subject
+from tests.factories.content import ContentItemFactory
 
 
 def _item(item_id: int, kind: ContentKind, title: str, body: str) -> ContentItem:
-    return ContentItem(
+    item: ContentItem = ContentItemFactory.build(
         id=item_id,
         kind=kind,
         title=title,
@@ -25,6 +26,7 @@ def _item(item_id: int, kind: ContentKind, title: str, body: str) -> ContentItem
         body=body,
         solution="SECRET SOLUTION",
     )
+    return item
 
 
 def test_the_system_prompt_is_adapted_to_the_learner_and_never_holds_user_text() -> None:

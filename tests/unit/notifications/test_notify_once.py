@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 from nexus.accounts.roles import Role
 from nexus.notifications.models import Notification, NotificationKind
 from nexus.notifications.services import notify_once
-from tests.factories import people
+from tests.factories.accounts import UserFactory
 
 
 def test_each_key_is_inserted_once(session: Session) -> None:
-    first, second = people.user(session, Role.STUDENT), people.user(session, Role.PARENT)
+    first, second = UserFactory(role=Role.STUDENT), UserFactory(role=Role.PARENT)
     kind = NotificationKind.ALERT
     assert notify_once(session, {}, kind, "Rien", "", {}) == 0
     keys = {first.id: f"alerte:1:{first.id}"}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from nexus.db import utcnow
-from nexus.notifications.models import Notification, NotificationKind
+from nexus.notifications.models import NotificationKind
 from nexus.notifications.schemas import NotificationPublic
+from tests.factories.notifications import NotificationFactory
 
 
 def test_notification_public_reads_the_model() -> None:
     now = utcnow()
-    notification = Notification(
+    notification = NotificationFactory.build(
         id=1,
         user_id=2,
         kind=NotificationKind.SESSION_REMINDER,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from nexus.db import utcnow
 from nexus.offers.enrollments import hours, to_public
-from nexus.offers.models import Enrollment, EnrollmentStatus, Offer, OfferKind
+from nexus.offers.models import EnrollmentStatus, OfferKind
+from tests.factories.offers import EnrollmentFactory, OfferFactory
 
 
 def test_hours_round_to_the_hundredth() -> None:
@@ -14,8 +15,8 @@ def test_hours_round_to_the_hundredth() -> None:
 
 
 def test_enrollment_exposes_bought_used_and_remaining_hours() -> None:
-    offer = Offer(id=1, name="Stage intensif", kind=OfferKind.HOLIDAY_INTENSIVE)
-    enrollment = Enrollment(
+    offer = OfferFactory.build(id=1, name="Stage intensif", kind=OfferKind.HOLIDAY_INTENSIVE)
+    enrollment = EnrollmentFactory.build(
         id=4,
         student_id=12,
         offer=offer,

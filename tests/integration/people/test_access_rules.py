@@ -12,7 +12,10 @@ from nexus.accounts.tokens import Principal
 from nexus.errors import NotFound
 from nexus.people import access
 from nexus.scheduling.models import BookingStatus
-from tests.factories import insights as f
+from tests.factories.accounts import UserFactory
+from tests.factories.assessments import AssessmentFactory
+from tests.factories.people import ParentLinkFactory, new_student
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 
 
 def _principal(user_id: int, role: Role) -> Principal:
@@ -20,14 +23,14 @@ def _principal(user_id: int, role: Role) -> Principal:
 
 
 def test_who_sees_which_student(session: Session) -> None:
-    parent, teacher, admin = (f.user(session, r) for r in (Role.PARENT, Role.TEACHER, Role.ADMIN))
-    kid, sibling, booked, assessed, dropped = (f.student(session) for _ in range(5))
-    f.link(session, parent, sibling)
-    f.link(session, parent, kid)
-    ts = f.tutoring_session(session, teacher.id, datetime.now(UTC))
-    f.booking(session, ts, booked.id)
-    f.booking(session, ts, dropped.id, status=BookingStatus.CANCELLED)
-    f.assessment(session, assessed.id, teacher.id)
+    parent, teacher, admin = (UserFactory(role=r) for r in (Role.PARENT, Role.TEACHER, Role.ADMIN))
+    kid, sibling, booked, assessed, dropped = (new_student() for _ in range(5))
+    ParentLinkFactory(parent_id=parent.id, student_id=sibling.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=kid.id)
+    ts = TutoringSessionFactory(teacher_id=teacher.id, starts_at=datetime.now(UTC))
+    BookingFactory(session=ts, student_id=booked.id)
+    BookingFactory(session=ts, student_id=dropped.id, status=BookingStatus.CANCELLED)
+    AssessmentFactory(student_id=assessed.id, teacher_id=teacher.id)
 
     assert access.children_of(session, parent.id) == sorted([kid.id, sibling.id])
     assert access.parents_of(session, kid.id) == [parent.id]

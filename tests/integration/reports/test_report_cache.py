@@ -21,7 +21,10 @@ from sqlalchemy.orm import Session
 from nexus.accounts.roles import Role
 from nexus.assessments.models import Assessment
 from nexus.scheduling.models import Attendance
-from tests.factories import insights as f
+from tests.factories.accounts import UserFactory
+from tests.factories.assessments import AssessmentFactory
+from tests.factories.people import ParentLinkFactory, new_student
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 from tests.support.api import Actor, Api
 
 ATTENDANCE = re.compile(r"Non renseigné\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)")
@@ -46,11 +49,15 @@ def test_a_write_the_report_shows_is_in_the_next_one(
 ) -> None:
     parent, admin = api.actor(Role.PARENT), api.actor(Role.ADMIN)
     teacher = api.actor(Role.TEACHER, first_name="Sophie", last_name="Bernard")
-    kid = f.student(session, "Inès")
-    f.link(session, parent.user, kid)
-    f.assessment(session, kid.id, teacher.id, chapter="Suites", comment="Bon début")
-    past = f.tutoring_session(session, teacher.id, datetime.now(UTC) - timedelta(days=3))
-    booked = f.booking(session, past, kid.id)
+    kid = new_student(first_name="Inès")
+    ParentLinkFactory(parent_id=parent.id, student_id=kid.id)
+    AssessmentFactory(
+        student_id=kid.id, teacher_id=teacher.id, chapter="Suites", comment="Bon début"
+    )
+    past = TutoringSessionFactory(
+        teacher_id=teacher.id, starts_at=datetime.now(UTC) - timedelta(days=3)
+    )
+    booked = BookingFactory(session=past, student_id=kid.id)
     session.commit()
     first, text = report(api, parent, kid.id)
     assert "Bon début" in text and attendance(text) == (1, 0, 0, 0, 1)
@@ -62,8 +69,8 @@ def test_a_write_the_report_shows_is_in_the_next_one(
     again, _text = report(api, parent, kid.id)
     assert again == first
     # A write of another student's changes nothing here.
-    other = f.student(session, "Hugo")
-    f.assessment(session, other.id, teacher.id)
+    other = new_student(first_name="Hugo")
+    AssessmentFactory(student_id=other.id, teacher_id=teacher.id)
     session.commit()
     assert report(api, parent, kid.id)[0] == first
 
@@ -85,9 +92,11 @@ def test_a_write_the_report_shows_is_in_the_next_one(
 
 def test_a_booked_session_counts_as_soon_as_it_starts(api: Api, session: Session) -> None:
     kid = api.actor(Role.STUDENT)
-    teacher = f.user(session, Role.TEACHER)
-    starting = f.tutoring_session(session, teacher.id, datetime.now(UTC) + timedelta(seconds=2))
-    f.booking(session, starting, kid.id)
+    teacher = UserFactory(role=Role.TEACHER)
+    starting = TutoringSessionFactory(
+        teacher_id=teacher.id, starts_at=datetime.now(UTC) + timedelta(seconds=2)
+    )
+    BookingFactory(session=starting, student_id=kid.id)
     session.commit()
     assert attendance(report(api, kid, kid.id)[1]) == (0, 0, 0, 0, 0)
     time.sleep(max(0.0, (starting.starts_at - datetime.now(UTC)).total_seconds()) + 0.2)
@@ -96,8 +105,8 @@ def test_a_booked_session_counts_as_soon_as_it_starts(api: Api, session: Session
 
 def test_access_is_checked_before_the_cache(api: Api, session: Session) -> None:
     parent, stranger = api.actor(Role.PARENT), api.actor(Role.PARENT)
-    kid = f.student(session, "Inès")
-    f.link(session, parent.user, kid)
+    kid = new_student(first_name="Inès")
+    ParentLinkFactory(parent_id=parent.id, student_id=kid.id)
     session.commit()
     report(api, parent, kid.id)  # cached now
     refused = api.get(f"/api/v1/students/{kid.id}/report.pdf", stranger)

@@ -19,7 +19,7 @@ from tests.support import services
 from tests.support.live_server import HOST, free_port
 
 NEXUS = str(Path(sys.executable).with_name("nexus"))
-# The keys and a keyboard walk; tests/unit/foundation/test_config.py tries more.
+# The keys and a keyboard walk; tests/unit/test_config.py tries more.
 WEAK_KEYS = [
     "changeme" * 8,
     "password" * 8,

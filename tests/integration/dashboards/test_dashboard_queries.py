@@ -14,11 +14,15 @@ import pytest
 from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
-from nexus.content.vocabulary import Level, Subject
+from nexus.content.vocabulary import ContentKind, Level, Subject
 from nexus.scheduling.models import Attendance
-from tests.factories import insights as f
-from tests.integration.insights.conftest import QueryCounter
+from tests.factories.assessments import AssessmentFactory
+from tests.factories.content import ContentItemFactory
+from tests.factories.offers import EnrollmentFactory
+from tests.factories.people import ParentLinkFactory, StudentProfileFactory, new_student
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 from tests.support.api import Actor, Api
+from tests.support.query_counter import QueryCounter
 
 SUBJECTS = [Subject.MATHEMATIQUES, Subject.NSI, Subject.PHYSIQUE_CHIMIE]
 CHAPTERS = ["Suites", "Probabilités", "Graphes", "Limites", "Mécanique"]
@@ -43,36 +47,41 @@ def _world(api: Api, session: Session, n: int) -> World:
         admin=api.actor(Role.ADMIN),
     )
     kid = world.student.user
-    f.profile(session, kid, Level.TERMINALE)
-    sibling = f.student(session)
-    f.link(session, world.parent.user, kid)
-    f.link(session, world.parent.user, sibling)
+    StudentProfileFactory(user_id=kid.id, level=Level.TERMINALE)
+    sibling = new_student()
+    ParentLinkFactory(parent_id=world.parent.id, student_id=kid.id)
+    ParentLinkFactory(parent_id=world.parent.id, student_id=sibling.id)
     now = datetime.now(UTC)
     for i in range(n):
         past = i % 2 == 0
         starts = now + timedelta(days=(-1 - i) if past else (1 + i), hours=i % 5)
-        ts = f.tutoring_session(
-            session, world.teacher.id, starts, subject=SUBJECTS[i % 3], capacity=3
+        ts = TutoringSessionFactory(
+            teacher_id=world.teacher.id, starts_at=starts, subject=SUBJECTS[i % 3], capacity=3
         )
         attendance = (Attendance.ABSENT if i % 4 == 0 else Attendance.PRESENT) if past else None
-        f.booking(session, ts, kid.id, attendance=attendance)
-        f.booking(session, ts, sibling.id)
-        extra = f.student(session)
-        f.booking(session, ts, extra.id)
+        BookingFactory(session=ts, student_id=kid.id, attendance=attendance)
+        BookingFactory(session=ts, student_id=sibling.id)
+        extra = new_student()
+        BookingFactory(session=ts, student_id=extra.id)
         for student_id in (kid.id, sibling.id):
-            f.assessment(
-                session,
-                student_id,
-                world.teacher.id,
+            AssessmentFactory(
+                student_id=student_id,
+                teacher_id=world.teacher.id,
                 subject=SUBJECTS[i % 3],
                 chapter=CHAPTERS[i % 5],
                 score=(i * 7) % 21,
                 assessed_on=date.today() - timedelta(days=i),
             )
-        f.content(session, f"Fiche {i}", subject=SUBJECTS[i % 3], chapter=CHAPTERS[i % 5])
+        ContentItemFactory(
+            title=f"Fiche {i}",
+            subject=SUBJECTS[i % 3],
+            chapter=CHAPTERS[i % 5],
+            kind=ContentKind.EXERCISE,
+            level=Level.TERMINALE,
+        )
         if i % 10 == 0:
-            f.enrollment(session, kid.id, created_at=now - timedelta(days=20 * i))
-            f.enrollment(session, extra.id, created_at=now - timedelta(days=9 * i))
+            EnrollmentFactory(student_id=kid.id, created_at=now - timedelta(days=20 * i))
+            EnrollmentFactory(student_id=extra.id, created_at=now - timedelta(days=9 * i))
     session.commit()
     return world
 

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from nexus.accounts.roles import Role
 from nexus.content.vocabulary import Subject
 from nexus.scheduling.models import Attendance
-from tests.factories import insights as f
+from tests.factories.assessments import AssessmentFactory
+from tests.factories.people import ParentLinkFactory, new_student
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 from tests.support.api import Api
 
 HEADINGS = (
@@ -38,34 +40,33 @@ def _text(pdf: bytes) -> str:
 def _arrange(api: Api, session: Session) -> dict[str, object]:
     parent = api.actor(Role.PARENT)
     teacher = api.actor(Role.TEACHER, first_name="Sophie", last_name="Bernard")
-    ines = f.student(session, "Inès")
-    f.link(session, parent.user, ines)
+    ines = new_student(first_name="Inès")
+    ParentLinkFactory(parent_id=parent.id, student_id=ines.id)
     start = date(2026, 9, 1)
     for i in range(9):
         subject = [Subject.MATHEMATIQUES, Subject.NSI, Subject.PHYSIQUE_CHIMIE][i % 3]
-        f.assessment(
-            session,
-            ines.id,
-            teacher.id,
+        AssessmentFactory(
+            student_id=ines.id,
+            teacher_id=teacher.id,
             subject=subject,
             chapter=["Suites", "Graphes", "Ondes"][i % 3],
             score=8 + i,
             assessed_on=start + timedelta(days=7 * i),
             comment="Progrès nets <en rédaction> & rigueur." if i == 4 else "",
         )
-    f.assessment(session, ines.id, teacher.id, score=3, assessed_on=date(2026, 6, 1))
-    f.assessment(
-        session,
-        ines.id,
-        teacher.id,
+    AssessmentFactory(
+        student_id=ines.id, teacher_id=teacher.id, score=3, assessed_on=date(2026, 6, 1)
+    )
+    AssessmentFactory(
+        student_id=ines.id,
+        teacher_id=teacher.id,
         chapter="Probabilités",
         score=4.5,
         assessed_on=date(2026, 11, 2),
     )
-    f.assessment(
-        session,
-        ines.id,
-        teacher.id,
+    AssessmentFactory(
+        student_id=ines.id,
+        teacher_id=teacher.id,
         subject=Subject.NSI,
         chapter="Récursivité",
         score=18,
@@ -77,8 +78,10 @@ def _arrange(api: Api, session: Session) -> dict[str, object]:
         (30, Attendance.ABSENT),
     ):
         when = datetime(2026, 9, 1, 16, tzinfo=UTC) + timedelta(days=days)
-        f.booking(
-            session, f.tutoring_session(session, teacher.id, when), ines.id, attendance=attendance
+        BookingFactory(
+            session=TutoringSessionFactory(teacher_id=teacher.id, starts_at=when),
+            student_id=ines.id,
+            attendance=attendance,
         )
     session.commit()
     return {"parent": parent, "teacher": teacher, "ines": ines}
@@ -160,8 +163,12 @@ def test_report_period_is_validated(api: Api) -> None:
 
 def test_report_without_strengths_or_weaknesses(api: Api, session: Session) -> None:
     student = api.actor(Role.STUDENT)
-    f.assessment(
-        session, student.id, None, score=12, assessed_on=date(2026, 10, 5), comment="Bien."
+    AssessmentFactory(
+        student_id=student.id,
+        teacher_id=None,
+        score=12,
+        assessed_on=date(2026, 10, 5),
+        comment="Bien.",
     )
     session.commit()
     response = api.get(_url(student.id, "?from=2026-10-01&to=2026-10-31"), student)

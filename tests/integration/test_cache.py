@@ -20,9 +20,10 @@ from nexus.accounts.roles import Role
 from nexus.content.models import ContentItem
 from nexus.db import Database
 from nexus.offers.models import Offer
+from tests import factories
 from tests.conftest import make_settings
 from tests.factories.content import content_payload
-from tests.factories.offers import offer
+from tests.factories.offers import OfferFactory
 from tests.support.api import Api
 from tests.support.redis_server import PrivateRedis, close_redis_clients, private_redis
 
@@ -46,7 +47,7 @@ def behind_the_orms_back(connection: Connection, statement: Any) -> None:
 
 def test_offers_list_sees_each_admin_write_at_once(api: Api, session: Session) -> None:
     student, admin = api.actor(Role.STUDENT), api.actor(Role.ADMIN)
-    existing = offer(session, price_cents=40_000)
+    existing = OfferFactory(price_cents=40_000)
     session.commit()
     assert offer_prices(api, student)[existing.code] == 40_000
 
@@ -67,7 +68,7 @@ def test_offers_list_is_served_from_the_cache_between_writes(
     api: Api, session: Session, connection: Connection
 ) -> None:
     student, admin = api.actor(Role.STUDENT), api.actor(Role.ADMIN)
-    existing = offer(session, price_cents=30_000)
+    existing = OfferFactory(price_cents=30_000)
     session.commit()
     assert offer_prices(api, student)[existing.code] == 30_000
     behind_the_orms_back(
@@ -125,7 +126,7 @@ def test_content_list_is_cached_until_a_write(api: Api, connection: Connection) 
 
 def test_a_rolled_back_write_changes_nothing(api: Api, session: Session) -> None:
     student, admin = api.actor(Role.STUDENT), api.actor(Role.ADMIN)
-    first, second = offer(session), offer(session)
+    first, second = OfferFactory(), OfferFactory()
     session.commit()
     before = offer_prices(api, student)
     clash = api.post(
@@ -157,7 +158,8 @@ def test_without_redis_several_workers_keep_no_private_cache(
 ) -> None:
     api = multi_worker_app(app, connection)
     student = api.actor(Role.STUDENT)
-    existing = offer(api.session, price_cents=20_000)
+    with factories.bound(api.session):
+        existing = OfferFactory(price_cents=20_000)
     api.session.commit()
     assert offer_prices(api, student)[existing.code] == 20_000
     behind_the_orms_back(
@@ -189,7 +191,8 @@ def test_redis_outage_bypasses_the_cache_and_it_serves_again_after(
 def outage(api: Api, connection: Connection, redis_server: PrivateRedis) -> None:
     """Cached, bypassed while Redis is down (writes still seen), cached again after."""
     student, admin = api.actor(Role.STUDENT), api.actor(Role.ADMIN)
-    existing = offer(api.session, price_cents=10_000)
+    with factories.bound(api.session):
+        existing = OfferFactory(price_cents=10_000)
     api.session.commit()
     assert offer_prices(api, student)[existing.code] == 10_000
     change = update(Offer).where(Offer.id == existing.id)

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from nexus.accounts.roles import Role
 from nexus.assessments.progress import WINDOW
 from nexus.content.vocabulary import Subject
-from tests.factories import insights as f
+from tests.factories.assessments import AssessmentFactory
+from tests.factories.people import ParentLinkFactory
 from tests.support.api import Api
 
 URL = "/api/v1/dashboards"
@@ -25,13 +26,16 @@ def _summaries(api: Api, session: Session, scores: list[float]) -> list[dict[str
     kid = api.actor(Role.STUDENT)
     parent = api.actor(Role.PARENT)
     teacher = api.actor(Role.TEACHER)
-    f.link(session, parent.user, kid.user)
+    ParentLinkFactory(parent_id=parent.id, student_id=kid.id)
     first_day = date.today() - timedelta(days=len(scores))
     for offset, score in enumerate(scores):
-        f.assessment(
-            session, kid.id, teacher.id, score=score, assessed_on=first_day + timedelta(offset)
+        AssessmentFactory(
+            student_id=kid.id,
+            teacher_id=teacher.id,
+            score=score,
+            assessed_on=first_day + timedelta(offset),
         )
-    f.assessment(session, kid.id, teacher.id, subject=Subject.NSI, score=10)
+    AssessmentFactory(student_id=kid.id, teacher_id=teacher.id, subject=Subject.NSI, score=10)
     session.commit()
     student: list[dict[str, object]] = api.get(f"{URL}/student", kid).get_json()["progress"]
     family = api.get(f"{URL}/parent", parent).get_json()["children"][0]["progress"]
@@ -71,7 +75,7 @@ def test_marks_of_the_same_day_are_ordered_by_id(api: Api, session: Session) -> 
     teacher = api.actor(Role.TEACHER)
     day = date.today() - timedelta(days=2)
     for score in (4.0, 4.0, 4.0, 18.0, 18.0, 18.0):
-        f.assessment(session, kid.id, teacher.id, score=score, assessed_on=day)
+        AssessmentFactory(student_id=kid.id, teacher_id=teacher.id, score=score, assessed_on=day)
     session.commit()
     maths = api.get(f"{URL}/student", kid).get_json()["progress"][0]
     assert maths["trend"] == "up" and maths["trend_delta"] == 14.0
@@ -81,7 +85,7 @@ def test_chapters_are_grouped_whatever_their_case(api: Api, session: Session) ->
     kid = api.actor(Role.STUDENT)
     teacher = api.actor(Role.TEACHER)
     for chapter, score in [("Suites", 4.0), ("suites", 8.0), ("Limites", 9.0)]:
-        f.assessment(session, kid.id, teacher.id, chapter=chapter, score=score)
+        AssessmentFactory(student_id=kid.id, teacher_id=teacher.id, chapter=chapter, score=score)
     session.commit()
     body = api.get(f"{URL}/student", kid).get_json()
     weakest = {c["chapter"].lower(): c for c in body["weakest_chapters"]}

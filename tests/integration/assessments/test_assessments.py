@@ -12,7 +12,10 @@ from nexus.accounts.roles import Role
 from nexus.audit.models import AuditEntry
 from nexus.content.vocabulary import Subject
 from nexus.notifications.models import Notification, NotificationKind
-from tests.factories import insights as f
+from tests.factories.accounts import UserFactory
+from tests.factories.assessments import AssessmentFactory
+from tests.factories.people import ParentLinkFactory, StudentProfileFactory, new_student
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 from tests.support.api import Actor, Api
 
 URL = "/api/v1/assessments"
@@ -20,8 +23,10 @@ URL = "/api/v1/assessments"
 
 def _taught(session: Session, teacher_id: int, student_id: int) -> None:
     """The teacher teaches the student: a live booking in one of their sessions."""
-    ts = f.tutoring_session(session, teacher_id, datetime.now(UTC) - timedelta(days=3))
-    f.booking(session, ts, student_id)
+    ts = TutoringSessionFactory(
+        teacher_id=teacher_id, starts_at=datetime.now(UTC) - timedelta(days=3)
+    )
+    BookingFactory(session=ts, student_id=student_id)
 
 
 def _payload(student_id: int, **overrides: object) -> dict[str, object]:
@@ -39,9 +44,9 @@ def _payload(student_id: int, **overrides: object) -> dict[str, object]:
 
 def test_teacher_records_a_mark_and_the_family_is_notified(api: Api, session: Session) -> None:
     teacher = api.actor(Role.TEACHER, first_name="Sophie", last_name="Bernard")
-    lucas = f.student(session, "Lucas")
-    parent = f.user(session, Role.PARENT, "Isabelle")
-    f.link(session, parent, lucas)
+    lucas = new_student(first_name="Lucas")
+    parent = UserFactory(role=Role.PARENT, first_name="Isabelle")
+    ParentLinkFactory(parent_id=parent.id, student_id=lucas.id)
     _taught(session, teacher.id, lucas.id)
     session.commit()
 
@@ -68,13 +73,13 @@ def test_teacher_records_a_mark_and_the_family_is_notified(api: Api, session: Se
 
 def test_a_teacher_cannot_mark_a_student_they_do_not_teach(api: Api, session: Session) -> None:
     teacher = api.actor(Role.TEACHER)
-    stranger = f.student(session)
-    cancelled = f.student(session)
-    ts = f.tutoring_session(session, teacher.id, datetime.now(UTC))
+    stranger = new_student()
+    cancelled = new_student()
+    ts = TutoringSessionFactory(teacher_id=teacher.id, starts_at=datetime.now(UTC))
     from nexus.scheduling.models import BookingStatus
 
-    f.booking(session, ts, cancelled.id, status=BookingStatus.CANCELLED)
-    parent = f.user(session, Role.PARENT)
+    BookingFactory(session=ts, student_id=cancelled.id, status=BookingStatus.CANCELLED)
+    parent = UserFactory(role=Role.PARENT)
     session.commit()
     for student_id in (stranger.id, cancelled.id, parent.id, 999_999):
         response = api.post(URL, teacher, json=_payload(student_id))
@@ -84,8 +89,8 @@ def test_a_teacher_cannot_mark_a_student_they_do_not_teach(api: Api, session: Se
 
 def test_admin_records_for_anyone_optionally_in_a_teachers_name(api: Api, session: Session) -> None:
     admin = api.actor(Role.ADMIN)
-    teacher = f.user(session, Role.TEACHER, "Marc")
-    student = f.student(session)
+    teacher = UserFactory(role=Role.TEACHER, first_name="Marc")
+    student = new_student()
     session.commit()
     own = api.post(URL, admin, json=_payload(student.id))
     assert own.status_code == 201
@@ -100,8 +105,8 @@ def test_admin_records_for_anyone_optionally_in_a_teachers_name(api: Api, sessio
 
 def test_a_teacher_cannot_record_in_someone_elses_name(api: Api, session: Session) -> None:
     teacher = api.actor(Role.TEACHER)
-    other = f.user(session, Role.TEACHER)
-    student = f.student(session)
+    other = UserFactory(role=Role.TEACHER)
+    student = new_student()
     _taught(session, teacher.id, student.id)
     session.commit()
     response = api.post(URL, teacher, json=_payload(student.id, teacher_id=other.id))
@@ -113,7 +118,7 @@ def test_a_teacher_cannot_record_in_someone_elses_name(api: Api, session: Sessio
 
 def test_invalid_marks_are_refused_naming_the_field(api: Api, session: Session) -> None:
     admin = api.actor(Role.ADMIN)
-    student = f.student(session)
+    student = new_student()
     session.commit()
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
     cases = {
@@ -132,7 +137,7 @@ def test_invalid_marks_are_refused_naming_the_field(api: Api, session: Session) 
 
 def test_only_students_and_staff_roles_may_post(api: Api, session: Session) -> None:
     parent = api.actor(Role.PARENT)
-    student = f.student(session)
+    student = new_student()
     session.commit()
     assert api.post(URL, parent, json=_payload(student.id)).status_code == 403
     assert api.post(URL, json=_payload(student.id)).status_code == 401
@@ -144,23 +149,29 @@ def _family(api: Api, session: Session) -> dict[str, Any]:
     t2 = api.actor(Role.TEACHER)
     parent = api.actor(Role.PARENT)
     kid = api.actor(Role.STUDENT)
-    f.profile(session, kid.user)
-    other_kid = f.student(session)
-    f.link(session, parent.user, kid.user)
+    StudentProfileFactory(user_id=kid.id)
+    other_kid = new_student()
+    ParentLinkFactory(parent_id=parent.id, student_id=kid.id)
     _taught(session, t1.id, kid.id)
     today = date.today()
     marks = [
-        f.assessment(session, kid.id, t1.id, score=8, assessed_on=today - timedelta(days=30)),
-        f.assessment(
-            session,
-            kid.id,
-            t2.id,
+        AssessmentFactory(
+            student_id=kid.id, teacher_id=t1.id, score=8, assessed_on=today - timedelta(days=30)
+        ),
+        AssessmentFactory(
+            student_id=kid.id,
+            teacher_id=t2.id,
             subject=Subject.NSI,
             chapter="Graphes",
             score=17,
             assessed_on=today - timedelta(days=10),
         ),
-        f.assessment(session, other_kid.id, t2.id, score=11, assessed_on=today - timedelta(days=5)),
+        AssessmentFactory(
+            student_id=other_kid.id,
+            teacher_id=t2.id,
+            score=11,
+            assessed_on=today - timedelta(days=5),
+        ),
     ]
     session.commit()
     return {"t1": t1, "t2": t2, "parent": parent, "kid": kid, "other": other_kid, "marks": marks}

@@ -19,12 +19,17 @@ from sqlalchemy.orm import Session
 from nexus.accounts.roles import Role
 from nexus.assessments.models import Assessment
 from nexus.clock import paris_midnight
-from nexus.content.vocabulary import Level, Subject
+from nexus.content.vocabulary import ContentKind, Level, Subject
 from nexus.dashboards.freshness import lifetime
 from nexus.dashboards.parent import ABSENCE_LOOKBACK, changes_at
 from nexus.dashboards.schemas import Alert, ParentDashboard
 from nexus.scheduling.models import Attendance
-from tests.factories import insights as f
+from tests.factories.accounts import UserFactory
+from tests.factories.assessments import AssessmentFactory
+from tests.factories.content import ContentItemFactory
+from tests.factories.offers import EnrollmentFactory
+from tests.factories.people import ParentLinkFactory, StudentProfileFactory
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 from tests.support.api import Api
 
 URL = "/api/v1/dashboards/student"
@@ -60,9 +65,11 @@ def _in(days: float) -> datetime:
 
 def test_bookings_and_cancellations_show_on_the_next_request(api: Api, session: Session) -> None:
     kid = api.actor(Role.STUDENT)
-    teacher = f.user(session, Role.TEACHER, "Sophie", "Bernard")
-    ts = f.tutoring_session(session, teacher.id, _in(3), capacity=4)
-    f.enrollment(session, kid.id, minutes_bought=600)
+    teacher = UserFactory(role=Role.TEACHER, first_name="Sophie", last_name="Bernard")
+    ts = TutoringSessionFactory(
+        teacher_id=teacher.id, starts_at=_in(3), capacity=4, duration=timedelta(minutes=90)
+    )
+    EnrollmentFactory(student_id=kid.id, offer__hours=10)
     session.commit()
     assert upcoming(api, kid) == [] and board(api, kid)["remaining_minutes"] == 600
 
@@ -81,10 +88,10 @@ def test_bookings_and_cancellations_show_on_the_next_request(api: Api, session: 
 def test_writes_of_staff_show_on_the_next_request(api: Api, session: Session) -> None:
     kid = api.actor(Role.STUDENT)
     admin = api.actor(Role.ADMIN)
-    teacher = f.user(session, Role.TEACHER, "Sophie", "Bernard")
-    ts = f.tutoring_session(session, teacher.id, _in(2))
-    f.booking(session, ts, kid.id)
-    bought = f.enrollment(session, kid.id)
+    teacher = UserFactory(role=Role.TEACHER, first_name="Sophie", last_name="Bernard")
+    ts = TutoringSessionFactory(teacher_id=teacher.id, starts_at=_in(2))
+    BookingFactory(session=ts, student_id=kid.id)
+    bought = EnrollmentFactory(student_id=kid.id)
     session.commit()
     first = board(api, kid)
     assert first["upcoming_sessions"][0]["teacher_name"] == "Sophie Bernard"
@@ -112,13 +119,15 @@ def test_new_bank_items_and_a_new_level_show_on_the_next_request(
     api: Api, session: Session
 ) -> None:
     kid = api.actor(Role.STUDENT)
-    teacher = f.user(session, Role.TEACHER)
-    f.profile(session, kid.user, Level.PREMIERE)
-    f.assessment(session, kid.id, teacher.id, chapter="Probabilités", score=5)
+    teacher = UserFactory(role=Role.TEACHER)
+    StudentProfileFactory(user_id=kid.id, level=Level.PREMIERE)
+    AssessmentFactory(student_id=kid.id, teacher_id=teacher.id, chapter="Probabilités", score=5)
     session.commit()
     assert board(api, kid)["recommended_content"] == []
 
-    item = f.content(session, "Arbres", chapter="Probabilités", level=Level.PREMIERE)
+    item = ContentItemFactory(
+        title="Arbres", chapter="Probabilités", level=Level.PREMIERE, kind=ContentKind.EXERCISE
+    )
     session.commit()
     assert [r["content_id"] for r in board(api, kid)["recommended_content"]] == [item.id]
     assert board(api, kid)["level"] == "premiere"
@@ -128,10 +137,10 @@ def test_the_board_is_served_from_the_cache_until_a_write_it_shows(
     api: Api, session: Session, connection: Connection
 ) -> None:
     kid, other = api.actor(Role.STUDENT), api.actor(Role.STUDENT)
-    teacher = f.user(session, Role.TEACHER)
-    ts = f.tutoring_session(session, teacher.id, _in(3), capacity=4)
-    f.enrollment(session, other.id)
-    f.assessment(session, kid.id, teacher.id, score=12)
+    teacher = UserFactory(role=Role.TEACHER)
+    ts = TutoringSessionFactory(teacher_id=teacher.id, starts_at=_in(3), capacity=4)
+    EnrollmentFactory(student_id=other.id)
+    AssessmentFactory(student_id=kid.id, teacher_id=teacher.id, score=12)
     session.commit()
     assert board(api, kid)["progress"][0]["average"] == 12
 
@@ -141,18 +150,20 @@ def test_the_board_is_served_from_the_cache_until_a_write_it_shows(
     assert api.post(f"/api/v1/sessions/{ts.id}/bookings", other, json={}).status_code == 201
     assert board(api, kid)["progress"][0]["average"] == 12  # still cached
     # One of this student's own writes: the board is read again, with the hidden change.
-    f.assessment(session, kid.id, teacher.id, subject=Subject.NSI, score=20)
+    AssessmentFactory(student_id=kid.id, teacher_id=teacher.id, subject=Subject.NSI, score=20)
     session.commit()
     assert board(api, kid)["progress"][0]["average"] == 0
 
 
 def test_an_entry_ends_when_its_first_session_starts(api: Api, session: Session) -> None:
     kid = api.actor(Role.STUDENT)
-    teacher = f.user(session, Role.TEACHER)
-    starting = f.tutoring_session(session, teacher.id, datetime.now(UTC) + timedelta(seconds=2))
-    later = f.tutoring_session(session, teacher.id, _in(1))
-    f.booking(session, starting, kid.id)
-    f.booking(session, later, kid.id)
+    teacher = UserFactory(role=Role.TEACHER)
+    starting = TutoringSessionFactory(
+        teacher_id=teacher.id, starts_at=datetime.now(UTC) + timedelta(seconds=2)
+    )
+    later = TutoringSessionFactory(teacher_id=teacher.id, starts_at=_in(1))
+    BookingFactory(session=starting, student_id=kid.id)
+    BookingFactory(session=later, student_id=kid.id)
     session.commit()
     assert upcoming(api, kid) == [starting.id, later.id]
     time.sleep(max(0.0, (starting.starts_at - datetime.now(UTC)).total_seconds()) + 0.2)
@@ -187,12 +198,14 @@ def test_a_parents_board_follows_each_childs_writes_and_the_links(
 ) -> None:
     parent, admin = api.actor(Role.PARENT), api.actor(Role.ADMIN)
     kid, sibling, stranger = (api.actor(Role.STUDENT) for _ in range(3))
-    teacher = f.user(session, Role.TEACHER)
-    ts = f.tutoring_session(session, teacher.id, _in(3), capacity=4)
-    f.link(session, parent.id, kid.id)
+    teacher = UserFactory(role=Role.TEACHER)
+    ts = TutoringSessionFactory(
+        teacher_id=teacher.id, starts_at=_in(3), capacity=4, duration=timedelta(minutes=90)
+    )
+    ParentLinkFactory(parent_id=parent.id, student_id=kid.id)
     for child in (kid, sibling, stranger):
-        f.enrollment(session, child.id, minutes_bought=600)
-    f.assessment(session, kid.id, teacher.id, score=12)
+        EnrollmentFactory(student_id=child.id, offer__hours=10)
+    AssessmentFactory(student_id=kid.id, teacher_id=teacher.id, score=12)
     session.commit()
     assert family(api, parent)[kid.id]["overall_average"] == 12
 
@@ -245,9 +258,9 @@ def test_an_absence_leaves_the_cached_board_when_its_session_is_marked(
 ) -> None:
     parent, teacher_actor = api.actor(Role.PARENT), api.actor(Role.TEACHER)
     kid = api.actor(Role.STUDENT)
-    f.link(session, parent.id, kid.id)
-    past = f.tutoring_session(session, teacher_actor.id, _in(-2))
-    booked = f.booking(session, past, kid.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=kid.id)
+    past = TutoringSessionFactory(teacher_id=teacher_actor.id, starts_at=_in(-2))
+    booked = BookingFactory(session=past, student_id=kid.id)
     session.commit()
     assert api.get(PARENT_URL, parent).get_json()["alerts"] == []
     booked.attendance = Attendance.ABSENT

@@ -8,7 +8,10 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
 from nexus.content.vocabulary import Subject
-from tests.factories import insights as f
+from tests.factories.accounts import UserFactory
+from tests.factories.assessments import AssessmentFactory
+from tests.factories.people import ParentLinkFactory, StudentProfileFactory, new_student
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 from tests.support.api import Api
 
 
@@ -18,34 +21,31 @@ def _url(student_id: int, query: str = "") -> str:
 
 def test_progress_per_subject_and_chapter(api: Api, session: Session) -> None:
     parent = api.actor(Role.PARENT)
-    kid = f.student(session, "Lucas")
-    f.link(session, parent.user, kid)
-    teacher = f.user(session, Role.TEACHER)
+    kid = new_student(first_name="Lucas")
+    ParentLinkFactory(parent_id=parent.id, student_id=kid.id)
+    teacher = UserFactory(role=Role.TEACHER)
     start = date.today() - timedelta(days=60)
     # Maths: 8, 9, 10 then 13, 14, 15 (/20) → up by 5 points; one mark out of 10.
     for i, score in enumerate([8, 9, 10, 13, 14]):
         chapter = "Probabilités" if i < 3 else "Suites"
-        f.assessment(
-            session,
-            kid.id,
-            teacher.id,
+        AssessmentFactory(
+            student_id=kid.id,
+            teacher_id=teacher.id,
             chapter=chapter,
             score=score,
             assessed_on=start + timedelta(days=i),
         )
-    f.assessment(
-        session,
-        kid.id,
-        teacher.id,
+    AssessmentFactory(
+        student_id=kid.id,
+        teacher_id=teacher.id,
         chapter="Suites",
         score=7.5,
         max_score=10,
         assessed_on=start + timedelta(days=5),
     )
-    f.assessment(
-        session,
-        kid.id,
-        teacher.id,
+    AssessmentFactory(
+        student_id=kid.id,
+        teacher_id=teacher.id,
         subject=Subject.NSI,
         chapter="Graphes",
         score=16,
@@ -80,10 +80,10 @@ def test_progress_per_subject_and_chapter(api: Api, session: Session) -> None:
 
 def test_progress_is_visible_only_to_the_circle(api: Api, session: Session) -> None:
     kid = api.actor(Role.STUDENT)
-    f.profile(session, kid.user)
+    StudentProfileFactory(user_id=kid.id)
     teacher = api.actor(Role.TEACHER)
-    ts = f.tutoring_session(session, teacher.id, datetime.now(UTC))
-    f.booking(session, ts, kid.id)
+    ts = TutoringSessionFactory(teacher_id=teacher.id, starts_at=datetime.now(UTC))
+    BookingFactory(session=ts, student_id=kid.id)
     session.commit()
     assert api.get(_url(kid.id), kid).status_code == 200
     assert api.get(_url(kid.id), teacher).status_code == 200

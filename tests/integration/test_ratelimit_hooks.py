@@ -1,5 +1,5 @@
 """Flask-Limiter's global before_request check is dropped (no global limit is declared), while
-the routes' own limits still apply (tests/integration/foundation/test_rate_limits.py)."""
+the routes' own limits still apply (tests/integration/test_ratelimit.py)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,12 @@ from nexus.notifications.models import Notification, NotificationKind
 from nexus.offers.models import Enrollment
 from nexus.people.models import ParentLink, StudentProfile
 from nexus.scheduling.models import Attendance, Booking
-from tests.factories import insights as f
+from tests.factories.accounts import UserFactory
+from tests.factories.assessments import AssessmentFactory
+from tests.factories.notifications import NotificationFactory
+from tests.factories.offers import EnrollmentFactory
+from tests.factories.people import ParentLinkFactory, StudentProfileFactory
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 from tests.support.api import Actor, Api
 
 EXPORT = "/api/v1/privacy/export"
@@ -29,21 +34,23 @@ def _family(api: Api, session: Session) -> dict[str, Actor]:
     parent = api.actor(Role.PARENT, first_name="Isabelle", last_name="Moreau")
     minor = api.actor(Role.STUDENT, first_name="Lucas", last_name="Moreau")
     adult = api.actor(Role.STUDENT, first_name="Camille", last_name="Moreau")
-    f.profile(session, minor.user, birth_date=MINOR, goals="Viser la mention très bien")
-    f.profile(session, adult.user, birth_date=ADULT)
-    f.link(session, parent.user, minor.user)
-    f.link(session, parent.user, adult.user)
-    teacher = f.user(session, Role.TEACHER)
-    ts = f.tutoring_session(session, teacher.id, datetime.now(UTC) - timedelta(days=2))
-    f.booking(session, ts, minor.id, attendance=Attendance.PRESENT)
-    f.enrollment(session, minor.id, price_cents=45_000, minutes_bought=600, minutes_used=90)
-    f.enrollment(session, adult.id, price_cents=30_000)
-    f.assessment(session, minor.id, teacher.id, comment="Lucas progresse bien.")
-    f.assessment(session, adult.id, teacher.id, comment="Camille doit réviser.")
+    StudentProfileFactory(user_id=minor.id, birth_date=MINOR, goals="Viser la mention très bien")
+    StudentProfileFactory(user_id=adult.id, birth_date=ADULT)
+    ParentLinkFactory(parent_id=parent.id, student_id=minor.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=adult.id)
+    teacher = UserFactory(role=Role.TEACHER)
+    ts = TutoringSessionFactory(
+        teacher_id=teacher.id, starts_at=datetime.now(UTC) - timedelta(days=2)
+    )
+    BookingFactory(session=ts, student_id=minor.id, attendance=Attendance.PRESENT)
+    EnrollmentFactory(
+        student_id=minor.id, offer__price_cents=45_000, offer__hours=10, minutes_used=90
+    )
+    EnrollmentFactory(student_id=adult.id, offer__price_cents=30_000)
+    AssessmentFactory(student_id=minor.id, teacher_id=teacher.id, comment="Lucas progresse bien.")
+    AssessmentFactory(student_id=adult.id, teacher_id=teacher.id, comment="Camille doit réviser.")
     for user in (parent.user, minor.user):
-        session.add(
-            Notification(user_id=user.id, kind=NotificationKind.ALERT, title="Alerte", body="…")
-        )
+        NotificationFactory(user_id=user.id, kind=NotificationKind.ALERT, title="Alerte", body="…")
     session.commit()
     return {"parent": parent, "minor": minor, "adult": adult}
 

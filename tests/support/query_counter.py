@@ -1,4 +1,4 @@
-"""Helpers shared by the insights tests (assessments, dashboards, reports, privacy)."""
+"""Counting the SQL statements a request sends (the dashboards' and lists' query budgets)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
@@ -37,8 +36,3 @@ class QueryCounter:
             for s in self.statements
             if s.lstrip().upper().startswith(("SELECT", "WITH", "INSERT", "UPDATE", "DELETE"))
         ]
-
-
-@pytest.fixture()
-def query_counter(connection: Connection) -> QueryCounter:
-    return QueryCounter(connection)

@@ -11,7 +11,12 @@ from nexus.clock import PARIS, month_starts
 from nexus.content.vocabulary import ContentKind, Level, Subject
 from nexus.offers.models import EnrollmentStatus
 from nexus.scheduling.models import Attendance, BookingStatus, SessionStatus
-from tests.factories import insights as f
+from tests.factories.accounts import UserFactory
+from tests.factories.assessments import AssessmentFactory
+from tests.factories.content import ContentItemFactory
+from tests.factories.offers import EnrollmentFactory
+from tests.factories.people import ParentLinkFactory, StudentProfileFactory, new_student
+from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
 from tests.support.api import Api
 
 URL = "/api/v1/dashboards"
@@ -23,30 +28,51 @@ def _now() -> datetime:
 
 def test_student_dashboard(api: Api, session: Session) -> None:
     kid = api.actor(Role.STUDENT, first_name="Lucas", last_name="Moreau")
-    f.profile(session, kid.user, Level.PREMIERE)
-    teacher = f.user(session, Role.TEACHER, "Sophie", "Bernard")
-    soon = f.tutoring_session(session, teacher.id, _now() + timedelta(days=1))
-    later = f.tutoring_session(session, teacher.id, _now() + timedelta(days=3), subject=Subject.NSI)
-    past = f.tutoring_session(session, teacher.id, _now() - timedelta(days=1))
-    dropped = f.tutoring_session(session, teacher.id, _now() + timedelta(days=2))
-    cancelled = f.tutoring_session(
-        session, teacher.id, _now() + timedelta(days=2), status=SessionStatus.CANCELLED
+    StudentProfileFactory(user_id=kid.id, level=Level.PREMIERE)
+    teacher = UserFactory(role=Role.TEACHER, first_name="Sophie", last_name="Bernard")
+    soon = TutoringSessionFactory(teacher_id=teacher.id, starts_at=_now() + timedelta(days=1))
+    later = TutoringSessionFactory(
+        teacher_id=teacher.id, starts_at=_now() + timedelta(days=3), subject=Subject.NSI
+    )
+    past = TutoringSessionFactory(teacher_id=teacher.id, starts_at=_now() - timedelta(days=1))
+    dropped = TutoringSessionFactory(teacher_id=teacher.id, starts_at=_now() + timedelta(days=2))
+    cancelled = TutoringSessionFactory(
+        teacher_id=teacher.id, starts_at=_now() + timedelta(days=2), status=SessionStatus.CANCELLED
     )
     for ts in (later, soon, past, cancelled):
-        f.booking(session, ts, kid.id)
-    f.booking(session, dropped, kid.id, status=BookingStatus.CANCELLED)
-    f.enrollment(session, kid.id, minutes_bought=1200, minutes_used=450)
-    f.enrollment(session, kid.id, minutes_bought=600, minutes_used=0)
-    f.enrollment(session, kid.id, minutes_bought=600, status=EnrollmentStatus.COMPLETED)
+        BookingFactory(session=ts, student_id=kid.id)
+    BookingFactory(session=dropped, student_id=kid.id, status=BookingStatus.CANCELLED)
+    EnrollmentFactory(student_id=kid.id, offer__hours=20, minutes_used=450)
+    EnrollmentFactory(student_id=kid.id, offer__hours=10, minutes_used=0)
+    EnrollmentFactory(student_id=kid.id, offer__hours=10, status=EnrollmentStatus.COMPLETED)
     for score, chapter in [(6, "Probabilités"), (8, "Probabilités"), (15, "Suites")]:
-        f.assessment(session, kid.id, teacher.id, chapter=chapter, score=score)
-    f.assessment(session, kid.id, teacher.id, subject=Subject.NSI, chapter="Graphes", score=17)
-    on_topic = f.content(
-        session, "Arbres pondérés", chapter="Probabilités", level=Level.PREMIERE, difficulty=3
+        AssessmentFactory(student_id=kid.id, teacher_id=teacher.id, chapter=chapter, score=score)
+    AssessmentFactory(
+        student_id=kid.id, teacher_id=teacher.id, subject=Subject.NSI, chapter="Graphes", score=17
     )
-    same_subject = f.content(session, "Fonctions", chapter="Dérivation", level=Level.PREMIERE)
-    f.content(session, "Probabilités (Terminale)", chapter="Probabilités", level=Level.TERMINALE)
-    f.content(session, "Graphes", subject=Subject.NSI, chapter="Graphes", level=Level.PREMIERE)
+    on_topic = ContentItemFactory(
+        title="Arbres pondérés",
+        chapter="Probabilités",
+        level=Level.PREMIERE,
+        difficulty=3,
+        kind=ContentKind.EXERCISE,
+    )
+    same_subject = ContentItemFactory(
+        title="Fonctions", chapter="Dérivation", level=Level.PREMIERE, kind=ContentKind.EXERCISE
+    )
+    ContentItemFactory(
+        title="Probabilités (Terminale)",
+        chapter="Probabilités",
+        level=Level.TERMINALE,
+        kind=ContentKind.EXERCISE,
+    )
+    ContentItemFactory(
+        title="Graphes",
+        subject=Subject.NSI,
+        chapter="Graphes",
+        level=Level.PREMIERE,
+        kind=ContentKind.EXERCISE,
+    )
     session.commit()
 
     response = api.get(f"{URL}/student", kid)
@@ -89,28 +115,37 @@ def test_dashboards_are_reserved_to_their_role(api: Api) -> None:
 
 def test_parent_dashboard_with_alerts(api: Api, session: Session) -> None:
     parent = api.actor(Role.PARENT)
-    lucas = f.student(session, "Lucas")
-    emma = f.student(session, "Emma", Level.SECONDE)
-    stranger = f.student(session, "Zoé")
-    f.link(session, parent.user, lucas)
-    f.link(session, parent.user, emma)
-    teacher = f.user(session, Role.TEACHER, "Karim", "Haddad")
+    lucas = new_student(first_name="Lucas")
+    emma = new_student(first_name="Emma", level=Level.SECONDE)
+    stranger = new_student(first_name="Zoé")
+    ParentLinkFactory(parent_id=parent.id, student_id=lucas.id)
+    ParentLinkFactory(parent_id=parent.id, student_id=emma.id)
+    teacher = UserFactory(role=Role.TEACHER, first_name="Karim", last_name="Haddad")
     start = date.today() - timedelta(days=40)
     for i, score in enumerate([15, 14, 16, 11, 12, 10]):  # average of the last 3 drops 4 points
-        f.assessment(session, lucas.id, teacher.id, score=score, assessed_on=start + timedelta(i))
-    f.assessment(session, emma.id, teacher.id, subject=Subject.SVT, score=18, assessed_on=start)
-    f.assessment(session, stranger.id, teacher.id, score=2)
-    missed = f.tutoring_session(session, teacher.id, _now() - timedelta(days=2))
-    f.booking(session, missed, emma.id, attendance=Attendance.ABSENT)
-    long_ago = f.tutoring_session(session, teacher.id, _now() - timedelta(days=45))
-    f.booking(session, long_ago, emma.id, attendance=Attendance.ABSENT)
-    attended = f.tutoring_session(session, teacher.id, _now() - timedelta(days=3))
-    f.booking(session, attended, lucas.id, attendance=Attendance.PRESENT)
-    upcoming = f.tutoring_session(session, teacher.id, _now() + timedelta(days=1), capacity=4)
-    f.booking(session, upcoming, lucas.id)
-    f.booking(session, upcoming, emma.id)
-    f.booking(session, upcoming, stranger.id)
-    f.enrollment(session, emma.id, minutes_bought=300, minutes_used=60)
+        AssessmentFactory(
+            student_id=lucas.id,
+            teacher_id=teacher.id,
+            score=score,
+            assessed_on=start + timedelta(i),
+        )
+    AssessmentFactory(
+        student_id=emma.id, teacher_id=teacher.id, subject=Subject.SVT, score=18, assessed_on=start
+    )
+    AssessmentFactory(student_id=stranger.id, teacher_id=teacher.id, score=2)
+    missed = TutoringSessionFactory(teacher_id=teacher.id, starts_at=_now() - timedelta(days=2))
+    BookingFactory(session=missed, student_id=emma.id, attendance=Attendance.ABSENT)
+    long_ago = TutoringSessionFactory(teacher_id=teacher.id, starts_at=_now() - timedelta(days=45))
+    BookingFactory(session=long_ago, student_id=emma.id, attendance=Attendance.ABSENT)
+    attended = TutoringSessionFactory(teacher_id=teacher.id, starts_at=_now() - timedelta(days=3))
+    BookingFactory(session=attended, student_id=lucas.id, attendance=Attendance.PRESENT)
+    upcoming = TutoringSessionFactory(
+        teacher_id=teacher.id, starts_at=_now() + timedelta(days=1), capacity=4
+    )
+    BookingFactory(session=upcoming, student_id=lucas.id)
+    BookingFactory(session=upcoming, student_id=emma.id)
+    BookingFactory(session=upcoming, student_id=stranger.id)
+    EnrollmentFactory(student_id=emma.id, offer__hours=5, minutes_used=60)
     session.commit()
 
     response = api.get(f"{URL}/parent", parent)
@@ -147,18 +182,20 @@ def test_parent_without_children(api: Api) -> None:
 
 def test_teacher_dashboard(api: Api, session: Session) -> None:
     teacher = api.actor(Role.TEACHER, first_name="Marc", last_name="Lefèvre")
-    colleague = f.user(session, Role.TEACHER)
-    ana, ben, other = f.student(session, "Ana"), f.student(session, "Ben"), f.student(session)
-    group = f.tutoring_session(session, teacher.id, _now() + timedelta(hours=5), capacity=4)
-    f.booking(session, group, ana.id)
-    f.booking(session, group, ben.id, status=BookingStatus.CANCELLED)
-    empty = f.tutoring_session(session, teacher.id, _now() + timedelta(days=2))
-    f.tutoring_session(session, teacher.id, _now() - timedelta(days=2))
-    theirs = f.tutoring_session(session, colleague.id, _now() + timedelta(days=1))
-    f.booking(session, theirs, other.id)
-    f.assessment(session, ben.id, teacher.id, score=14)
-    f.assessment(session, ben.id, colleague.id, subject=Subject.NSI, score=10)
-    f.assessment(session, other.id, colleague.id, score=3)
+    colleague = UserFactory(role=Role.TEACHER)
+    ana, ben, other = new_student(first_name="Ana"), new_student(first_name="Ben"), new_student()
+    group = TutoringSessionFactory(
+        teacher_id=teacher.id, starts_at=_now() + timedelta(hours=5), capacity=4
+    )
+    BookingFactory(session=group, student_id=ana.id)
+    BookingFactory(session=group, student_id=ben.id, status=BookingStatus.CANCELLED)
+    empty = TutoringSessionFactory(teacher_id=teacher.id, starts_at=_now() + timedelta(days=2))
+    TutoringSessionFactory(teacher_id=teacher.id, starts_at=_now() - timedelta(days=2))
+    theirs = TutoringSessionFactory(teacher_id=colleague.id, starts_at=_now() + timedelta(days=1))
+    BookingFactory(session=theirs, student_id=other.id)
+    AssessmentFactory(student_id=ben.id, teacher_id=teacher.id, score=14)
+    AssessmentFactory(student_id=ben.id, teacher_id=colleague.id, subject=Subject.NSI, score=10)
+    AssessmentFactory(student_id=other.id, teacher_id=colleague.id, score=3)
     session.commit()
 
     body = api.get(f"{URL}/teacher", teacher).get_json()
@@ -177,34 +214,42 @@ def test_teacher_dashboard(api: Api, session: Session) -> None:
 
 def test_admin_dashboard(api: Api, session: Session) -> None:
     admin = api.actor(Role.ADMIN)
-    ana, ben = f.student(session), f.student(session)
-    f.student(session)  # an account without enrollment: counted, not active
-    teacher = f.user(session, Role.TEACHER)
+    ana, ben = new_student(), new_student()
+    new_student()  # an account without enrollment: counted, not active
+    teacher = UserFactory(role=Role.TEACHER)
     months = month_starts(12)
     in_month = datetime(months[-3].year, months[-3].month, 10, 12, tzinfo=PARIS)
-    f.enrollment(session, ana.id, price_cents=50_000, created_at=in_month)
-    f.enrollment(
-        session, ana.id, price_cents=20_000, created_at=in_month, status=EnrollmentStatus.CANCELLED
+    EnrollmentFactory(student_id=ana.id, offer__price_cents=50_000, created_at=in_month)
+    EnrollmentFactory(
+        student_id=ana.id,
+        offer__price_cents=20_000,
+        created_at=in_month,
+        status=EnrollmentStatus.CANCELLED,
     )
-    f.enrollment(
-        session, ben.id, price_cents=90_000, minutes_bought=900, minutes_used=300, created_at=_now()
+    EnrollmentFactory(
+        student_id=ben.id,
+        offer__price_cents=90_000,
+        offer__hours=15,
+        minutes_used=300,
+        created_at=_now(),
     )
-    f.enrollment(
-        session,
-        ben.id,
-        price_cents=70_000,
+    EnrollmentFactory(
+        student_id=ben.id,
+        offer__price_cents=70_000,
         status=EnrollmentStatus.COMPLETED,
         created_at=in_month - timedelta(days=400),
     )
-    past = f.tutoring_session(session, teacher.id, _now() - timedelta(days=3), capacity=4)
-    f.booking(session, past, ana.id)
-    f.booking(session, past, ben.id)
-    f.tutoring_session(session, teacher.id, _now() - timedelta(days=40), capacity=4)
-    f.tutoring_session(
-        session, teacher.id, _now() - timedelta(days=1), status=SessionStatus.CANCELLED
+    past = TutoringSessionFactory(
+        teacher_id=teacher.id, starts_at=_now() - timedelta(days=3), capacity=4
     )
-    future = f.tutoring_session(session, teacher.id, _now() + timedelta(days=3))
-    f.booking(session, future, ben.id)
+    BookingFactory(session=past, student_id=ana.id)
+    BookingFactory(session=past, student_id=ben.id)
+    TutoringSessionFactory(teacher_id=teacher.id, starts_at=_now() - timedelta(days=40), capacity=4)
+    TutoringSessionFactory(
+        teacher_id=teacher.id, starts_at=_now() - timedelta(days=1), status=SessionStatus.CANCELLED
+    )
+    future = TutoringSessionFactory(teacher_id=teacher.id, starts_at=_now() + timedelta(days=3))
+    BookingFactory(session=future, student_id=ben.id)
     session.commit()
 
     body = api.get(f"{URL}/admin", admin).get_json()
