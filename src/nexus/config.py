@@ -10,7 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from zxcvbn import zxcvbn
 
@@ -59,6 +59,22 @@ def default_sqlite_url() -> str:
     return f"sqlite:///{Path('instance').resolve() / 'nexus.db'}"
 
 
+class ModelPrice(BaseModel):
+    """What a model's tokens cost, in euros per million tokens."""
+
+    prompt: float = Field(ge=0)
+    completion: float = Field(ge=0)
+
+
+# Approximations of the providers' list prices (euros per million tokens); set ARIA_PRICES
+# (JSON, e.g. {"gpt-4o-mini": {"prompt": 0.14, "completion": 0.55}}) to the contract's.
+DEFAULT_PRICES = {
+    "gpt-4o-mini": ModelPrice(prompt=0.14, completion=0.55),
+    "gpt-4o": ModelPrice(prompt=2.3, completion=9.2),
+    "gpt-4.1-mini": ModelPrice(prompt=0.37, completion=1.5),
+}
+
+
 class Settings(BaseSettings):
     """Every knob of the service. Field names map to upper-case environment variables."""
 
@@ -86,6 +102,10 @@ class Settings(BaseSettings):
     # GDPR storage limitation: ARIA's conversations, plans and usage ledger older than this
     # are deleted by `nexus purge-aria-data` (a daily CronJob).
     aria_retention_days: int = Field(default=365, ge=30, le=3650)
+    # Cost monitoring: token prices per model, and a monthly budget (euros, Paris months)
+    # beyond which ARIA answers offline; 0 means no budget.
+    aria_prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+    aria_monthly_budget_eur: float = Field(default=0.0, ge=0)
 
     access_token_ttl_seconds: int = Field(default=900, ge=30, le=86_400)
     refresh_token_ttl_seconds: int = Field(default=30 * 86_400, ge=300)

@@ -38,6 +38,13 @@ def _requests(status: str, per_minute: int) -> dict[str, str]:
     }
 
 
+def _aria_cost(euros_per_minute: int) -> dict[str, str]:
+    return {
+        "series": f'nexus_aria_cost_euros_total{{{APP}, model="gpt-4o-mini"}}',
+        "values": f"0+{euros_per_minute}x30",
+    }
+
+
 def _baseline(**overrides: Any) -> list[dict[str, str]]:
     """A healthy production: fast answers, no errors, pods up, HPA well below its maximum."""
     series = {
@@ -57,6 +64,8 @@ def _baseline(**overrides: Any) -> list[dict[str, str]]:
             "series": f"kube_horizontalpodautoscaler_spec_max_replicas{{{HPA}}}",
             "values": "10x30",
         },
+        "aria_budget": {"series": f"nexus_aria_monthly_budget_euros{{{APP}}}", "values": "100x30"},
+        "aria_cost": _aria_cost(1),
         **overrides,
     }
     flat: list[dict[str, str]] = []
@@ -94,6 +103,16 @@ SCENARIOS: dict[str, tuple[list[dict[str, str]], set[str]]] = {
             }
         ),
         {"NexusBackendHPAAtMaximum"},
+    ),
+    # 8 € a minute: past 80 % of the 100 € budget from minute 11, firing from minute 21.
+    "aria-budget": (_baseline(aria_cost=_aria_cost(8)), {"NexusAriaBudgetNearlySpent"}),
+    # The same spending without a budget (0) never alerts.
+    "aria-no-budget": (
+        _baseline(
+            aria_cost=_aria_cost(8),
+            aria_budget={"series": f"nexus_aria_monthly_budget_euros{{{APP}}}", "values": "0x30"},
+        ),
+        set(),
     ),
     "down": (
         _baseline(up={"series": f'up{{{APP}, pod="nexus-backend-a"}}', "values": "0x30"}),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nexus.accounts.tokens import Principal
-from nexus.aria import quotas
+from nexus.aria import costs, quotas
 from nexus.aria.models import (
     Conversation,
     Message,
@@ -49,12 +49,17 @@ class Exchange:
     hits: list[SearchHit]
     citations: list[dict[str, Any]]
     turns: list[ChatTurn]
+    # False once the month's budget is spent: ARIA then answers offline, and says why.
+    model_allowed: bool = True
     _offline: Completion | None = field(default=None, repr=False)
 
     def offline(self) -> Completion:
         """The offline answer (computed once; streams compute it before the request ends)."""
         if self._offline is None:
-            self._offline = offline_completion(self.question, self.hits)
+            completion = offline_completion(self.question, self.hits)
+            if not self.model_allowed:
+                completion = costs.with_budget_notice(lambda: completion)()
+            self._offline = completion
         return self._offline
 
 
@@ -129,6 +134,7 @@ def start_exchange(
         hits=hits,
         citations=[citation(h.item) for h in hits],
         turns=chat_turns(learner, hits, history, content),
+        model_allowed=costs.budget_allows(session, settings),
     )
 
 
@@ -174,7 +180,7 @@ def store_answer(
 
 def answer(session: Session, runtime: AriaRuntime, exchange: Exchange) -> Message:
     """The whole answer at once (model, or offline fallback), stored."""
-    result = runtime.complete(exchange.turns, exchange.offline)
+    result = runtime.complete(exchange.turns, exchange.offline, allow_model=exchange.model_allowed)
     completion = result.completion
     return store_answer(
         session, runtime, exchange, completion.text, result.provider, completion.usage

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nexus.accounts.tokens import Principal
-from nexus.aria import quotas
+from nexus.aria import costs, quotas
 from nexus.aria.models import ProviderName, UsageKind
 from nexus.aria.prompts import CONTEXT_CLOSE, CONTEXT_OPEN, HINT_RULES, describe, system_prompt
 from nexus.aria.providers.base import ChatTurn, Completion, Usage, estimate_tokens
@@ -174,7 +174,10 @@ def exercise_hint(
         usage = Usage(estimate_tokens(attempt or ""), estimate_tokens(fallback_text), True)
         return Completion(fallback_text, usage)
 
-    result = runtime.complete(turns, fallback)
+    allowed = costs.budget_allows(session, runtime.settings)
+    result = runtime.complete(
+        turns, fallback if allowed else costs.with_budget_notice(fallback), allow_model=allowed
+    )
     record_usage(
         session,
         runtime,

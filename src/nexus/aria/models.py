@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nexus.db import Base, JSONType, str_enum, utcnow
@@ -121,4 +121,7 @@ class UsageRecord(Base):
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("aria_messages.id", ondelete="SET NULL"), default=None
     )
+    # The model that answered (None offline) and what it cost, priced when written.
+    model: Mapped[str | None] = mapped_column(String(64), default=None)
+    cost_micro_euros: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

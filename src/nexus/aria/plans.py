@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.api.schemas import PageQuery
-from nexus.aria import quotas
+from nexus.aria import costs, quotas
 from nexus.aria.access import resolve_student
 from nexus.aria.models import StudyPlan, UsageKind
 from nexus.aria.plan_builder import (
@@ -116,8 +116,13 @@ def generate_plan(
         ChatTurn("system", f"{CONTEXT_OPEN}\n{summary}\n{outline(weeks)}\n{CONTEXT_CLOSE}"),
         ChatTurn("user", PLAN_REQUEST),
     ]
+
+    def fallback() -> Completion:
+        return Completion(summary, Usage(0, estimate_tokens(summary), True))
+
+    allowed = costs.budget_allows(session, runtime.settings)
     result = runtime.complete(
-        turns, lambda: Completion(summary, Usage(0, estimate_tokens(summary), True))
+        turns, fallback if allowed else costs.with_budget_notice(fallback), allow_model=allowed
     )
     plan = StudyPlan(
         student_id=student_id,

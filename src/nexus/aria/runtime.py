@@ -58,9 +58,16 @@ class AriaRuntime:
             client, self.settings.openai_model, self.settings.aria_max_completion_tokens
         )
 
-    def complete(self, turns: Sequence[ChatTurn], fallback: Callable[[], Completion]) -> Answer:
-        """The model's answer, or the offline ``fallback`` when the model cannot answer."""
-        provider = self.provider()
+    def complete(
+        self,
+        turns: Sequence[ChatTurn],
+        fallback: Callable[[], Completion],
+        *,
+        allow_model: bool = True,
+    ) -> Answer:
+        """The model's answer, or the offline ``fallback`` when the model cannot answer (or
+        may not: ``allow_model`` is false once the monthly budget is spent)."""
+        provider = self.provider() if allow_model else None
         if provider is not None:
             try:
                 completion = provider.complete(turns)

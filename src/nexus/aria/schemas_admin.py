@@ -15,6 +15,7 @@ TOTALS_EXAMPLE: dict[str, Any] = {
     "prompt_tokens": 9_400,
     "completion_tokens": 2_100,
     "total_tokens": 11_500,
+    "cost_eur": 0.002471,
 }
 
 
@@ -39,6 +40,7 @@ class UsageTotals(BaseModel):
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
+    cost_eur: float = Field(description="Euros, each answer priced with ARIA_PRICES when written")
 
 
 class UsageByDay(UsageTotals):
@@ -68,6 +70,14 @@ class UsageByUser(UsageTotals):
     role: str
 
 
+class UsageByModel(UsageTotals):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"model": "gpt-4o-mini", **TOTALS_EXAMPLE}]}
+    )
+
+    model: str = Field(description='The model that answered, "offline" for offline answers')
+
+
 class UsageReport(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
@@ -87,6 +97,9 @@ class UsageReport(BaseModel):
                             **TOTALS_EXAMPLE,
                         }
                     ],
+                    "by_model": [{"model": "gpt-4o-mini", **TOTALS_EXAMPLE}],
+                    "budget_eur": 50.0,
+                    "month_to_date_eur": 12.41,
                 }
             ]
         },
@@ -97,3 +110,8 @@ class UsageReport(BaseModel):
     totals: UsageTotals
     by_day: list[UsageByDay]
     by_user: list[UsageByUser]
+    by_model: list[UsageByModel]
+    budget_eur: float | None = Field(description="ARIA_MONTHLY_BUDGET_EUR (null: no budget)")
+    month_to_date_eur: float = Field(
+        description="Spent since the first of this Paris month: at the budget, ARIA answers offline"
+    )

@@ -51,7 +51,7 @@ def sse(event: str, data: dict[str, Any]) -> str:
 
 def _open(runtime: AriaRuntime, exchange: Exchange) -> tuple[ProviderName, Iterator[StreamPart]]:
     """The model's stream once its first piece of text arrived, else the offline answer."""
-    provider = runtime.provider()
+    provider = runtime.provider() if exchange.model_allowed else None
     if provider is not None:
         parts = provider.stream(exchange.turns)
         try:

@@ -5,16 +5,25 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import ColumnElement, Integer, case, func, select
 from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
+from nexus.aria.costs import MICRO, cost_micro_euros, month_to_date
 from nexus.aria.models import ProviderName, UsageKind, UsageRecord
 from nexus.aria.providers.base import Usage
 from nexus.aria.quotas import add_tokens
 from nexus.aria.runtime import AriaRuntime
-from nexus.aria.schemas_admin import UsageByDay, UsageByUser, UsageReport, UsageTotals
+from nexus.aria.schemas_admin import (
+    UsageByDay,
+    UsageByModel,
+    UsageByUser,
+    UsageReport,
+    UsageTotals,
+)
 from nexus.clock import paris_today
+from nexus.config import Settings
 from nexus.errors import Unprocessable
 from nexus.language import _
 
@@ -32,6 +41,8 @@ def record_usage(
     message_id: int | None = None,
 ) -> UsageRecord:
     offline = provider is ProviderName.OFFLINE
+    model = None if offline else runtime.settings.openai_model
+    cost = cost_micro_euros(runtime.settings, model, usage)
     row = UsageRecord(
         user_id=user_id,
         day=paris_today(),
@@ -41,12 +52,22 @@ def record_usage(
         prompt_tokens=usage.prompt_tokens,
         completion_tokens=usage.completion_tokens,
         message_id=message_id,
+        model=model,
+        cost_micro_euros=cost,
     )
     session.add(row)
     session.flush()
     if not offline:
         add_tokens(session, runtime, user_id, usage.total_tokens, row.day)
+        _count_cost(model or "", cost / MICRO)
     return row
+
+
+def _count_cost(model: str, euros: float) -> None:
+    """The Prometheus counter of what ARIA spent (``nexus_aria_cost_euros_total``)."""
+    metrics = current_app.extensions.get("nexus.metrics") if has_app_context() else None
+    if metrics is not None:
+        metrics.count_aria_cost(model, euros)
 
 
 def _totals_columns() -> tuple[ColumnElement[Any], ...]:
@@ -55,17 +76,19 @@ def _totals_columns() -> tuple[ColumnElement[Any], ...]:
         func.coalesce(func.sum(UsageRecord.prompt_tokens), 0),
         func.coalesce(func.sum(UsageRecord.completion_tokens), 0),
         func.coalesce(func.sum(case((UsageRecord.offline.is_(True), 1), else_=0)), 0).cast(Integer),
+        func.coalesce(func.sum(UsageRecord.cost_micro_euros), 0),
     )
 
 
 def _totals(row: tuple[object, ...]) -> UsageTotals:
-    messages, prompt, completion, offline = (int(str(v)) for v in row)
+    messages, prompt, completion, offline, cost = (int(str(v)) for v in row)
     return UsageTotals(
         messages=messages,
         offline_messages=offline,
         prompt_tokens=prompt,
         completion_tokens=completion,
         total_tokens=prompt + completion,
+        cost_eur=round(cost / MICRO, 6),
     )
 
 
@@ -83,8 +106,11 @@ def report_range(start: date | None, end: date | None) -> tuple[date, date]:
     return start, end
 
 
-def usage_report(session: Session, start: date | None, end: date | None) -> UsageReport:
-    """Totals per Paris day and per user over ``start``…``end`` (inclusive)."""
+def usage_report(
+    session: Session, settings: Settings, start: date | None, end: date | None
+) -> UsageReport:
+    """Totals (tokens and euros) per Paris day, per user and per model over ``start``…``end``
+    (inclusive), with this month's spending against the budget."""
     start, end = report_range(start, end)
     in_range = (UsageRecord.day >= start, UsageRecord.day <= end)
     columns = _totals_columns()
@@ -105,9 +131,17 @@ def usage_report(session: Session, start: date | None, end: date | None) -> Usag
             User.id,
         )
     ).all()
+    models = session.execute(
+        select(func.coalesce(UsageRecord.model, "offline"), *columns)
+        .where(*in_range)
+        .group_by(func.coalesce(UsageRecord.model, "offline"))
+        .order_by(func.coalesce(UsageRecord.model, "offline"))
+    ).all()
     return UsageReport(
         from_=start,
         to=end,
+        budget_eur=settings.aria_monthly_budget_eur or None,
+        month_to_date_eur=round(month_to_date(session) / MICRO, 6),
         totals=_totals(tuple(total)),
         by_day=[UsageByDay(day=row[0], **_totals(tuple(row[1:])).model_dump()) for row in days],
         by_user=[
@@ -115,5 +149,8 @@ def usage_report(session: Session, start: date | None, end: date | None) -> Usag
                 user_id=row[0], email=row[1], role=row[2], **_totals(tuple(row[3:])).model_dump()
             )
             for row in users
+        ],
+        by_model=[
+            UsageByModel(model=row[0], **_totals(tuple(row[1:])).model_dump()) for row in models
         ],
     )

@@ -50,8 +50,10 @@ def when(moment: datetime, lang: str | None = None) -> str:
 
 
 def long_date(value: date, lang: str | None = None) -> str:
-    """``15 juin 2027``, ``15 June 2027``."""
+    """``15 juin 2027`` (``1er janvier 2027``), ``15 June 2027``."""
     code = _lang(lang)
+    if code == "fr" and value.day == 1:
+        return format_date(value, "'1er' MMMM y", locale=code)
     return format_date(value, "d MMMM y", locale=code)
 
 

@@ -42,6 +42,11 @@ class AppCollector(Collector):
             [], {"version": self._settings.build_version, "commit": self._settings.build_commit}
         )
         yield info
+        budget = GaugeMetricFamily(
+            "nexus_aria_monthly_budget_euros", "ARIA's monthly budget (0: none)"
+        )
+        budget.add_metric([], self._settings.aria_monthly_budget_eur)
+        yield budget
         pool = Database.engine_for(self._app).pool
         if isinstance(pool, QueuePool):
             for name, value, doc in (
@@ -71,6 +76,12 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.aria_cost = Counter(
+            "nexus_aria_cost_euros_total",
+            "What ARIA's model calls cost, in euros (priced with ARIA_PRICES)",
+            ["model"],
+            registry=self.registry,
+        )
         self.app_collector = AppCollector(app, settings)
         # labels() validates and locks on every call: each child is looked up once.
         self._counted: dict[tuple[str, str, int], Any] = {}
@@ -89,6 +100,9 @@ class Metrics:
             histogram = self.latency.labels(method, endpoint)
             self._timed[(method, endpoint)] = histogram
         histogram.observe(seconds)
+
+    def count_aria_cost(self, model: str, euros: float) -> None:
+        self.aria_cost.labels(model).inc(euros)
 
     def exposition(self) -> bytes:
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

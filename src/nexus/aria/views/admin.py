@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, current_app
 
 from nexus.accounts.permissions import allow
 from nexus.accounts.roles import Role
@@ -22,4 +22,5 @@ bp = api_blueprint(
 @allow(Role.ADMIN)
 def usage(query: UsageQuery) -> Response:
     """ARIA answers and tokens per Paris day and per user over [from, to] (default: 30 days)."""
-    return json_response(usage_report(db.session, query.from_, query.to))
+    settings = current_app.extensions["settings"]
+    return json_response(usage_report(db.session, settings, query.from_, query.to))
