@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 
 from flask import Flask
 from pydantic import ValidationError
@@ -48,7 +49,9 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
     permissions.init_app(app)
     register_error_handlers(app)
     _register_blueprints(app)
-    openapi.install(app)
+    openapi.install(
+        app, public=permissions.public, allowed=partial(permissions.allowed_callers, app)
+    )
     _register_cli(app)
     _trust_proxies(app, settings.trusted_proxy_hops)
     return app
@@ -88,8 +91,9 @@ def _cache_watches() -> tuple[cache.Watches, ...]:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from nexus.routes import blueprints
+    from nexus.routes import blueprints, connect_subscribers
 
+    connect_subscribers()
     for blueprint in blueprints():
         app.register_api(blueprint)  # type: ignore[attr-defined]
 
