@@ -12,6 +12,7 @@ from nexus.accounts.signals import registration_with_existing_email
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound, Unauthorized
 
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 

@@ -19,6 +19,13 @@ from nexus.people.access import teacher_student_ids
 from nexus.people.models import ParentLink
 
 NOT_FOUND = "Assessment not found."
+
+
+def assessed_students(teacher_id: int) -> Select[tuple[int]]:
+    """The students a teacher has marked: theirs to see (``nexus.people.access``)."""
+    return select(Assessment.student_id).where(Assessment.teacher_id == teacher_id)
+
+
 SORT_COLUMNS = {
     "assessed_on": Assessment.assessed_on,
     "created_at": Assessment.created_at,
