@@ -13,7 +13,7 @@ from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.api.pagination import fetch_counted_page
 from nexus.audit.services import record
-from nexus.cache import touching, touching_rows
+from nexus.cache import touching_rows
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound, Unprocessable
 from nexus.offers.models import Enrollment
