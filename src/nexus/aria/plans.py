@@ -26,7 +26,7 @@ from nexus.aria.prompts import CONTEXT_CLOSE, CONTEXT_OPEN, PLAN_RULES, system_p
 from nexus.aria.providers.base import ChatTurn, Completion, Usage, estimate_tokens
 from nexus.aria.retrieval import Learner, known_subjects
 from nexus.aria.runtime import AriaRuntime
-from nexus.aria.schemas_tutoring import StudyPlanCreate, StudyPlanPage, StudyPlanPublic
+from nexus.aria.schemas.tutoring import StudyPlanCreate, StudyPlanPage, StudyPlanPublic
 from nexus.aria.usage import record_usage
 from nexus.assessments.recommendations import items_for_chapters
 from nexus.clock import PARIS, paris_today

@@ -13,7 +13,7 @@ from nexus.aria.models import ProviderName, UsageKind, UsageRecord
 from nexus.aria.providers.base import Usage
 from nexus.aria.quotas import add_tokens
 from nexus.aria.runtime import AriaRuntime
-from nexus.aria.schemas_admin import UsageByDay, UsageByUser, UsageReport, UsageTotals
+from nexus.aria.schemas.admin import UsageByDay, UsageByUser, UsageReport, UsageTotals
 from nexus.clock import paris_today
 from nexus.errors import Unprocessable
 

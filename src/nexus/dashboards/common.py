@@ -14,7 +14,7 @@ from nexus.accounts.models import User
 from nexus.assessments import progress
 from nexus.assessments.labels import subject_label
 from nexus.assessments.models import Assessment
-from nexus.assessments.progress_schemas import SubjectSummary
+from nexus.assessments.schemas.progress import SubjectSummary
 from nexus.clock import to_paris
 from nexus.dashboards.schemas import UpcomingSession
 from nexus.offers.models import Enrollment, EnrollmentStatus

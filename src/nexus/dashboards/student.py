@@ -20,8 +20,8 @@ from nexus.assessments.progress import (
     chapter_key,
     weakest_chapters,
 )
-from nexus.assessments.progress_schemas import ChapterProgress, SubjectSummary
 from nexus.assessments.recommendations import items_for_chapters
+from nexus.assessments.schemas.progress import ChapterProgress, SubjectSummary
 from nexus.content.vocabulary import Level
 from nexus.dashboards.common import ranked_marks, summaries_of, upcoming_sessions
 from nexus.dashboards.schemas import EnrollmentSummary, RecommendedContent, StudentDashboard

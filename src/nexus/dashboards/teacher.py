@@ -13,7 +13,7 @@ from nexus.accounts.tokens import Principal
 from nexus.assessments.progress import general_average
 from nexus.collation import french
 from nexus.dashboards.common import session_item, subject_summaries
-from nexus.dashboards.staff_schemas import TeacherDashboard, TeacherSession, TeacherStudent
+from nexus.dashboards.schemas.staff import TeacherDashboard, TeacherSession, TeacherStudent
 from nexus.db import utcnow
 from nexus.people.access import teacher_student_ids
 from nexus.people.models import StudentProfile

@@ -1,4 +1,7 @@
-"""What each role's dashboard shows. Times in UTC plus ``*_local`` in Europe/Paris."""
+"""What each role's dashboard shows. Times in UTC plus ``*_local`` in Europe/Paris.
+
+The teacher's and the administrator's dashboards are in :mod:`.staff`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nexus.assessments.progress_schemas import GENERAL_AVERAGE, ChapterProgress, SubjectSummary
+from nexus.assessments.schemas.progress import GENERAL_AVERAGE, ChapterProgress, SubjectSummary
 from nexus.content.vocabulary import ContentKind, Level, Subject
 from nexus.scheduling.models import SessionKind
 

@@ -1,4 +1,7 @@
-"""Conversations and messages: what the chat endpoints accept and answer."""
+"""Conversations and messages: what the chat endpoints accept and answer.
+
+The tutoring tools' schemas are in :mod:`.tutoring`, the usage report's in :mod:`.admin`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Students' own profile, a student's card for the people allowed to see it, parents' children."""
+"""Students' own profile, a student's card for the people allowed to see it, parents' children.
+
+Teachers' endpoints are in :mod:`.teachers`.
+"""
 
 from __future__ import annotations
 

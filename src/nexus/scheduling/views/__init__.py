@@ -1,4 +1,7 @@
-"""Sessions: the catalogue, scheduling, cancellation, attendance and booking a seat."""
+"""Sessions: the catalogue, scheduling, cancellation, attendance and booking a seat.
+
+Bookings seen from a student, and a teacher's own schedule, are in :mod:`.bookings`.
+"""
 
 from __future__ import annotations
 

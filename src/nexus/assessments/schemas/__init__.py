@@ -1,3 +1,8 @@
+"""Assessments: what recording, correcting and listing marks accept and answer.
+
+A student's progress schemas are in :mod:`.progress`.
+"""
+
 from __future__ import annotations
 
 from datetime import date, datetime

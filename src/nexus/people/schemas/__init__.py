@@ -1,4 +1,7 @@
-"""Student profiles, invitation codes and parent ↔ child links."""
+"""Student profiles, invitation codes and parent ↔ child links.
+
+Teachers' schemas are in :mod:`.teachers`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Content bank item schemas: create, update, path and the full item (``ContentPublic``)."""
+"""Content bank item schemas: create, update, path and the full item (``ContentPublic``).
+
+The list, search and facets schemas are in :mod:`.listing`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Recording, correcting and deleting assessments; a new one notifies the family."""
+"""Recording, correcting and deleting assessments; a new one notifies the family.
+
+A student's progress figures are in :mod:`.progress`.
+"""
 
 from __future__ import annotations
 

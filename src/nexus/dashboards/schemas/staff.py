@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nexus.assessments.progress_schemas import GENERAL_AVERAGE, SubjectSummary
+from nexus.assessments.schemas.progress import GENERAL_AVERAGE, SubjectSummary
 from nexus.content.vocabulary import Level
 from nexus.dashboards.schemas import SESSION_EXAMPLE, UpcomingSession
 
