@@ -13,7 +13,7 @@ from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.assessments.labels import subject_label
 from nexus.assessments.models import Assessment
-from nexus.assessments.schemas import AssessmentPublic, AssessmentQuery
+from nexus.assessments.schemas.assessments import AssessmentPublic, AssessmentQuery
 from nexus.errors import NotFound, Unprocessable
 from nexus.people.access import teacher_student_ids
 from nexus.people.models import ParentLink
@@ -21,7 +21,7 @@ from nexus.people.models import ParentLink
 NOT_FOUND = "Assessment not found."
 
 
-def assessed_students(teacher_id: int) -> Select[tuple[int]]:
+def assessed_students(teacher_id: int) -> Select[int]:
     """The students a teacher has marked: theirs to see (``nexus.people.access``)."""
     return select(Assessment.student_id).where(Assessment.teacher_id == teacher_id)
 

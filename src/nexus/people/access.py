@@ -27,7 +27,7 @@ from nexus.people.models import ParentLink
 
 STUDENT_NOT_FOUND = "Student not found."
 # One reason a teacher teaches a student: the ids of the students it gives for a teacher's id.
-TeachingRelation: TypeAlias = Callable[[int], Select[tuple[int]]]
+TeachingRelation: TypeAlias = Callable[[int], Select[int]]
 _teaching: list[TeachingRelation] = []
 
 

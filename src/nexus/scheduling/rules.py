@@ -26,7 +26,7 @@ def notice_hours() -> int:
     return int(CANCELLATION_NOTICE.total_seconds() // 3600)
 
 
-def booked_students(teacher_id: int) -> Select[tuple[int]]:
+def booked_students(teacher_id: int) -> Select[int]:
     """The students with a live booking in one of a teacher's sessions: theirs to see
     (``nexus.people.access``)."""
     return (
