@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from nexus.assessments.progress import chapter_key
@@ -63,9 +64,13 @@ def items_for_chapters(
             for subject, chapter in pairs
         )
     )
-    level_first = (
-        case((ContentItem.level == level, 0), else_=1) if level is not None else literal(0)
+    order: tuple[Any, ...] = (
+        ContentItem.kind,
+        ContentItem.difficulty,
+        ContentItem.id,
     )
+    if level is not None:
+        order = (case((ContentItem.level == level, 0), else_=1), *order)
     ranked = (
         select(
             ContentItem.id,
@@ -73,7 +78,7 @@ def items_for_chapters(
             func.row_number()
             .over(
                 partition_by=index,
-                order_by=(level_first, ContentItem.kind, ContentItem.difficulty, ContentItem.id),
+                order_by=order,
             )
             .label("rank"),
         )
