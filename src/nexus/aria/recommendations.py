@@ -9,7 +9,7 @@ from nexus.accounts.tokens import Principal
 from nexus.aria.access import resolve_student
 from nexus.aria.progress import chapters_to_work_on
 from nexus.aria.retrieval import citation
-from nexus.aria.schemas import Citation
+from nexus.aria.schemas.conversations import Citation
 from nexus.aria.schemas.tutoring import Recommendation, RecommendationList
 from nexus.assessments.recommendations import items_for_chapters
 from nexus.people.models import StudentProfile

@@ -7,8 +7,8 @@ from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page
-from nexus.assessments import queries, services
-from nexus.assessments.schemas import (
+from nexus.assessments import queries
+from nexus.assessments.schemas.assessments import (
     AssessmentCreate,
     AssessmentPath,
     AssessmentPublic,
@@ -16,6 +16,7 @@ from nexus.assessments.schemas import (
     AssessmentUpdate,
 )
 from nexus.assessments.schemas.progress import PeriodQuery, StudentPath, StudentProgress
+from nexus.assessments.services import assessments as services
 from nexus.assessments.services import progress as progress_services
 from nexus.db import db
 

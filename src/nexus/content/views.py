@@ -11,7 +11,7 @@ from nexus.api.responses import errors, json_response, raw_json_response
 from nexus.cache import cached_json
 from nexus.content import freshness, listing, services
 from nexus.content.models import ContentItem
-from nexus.content.schemas import ContentCreate, ContentPath, ContentPublic, ContentUpdate
+from nexus.content.schemas.items import ContentCreate, ContentPath, ContentPublic, ContentUpdate
 from nexus.content.schemas.listing import (
     ChapterFacet,
     ChapterPage,

@@ -16,7 +16,7 @@ from nexus.assessments.labels import subject_label
 from nexus.assessments.models import Assessment
 from nexus.assessments.schemas.progress import SubjectSummary
 from nexus.clock import to_paris
-from nexus.dashboards.schemas import UpcomingSession
+from nexus.dashboards.schemas.family import UpcomingSession
 from nexus.offers.models import Enrollment, EnrollmentStatus
 from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession
 

@@ -23,7 +23,7 @@ from nexus.dashboards.common import (
     subject_summaries,
     upcoming_sessions,
 )
-from nexus.dashboards.schemas import Alert, ChildSummary, ParentDashboard, RecentAssessment
+from nexus.dashboards.schemas.family import Alert, ChildSummary, ParentDashboard, RecentAssessment
 from nexus.db import utcnow
 from nexus.people.access import children_of
 from nexus.people.models import StudentProfile

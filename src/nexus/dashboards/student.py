@@ -24,7 +24,7 @@ from nexus.assessments.recommendations import items_for_chapters
 from nexus.assessments.schemas.progress import ChapterProgress, SubjectSummary
 from nexus.content.vocabulary import Level
 from nexus.dashboards.common import ranked_marks, summaries_of, upcoming_sessions
-from nexus.dashboards.schemas import EnrollmentSummary, RecommendedContent, StudentDashboard
+from nexus.dashboards.schemas.family import EnrollmentSummary, RecommendedContent, StudentDashboard
 from nexus.db import utcnow
 from nexus.errors import NotFound
 from nexus.offers.models import Enrollment, EnrollmentStatus

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from nexus.people.schemas import StudentProfileUpdate
+from nexus.people.schemas.students import StudentProfileUpdate
 from nexus.people.schemas.teachers import TeacherProfileUpdate
 from nexus.people.services import CODE_ALPHABET, new_invitation_code, normalise_code
 

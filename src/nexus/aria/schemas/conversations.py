@@ -1,7 +1,4 @@
-"""Conversations and messages: what the chat endpoints accept and answer.
-
-The tutoring tools' schemas are in :mod:`.tutoring`, the usage report's in :mod:`.admin`.
-"""
+"""Conversations and messages: what the chat endpoints accept and answer."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""Assessments: what recording, correcting and listing marks accept and answer.
-
-A student's progress schemas are in :mod:`.progress`.
-"""
+"""Assessments: what recording, correcting and listing marks accept and answer."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""Recording, correcting and deleting assessments; a new one notifies the family.
-
-A student's progress figures are in :mod:`.progress`.
-"""
+"""Recording, correcting and deleting assessments; a new one notifies the family."""
 
 from __future__ import annotations
 
@@ -15,7 +12,7 @@ from nexus.accounts.tokens import Principal
 from nexus.assessments.labels import fr_date, fr_number, subject_label
 from nexus.assessments.models import Assessment
 from nexus.assessments.queries import AssessmentRow, get_row
-from nexus.assessments.schemas import AssessmentCreate, AssessmentUpdate
+from nexus.assessments.schemas.assessments import AssessmentCreate, AssessmentUpdate
 from nexus.audit.services import record
 from nexus.errors import Forbidden, NotFound, Unprocessable
 from nexus.notifications.models import NotificationKind

@@ -1,7 +1,4 @@
-"""Content bank item schemas: create, update, path and the full item (``ContentPublic``).
-
-The list, search and facets schemas are in :mod:`.listing`.
-"""
+"""Content bank item schemas: create, update, path and the full item (``ContentPublic``)."""
 
 from __future__ import annotations
 

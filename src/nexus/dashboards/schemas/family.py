@@ -1,7 +1,4 @@
-"""What each role's dashboard shows. Times in UTC plus ``*_local`` in Europe/Paris.
-
-The teacher's and the administrator's dashboards are in :mod:`.staff`.
-"""
+"""What each role's dashboard shows. Times in UTC plus ``*_local`` in Europe/Paris."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nexus.assessments.schemas.progress import GENERAL_AVERAGE, SubjectSummary
 from nexus.content.vocabulary import Level
-from nexus.dashboards.schemas import SESSION_EXAMPLE, UpcomingSession
+from nexus.dashboards.schemas.family import SESSION_EXAMPLE, UpcomingSession
 
 
 class TeacherSession(UpcomingSession):

@@ -1,7 +1,4 @@
-"""Student profiles, invitation codes and parent ↔ child links.
-
-Teachers' schemas are in :mod:`.teachers`.
-"""
+"""Student profiles, invitation codes and parent ↔ child links."""
 
 from __future__ import annotations
 

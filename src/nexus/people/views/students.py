@@ -1,7 +1,4 @@
-"""Students' own profile, a student's card for the people allowed to see it, parents' children.
-
-Teachers' endpoints are in :mod:`.teachers`.
-"""
+"""Students' own profile, a student's card for the people allowed to see it, parents' children."""
 
 from __future__ import annotations
 
@@ -14,7 +11,7 @@ from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page, PageQuery
 from nexus.db import db, writes
 from nexus.people import links, services
-from nexus.people.schemas import (
+from nexus.people.schemas.students import (
     ChildLinkCreate,
     ChildPublic,
     InvitationCodePublic,

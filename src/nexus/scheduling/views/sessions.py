@@ -1,7 +1,4 @@
-"""Sessions: the catalogue, scheduling, cancellation, attendance and booking a seat.
-
-Bookings seen from a student, and a teacher's own schedule, are in :mod:`.bookings`.
-"""
+"""Sessions: the catalogue, scheduling, cancellation, attendance and booking a seat."""
 
 from __future__ import annotations
 
