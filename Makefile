@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help install run test test-unit test-integration lock lock-check format clean
+.PHONY: help install run test test-unit test-integration lock lock-check format translations clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ lock: install ## Re-resolve requirements/*.in into hash-pinned requirements/*.tx
 
 lock-check: install ## Fail when a lock file is out of date with its .in
 	bin/lock --check
+
+translations: install ## Extract the messages users read into the French catalogue and compile it
+	bin/translations
 
 format: install ## Apply black and isort
 	$(BIN)/black src tests

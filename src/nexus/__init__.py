@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy.engine import Connection
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from nexus import cache, redis_ext
+from nexus import cache, language, redis_ext
 from nexus.accounts import passwords, permissions, revocation
 from nexus.api import openapi
 from nexus.config import Settings, load_settings
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
     logging.init_app(app)
     metrics.init_app(app, settings)
     http.init_app(app, settings)
+    language.init_app(app)
     db.init_app(app, settings, bind=bind)
     redis_ext.init_app(app, settings)
     cache.init_app(app, settings, _cache_watches())

@@ -38,8 +38,8 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.pool import StaticPool
 
-from nexus import collation
 from nexus.config import Settings
+from nexus.language import collation
 
 logger = logging.getLogger("nexus.db")
 _UNDO_KEY = "nexus.undo_on_rollback"

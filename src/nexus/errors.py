@@ -12,19 +12,25 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from nexus.language import _, language
+from nexus.language.validation import message as validation_message
+
 logger = logging.getLogger("nexus.errors")
 
 
 class FieldError(BaseModel):
     field: str = Field(description="Dotted path of the offending field", examples=["email"])
-    message: str = Field(examples=["value is not a valid email address"])
+    message: str = Field(examples=["Adresse e-mail invalide"])
     type: str = Field(examples=["value_error"])
 
 
 class ErrorBody(BaseModel):
     status: int = Field(examples=[422])
     code: str = Field(description="Stable machine-readable reason", examples=["validation_error"])
-    message: str = Field(examples=["The request is invalid: email: value is not a valid email"])
+    message: str = Field(
+        description="For people, in French (default) or English (`Accept-Language: en`)",
+        examples=["La requête est invalide : email : adresse e-mail invalide"],
+    )
     fields: list[FieldError] = Field(default_factory=list)
     request_id: str | None = Field(default=None, examples=["0f5b2c3e9d1a4b7c"])
 
@@ -39,7 +45,7 @@ class ErrorResponse(BaseModel):
                     "error": {
                         "status": 404,
                         "code": "not_found",
-                        "message": "Student not found.",
+                        "message": "Élève introuvable.",
                         "fields": [],
                         "request_id": "0f5b2c3e9d1a4b7c",
                     }
@@ -95,9 +101,9 @@ class Unauthorized(ApiError):
     status = 401
     code = "unauthorized"
 
-    def __init__(self, message: str = "Authentication required.", **kwargs: Any) -> None:
+    def __init__(self, message: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="nexus"'})
-        super().__init__(message, **kwargs)
+        super().__init__(message or _("Authentication required."), **kwargs)
 
 
 class Unprocessable(ApiError):
@@ -123,6 +129,9 @@ def error_response(
     )
     response = jsonify(body.model_dump(mode="json"))
     response.status_code = status
+    # The message is in the negotiated language: say which, and that it depends on the header.
+    response.headers["Content-Language"] = language()
+    response.vary.add("Accept-Language")
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
@@ -135,13 +144,19 @@ def _location(loc: tuple[int | str, ...]) -> str:
 def validation_error_response(exc: ValidationError) -> Response:
     """flask-openapi3's validation callback: name every offending field."""
     fields = [
-        FieldError(field=_location(err["loc"]), message=err["msg"], type=err["type"])
+        FieldError(field=_location(err["loc"]), message=validation_message(err), type=err["type"])
         for err in exc.errors(include_url=False, include_input=False)
     ]
-    summary = "; ".join(f"{f.field}: {f.message}" for f in fields[:5])
+    # The separator is translated too: French puts a space before ";" and ":".
+    separator = _("; ")
+    summary = separator.join(
+        _("%(field)s: %(message)s", field=f.field, message=f.message) for f in fields[:5]
+    )
     if exc.title and not fields:
         summary = exc.title
-    return error_response(422, "validation_error", f"The request is invalid: {summary}", fields)
+    return error_response(
+        422, "validation_error", _("The request is invalid: %(summary)s", summary=summary), fields
+    )
 
 
 _HTTP_CODES = {
@@ -159,6 +174,22 @@ _HTTP_CODES = {
 }
 
 
+def _http_message(status: int) -> str:
+    """What a framework-level refusal (no route, wrong method...) says, in the reader's language."""
+    messages = {
+        400: _("The request is malformed."),
+        401: _("Authentication required."),
+        403: _("You are not allowed to do this."),
+        404: _("Nothing exists at this address."),
+        405: _("This method is not allowed at this address."),
+        406: _("The requested response format is not available."),
+        409: _("The change conflicts with the current data."),
+        415: _("The request body must be JSON (Content-Type: application/json)."),
+        429: _("Too many requests; retry later."),
+    }
+    return messages.get(status, _("The request cannot be served."))
+
+
 def api_error_response(exc: ApiError) -> Response:
     return error_response(exc.status, exc.code, exc.message, exc.fields, exc.headers)
 
@@ -166,10 +197,10 @@ def api_error_response(exc: ApiError) -> Response:
 def _handle_http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
     code = _HTTP_CODES.get(status, "http_error")
-    message = exc.description or exc.name
+    message = _http_message(status)
     if isinstance(exc, RequestEntityTooLarge):
         limit = request.max_content_length
-        message = f"The request body is larger than the {limit} bytes allowed."
+        message = _("The request body is larger than the %(limit)s bytes allowed.", limit=limit)
     headers = {}
     retry_after = exc.get_response().headers.get("Retry-After")
     if retry_after:
@@ -186,12 +217,12 @@ CONCURRENTLY_DELETED = (StaleDataError, ObjectDeletedError)
 
 def concurrently_deleted_response() -> Response:
     return error_response(
-        404, "not_found", "This resource was deleted by another request; nothing was saved."
+        404, "not_found", _("This resource was deleted by another request; nothing was saved.")
     )
 
 
 def conflict_response() -> Response:
-    return error_response(409, "conflict", "The change conflicts with the current data.")
+    return error_response(409, "conflict", _("The change conflicts with the current data."))
 
 
 def _handle_unexpected(exc: Exception) -> Response:
@@ -205,17 +236,17 @@ def _handle_unexpected(exc: Exception) -> Response:
         return conflict_response()
     if isinstance(exc, (DataError, OverflowError)):
         # A value the database cannot hold (an id beyond 32 bits, say): the client's input.
-        return error_response(422, "value_out_of_range", "A value is out of the accepted range.")
+        return error_response(422, "value_out_of_range", _("A value is out of the accepted range."))
     if isinstance(exc, (OperationalError, InterfaceError, PoolTimeoutError)):
         logger.warning("database unavailable", extra={"error_type": type(exc).__name__})
         return error_response(
             503,
             "database_unavailable",
-            "The database is temporarily unavailable; retry shortly.",
+            _("The database is temporarily unavailable; retry shortly."),
             headers={"Retry-After": "5"},
         )
     logger.exception("unhandled error", extra={"error_type": type(exc).__name__})
-    return error_response(500, "internal_error", "An unexpected error occurred; it was logged.")
+    return error_response(500, "internal_error", _("An unexpected error occurred; it was logged."))
 
 
 def register_error_handlers(app: Flask) -> None:

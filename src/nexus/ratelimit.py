@@ -33,6 +33,7 @@ from limits.strategies import MovingWindowRateLimiter, RateLimiter
 
 from nexus.config import Settings
 from nexus.errors import ApiError, error_response
+from nexus.language import _
 
 logger = logging.getLogger("nexus.ratelimit")
 # After a storage error the login counters live in memory for this long before Redis is tried.
@@ -40,7 +41,10 @@ FALLBACK_SECONDS = 5.0
 # Refresh tokens are 256-bit random values: guessing is hopeless, this only caps the noise.
 REFRESH_FAILURES_PER_ADDRESS = "60 per minute"
 FALLBACK_KEY = "nexus.ratelimit.fallback"
-RATE_LIMITED_MESSAGE = "Too many attempts; retry in {seconds} s."
+
+
+def rate_limited_message(seconds: int) -> str:
+    return _("Too many attempts; retry in %(seconds)s s.", seconds=seconds)
 
 
 class RateLimited(ApiError):
@@ -50,7 +54,7 @@ class RateLimited(ApiError):
     def __init__(self, retry_after: int) -> None:
         retry_after = max(1, retry_after)
         super().__init__(
-            RATE_LIMITED_MESSAGE.format(seconds=retry_after),
+            rate_limited_message(retry_after),
             headers={"Retry-After": str(retry_after)},
         )
 
@@ -179,7 +183,7 @@ def _rate_limited(exc: RateLimitExceeded) -> Response:
     return error_response(
         429,
         RateLimited.code,
-        RATE_LIMITED_MESSAGE.format(seconds=retry_after),
+        rate_limited_message(retry_after),
         headers={"Retry-After": str(retry_after)},
     )
 

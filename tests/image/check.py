@@ -102,10 +102,12 @@ def write_docker_env(path: Path, env: dict[str, str]) -> str:
     return str(path)
 
 
-def get(port: int, path: str, timeout: float) -> tuple[int, bytes]:
+def get(
+    port: int, path: str, timeout: float, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("GET", path, headers={"Connection": "close"})
+        conn.request("GET", path, headers={"Connection": "close", **(headers or {})})
         response = conn.getresponse()
         return response.status, response.read()
     finally:
@@ -217,6 +219,18 @@ def metrics(port: int) -> None:
             f"/metrics counts {health} GET /health, expected at least {calls}: {counts}"
         )
     say(f"ok: /metrics has nexus_http_requests_total ({health:.0f} GET /health counted)")
+
+
+def languages(port: int) -> None:
+    """The image ships the compiled French catalogue: errors are French unless asked English."""
+    expected = {None: "Rien n'existe à cette adresse.", "en": "Nothing exists at this address."}
+    for language, message in expected.items():
+        headers = {"Accept-Language": language} if language else {}
+        status, body = get(port, "/api/v1/no-such-route", 5, headers)
+        error = json.loads(body)["error"]
+        if (status, error["code"], error["message"]) != (404, "not_found", message):
+            raise CheckFailed(f"Accept-Language {language}: {status} {error}")
+    say("ok: errors in French by default, in English with Accept-Language: en")
 
 
 def healthcheck(name: str, image: str) -> None:
@@ -429,6 +443,7 @@ def check_image(image: str) -> None:
             probes(name, port, deployment)
             idle_memory(name)
             metrics(port)
+            languages(port)
             healthcheck(name, image)
             no_pip(name)
             graceful_stop(name, port, deployment)

@@ -20,6 +20,7 @@ from flask import Flask, current_app
 
 from nexus.config import Settings
 from nexus.errors import Unprocessable
+from nexus.language import _
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
@@ -62,17 +63,17 @@ def check_policy(password: str, email: str = "") -> None:
     """Raise a 422 naming ``password`` when it is too weak."""
     problem = None
     if len(password) < MIN_LENGTH:
-        problem = f"must be at least {MIN_LENGTH} characters long"
+        problem = _("The password must be at least %(count)s characters long.", count=MIN_LENGTH)
     elif len(password) > MAX_LENGTH:
-        problem = f"must be at most {MAX_LENGTH} characters long"
+        problem = _("The password must be at most %(count)s characters long.", count=MAX_LENGTH)
     elif not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
-        problem = "must contain at least one letter and one digit"
+        problem = _("The password must contain at least one letter and one digit.")
     elif password.lower() in COMMON_PASSWORDS:
-        problem = "is too common"
+        problem = _("The password is too common.")
     elif email and len(local := email.split("@")[0].lower()) >= 4 and local in password.lower():
-        problem = "must not contain your email address"
+        problem = _("The password must not contain your e-mail address.")
     if problem:
-        raise Unprocessable(f"The password {problem}.", field="password", code="weak_password")
+        raise Unprocessable(problem, field="password", code="weak_password")
 
 
 def _gate() -> threading.BoundedSemaphore:

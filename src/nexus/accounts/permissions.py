@@ -21,6 +21,7 @@ from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal, decode_access
 from nexus.db import db
 from nexus.errors import Forbidden, Unauthorized, api_error_response
+from nexus.language import _
 
 F = TypeVar("F", bound=Callable[..., object])
 ACCESS_ATTRIBUTE = "__nexus_access__"
@@ -82,9 +83,9 @@ def allowed_callers(app: Flask, endpoint: str) -> str | None:
 
 def _bearer_token() -> str:
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _space, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Send 'Authorization: Bearer <access token>'.", code="missing_token")
+        raise Unauthorized(_("Send 'Authorization: Bearer <access token>'."), code="missing_token")
     return token.strip()
 
 
@@ -95,13 +96,15 @@ def enforce_access() -> None:
     access = access_of(current_app, endpoint)
     if access is None:
         current_app.logger.error("route without an access policy", extra={"endpoint": endpoint})
-        raise Forbidden("This route declares no access policy.", code="no_access_policy")
+        raise Forbidden(_("This route declares no access policy."), code="no_access_policy")
     if access.public:
         return
     principal = decode_access(_session, _bearer_token(), revocation_by_cache=access.cached_read)
     g.principal = principal
     if access.roles and principal.role not in access.roles:
-        raise Forbidden(f"This action is reserved to: {access.describe()}.")
+        raise Forbidden(
+            _("This action is reserved to these roles: %(roles)s.", roles=access.describe())
+        )
 
 
 def current_principal() -> Principal:

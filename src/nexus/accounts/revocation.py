@@ -37,6 +37,7 @@ from nexus import cache, redis_ext
 from nexus.accounts.models import AuthSession
 from nexus.config import Settings
 from nexus.errors import Unauthorized
+from nexus.language import _
 
 logger = logging.getLogger("nexus.auth")
 EXTENSION_KEY = "nexus.revocation"
@@ -45,7 +46,7 @@ _PENDING = "nexus_unchecked_session"
 
 
 def revoked_error() -> Unauthorized:
-    return Unauthorized("The session has been revoked.", code="token_revoked")
+    return Unauthorized(_("The session has been revoked."), code="token_revoked")
 
 
 class RevocationCheck:

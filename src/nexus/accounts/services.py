@@ -11,6 +11,7 @@ from nexus.accounts.roles import Role
 from nexus.accounts.signals import registration_with_existing_email
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound, Unauthorized
+from nexus.language import _
 
 
 def normalise_email(email: str) -> str:
@@ -34,7 +35,7 @@ def create_user(
     passwords.check_policy(password, email)
     if find_by_email(session, email) is not None:
         raise Conflict(
-            "An account already exists for this e-mail.", field="email", code="email_taken"
+            _("An account already exists for this e-mail."), field="email", code="email_taken"
         )
     user = User(
         email=email,
@@ -89,11 +90,11 @@ def authenticate(session: Session, email: str, password: str) -> User:
             user.password_hash = passwords.hash_password(password)
         user.last_login_at = utcnow()
         return user
-    raise Unauthorized("Wrong e-mail or password.", code="invalid_credentials")
+    raise Unauthorized(_("Wrong e-mail or password."), code="invalid_credentials")
 
 
 def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("User not found.")
+        raise NotFound(_("User not found."))
     return user

@@ -30,6 +30,7 @@ from nexus.accounts.roles import Role
 from nexus.config import Settings
 from nexus.db import utcnow
 from nexus.errors import Unauthorized
+from nexus.language import _
 
 logger = logging.getLogger("nexus.auth")
 ISSUER = "nexus-reussite"
@@ -111,7 +112,7 @@ def open_session(session: Session, user: User) -> TokenPair:
 def rotate(session: Session, refresh_token: str) -> tuple[TokenPair, Principal]:
     """Exchange a refresh token for a new pair; a replayed token revokes its family."""
     now = utcnow()
-    invalid = Unauthorized("The refresh token is invalid or expired.", code="invalid_token")
+    invalid = Unauthorized(_("The refresh token is invalid or expired."), code="invalid_token")
     stored = session.scalar(
         select(RefreshToken).where(RefreshToken.token_hash == _hash(refresh_token))
     )
@@ -135,7 +136,7 @@ def rotate(session: Session, refresh_token: str) -> tuple[TokenPair, Principal]:
             extra={"user_id": family.user_id, "session_id": family.id},
         )
         raise Unauthorized(
-            "This refresh token was already used; the session has been revoked.",
+            _("This refresh token was already used; the session has been revoked."),
             code="token_reused",
         )
     user = family.user
@@ -209,14 +210,14 @@ def _check_access(token: str) -> tuple[Principal, int]:
             options={"require": ["exp", "iat", "sub", "sid", "role", "typ"]},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise Unauthorized("The access token has expired.", code="token_expired") from exc
+        raise Unauthorized(_("The access token has expired."), code="token_expired") from exc
     except jwt.PyJWTError as exc:
-        raise Unauthorized("The access token is invalid.", code="invalid_token") from exc
+        raise Unauthorized(_("The access token is invalid."), code="invalid_token") from exc
     if claims.get("typ") != "access":
-        raise Unauthorized("The access token is invalid.", code="invalid_token")
+        raise Unauthorized(_("The access token is invalid."), code="invalid_token")
     try:
         principal = Principal(int(claims["sub"]), Role(claims["role"]), str(claims["sid"]))
         expires = int(claims["exp"])
     except (ValueError, TypeError) as exc:
-        raise Unauthorized("The access token is invalid.", code="invalid_token") from exc
+        raise Unauthorized(_("The access token is invalid."), code="invalid_token") from exc
     return principal, expires

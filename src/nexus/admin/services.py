@@ -15,6 +15,7 @@ from nexus.api.pagination import fetch_page
 from nexus.audit.services import record
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound, Unprocessable
+from nexus.language import _
 from nexus.people import services as students
 from nexus.people import teachers
 
@@ -29,9 +30,9 @@ SORTS = {
 def create_user(session: Session, principal: Principal, data: AdminUserCreate) -> User:
     """Create an account of any role, with its profile when one is given."""
     if data.student_profile is not None and data.role is not Role.STUDENT:
-        raise Unprocessable("Only a student has a student profile.", field="student_profile")
+        raise Unprocessable(_("Only a student has a student profile."), field="student_profile")
     if data.teacher_profile is not None and data.role is not Role.TEACHER:
-        raise Unprocessable("Only a teacher has a teacher profile.", field="teacher_profile")
+        raise Unprocessable(_("Only a teacher has a teacher profile."), field="teacher_profile")
     user = accounts.create_user(
         session,
         email=data.email,
@@ -80,7 +81,7 @@ def list_users(session: Session, query: AdminUserQuery) -> tuple[list[User], int
 def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("User not found.")
+        raise NotFound(_("User not found."))
     return user
 
 
@@ -106,7 +107,7 @@ def update_user(
     details: dict[str, object] = {"changes": changes}
     if changes.get("is_active") is False and user.id == principal.user_id:
         raise Conflict(
-            "You cannot deactivate your own account.",
+            _("You cannot deactivate your own account."),
             field="is_active",
             code="cannot_deactivate_self",
         )

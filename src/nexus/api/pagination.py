@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from nexus.api.schemas import PageQuery
 from nexus.errors import Unprocessable
+from nexus.language import _
 
 M = TypeVar("M")
 S = TypeVar("S")
@@ -37,7 +38,10 @@ def fetch_page(
 def sort_order(sorts: Mapping[str, S], sort: str) -> S:
     """The ORDER BY of an allowed ``sort`` value; a 422 naming ``sort`` otherwise."""
     if sort not in sorts:
-        raise Unprocessable(f"Unknown sort '{sort}'; use one of: {', '.join(sorts)}.", field="sort")
+        raise Unprocessable(
+            _("Unknown sort '%(sort)s'; use one of: %(sorts)s.", sort=sort, sorts=", ".join(sorts)),
+            field="sort",
+        )
     return sorts[sort]
 
 

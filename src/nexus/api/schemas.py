@@ -21,6 +21,8 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic.json_schema import JsonSchemaValue
 
+from nexus.language import _
+
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
 # Identifiers are 32-bit integers in the database: larger ones cannot exist (422, not a 500).
@@ -71,25 +73,25 @@ def _strict(kinds: frozenset[Any], value: Any) -> Any:
     ValueError. pydantic's lax mode would read ``0`` as ``false``, ``true`` as ``1`` and
     ``"0"`` as 1 January 1970."""
     if _holds_nul(value):
-        raise ValueError("must not contain a NUL character")
+        raise ValueError(_("must not contain a NUL character"))
     if isinstance(value, bool):
         if bool not in kinds and kinds & {int, float}:
-            raise ValueError("Input should be a number, not a boolean")
+            raise ValueError(_("Input should be a number, not a boolean"))
         return value
     if bool in kinds and not kinds & {int, float, str}:
         if isinstance(value, str) and value in _BOOLEAN_TEXT:
             return _BOOLEAN_TEXT[value]
         if value is not None:
-            raise ValueError("Input should be true or false")
+            raise ValueError(_("Input should be true or false"))
     elif int in kinds and float not in kinds and isinstance(value, str):
         if not _INTEGER_TEXT.fullmatch(value):
-            raise ValueError("Input should be an integer")
+            raise ValueError(_("Input should be an integer"))
     elif kinds & {date, datetime} and not kinds & {str}:
         if isinstance(value, (int, float)):
-            raise ValueError("Input should be a date in ISO 8601 form, not a number")
+            raise ValueError(_("Input should be a date in ISO 8601 form, not a number"))
         pattern = _DATETIME_TEXT if datetime in kinds else _DATE_TEXT
         if isinstance(value, str) and not pattern.match(value):
-            raise ValueError("Input should be a date in ISO 8601 form (YYYY-MM-DD)")
+            raise ValueError(_("Input should be a date in ISO 8601 form (YYYY-MM-DD)"))
     return value
 
 
@@ -163,7 +165,7 @@ class InputModel(BaseModel):
             return value
         kinds, omittable = _field_rules(cls, info.field_name)
         if value is None and omittable:
-            raise ValueError("may be left out but not null")
+            raise ValueError(_("may be left out but not null"))
         return _strict(kinds, value)
 
 

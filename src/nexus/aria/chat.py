@@ -34,6 +34,7 @@ from nexus.aria.usage import record_usage
 from nexus.content.search import SearchHit
 from nexus.db import utcnow
 from nexus.errors import Conflict, Unprocessable
+from nexus.language import _
 
 
 @dataclass
@@ -61,7 +62,11 @@ def _check_length(runtime: AriaRuntime, content: str, field_name: str) -> None:
     limit = runtime.settings.aria_max_message_chars
     if len(content) > limit:
         raise Unprocessable(
-            f"Le message fait {len(content)} caractères : ARIA en accepte {limit} au plus.",
+            _(
+                "The message is %(length)s characters long: ARIA accepts at most %(limit)s.",
+                length=len(content),
+                limit=limit,
+            ),
             field=field_name,
         )
 
@@ -91,8 +96,11 @@ def start_exchange(
     _check_length(runtime, content, field_name)
     if message_count(session, conversation.id) + 2 > settings.aria_max_conversation_messages:
         raise Conflict(
-            f"Cette conversation a atteint {settings.aria_max_conversation_messages} messages : "
-            "commencez-en une nouvelle pour continuer avec ARIA.",
+            _(
+                "This conversation has reached %(count)s messages: "
+                "start a new one to go on with ARIA.",
+                count=settings.aria_max_conversation_messages,
+            ),
             code="conversation_full",
         )
     quotas.reserve(session, runtime, principal.user_id)

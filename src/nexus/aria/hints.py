@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.tokens import Principal
 from nexus.aria import quotas
-from nexus.aria.labels import SUBJECTS
 from nexus.aria.models import ProviderName, UsageKind
 from nexus.aria.prompts import CONTEXT_CLOSE, CONTEXT_OPEN, HINT_RULES, describe, system_prompt
 from nexus.aria.providers.base import ChatTurn, Completion, Usage, estimate_tokens
@@ -27,10 +26,12 @@ from nexus.aria.schemas.conversations import Citation
 from nexus.aria.schemas.tutoring import HintPublic
 from nexus.aria.services import usage_public
 from nexus.aria.usage import record_usage
+from nexus.content.labels import SUBJECTS
 from nexus.content.models import ContentItem
 from nexus.content.search import search_content
 from nexus.content.vocabulary import ContentKind
 from nexus.errors import NotFound, Unprocessable
+from nexus.language import _
 
 RUN_WORDS = 8  # a hint sharing this many consecutive words with the solution is a leak
 _WORDS = re.compile(r"\w+", re.UNICODE)
@@ -153,11 +154,14 @@ def exercise_hint(
 ) -> HintPublic:
     exercise = session.get(ContentItem, content_id)
     if exercise is None or exercise.kind is not ContentKind.EXERCISE:
-        raise NotFound("Exercise not found.")
+        raise NotFound(_("Exercise not found."))
     if attempt and len(attempt) > runtime.settings.aria_max_message_chars:
         raise Unprocessable(
-            f"La tentative fait {len(attempt)} caractères : ARIA en accepte "
-            f"{runtime.settings.aria_max_message_chars} au plus.",
+            _(
+                "The attempt is %(length)s characters long: ARIA accepts at most %(limit)s.",
+                length=len(attempt),
+                limit=runtime.settings.aria_max_message_chars,
+            ),
             field="attempt",
         )
     quotas.reserve(session, runtime, principal.user_id)

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from nexus.aria.labels import KINDS, french_date
+from nexus.content.labels import KINDS
 from nexus.content.models import ContentItem
 from nexus.content.vocabulary import ContentKind, Subject
+from nexus.language import formats
 
 DEFAULT_WEEKS = 8
 MAX_WEEKS = 26
@@ -103,7 +104,8 @@ def build_weeks(
             tasks = ["Revoir le cours de la semaine et faire un exercice par matière."]
         in_week = [s for s in sessions if starts <= s.starts_on <= ends]
         tasks.extend(
-            f"Préparer tes questions pour la séance « {s.title} » du {french_date(s.starts_on)}."
+            f"Préparer tes questions pour la séance « {s.title} » du "
+            f"{formats.long_date(s.starts_on, 'fr')}."
             for s in in_week
         )
         plan.append(
@@ -148,7 +150,7 @@ def _pick(focuses: list[Focus], week: int, per_week: int) -> tuple[list[Focus], 
 
 def offline_summary(weeks: int, exam_date: date | None, focuses: list[Focus]) -> str:
     horizon = (
-        f"jusqu'à ton examen du {french_date(exam_date)}"
+        f"jusqu'à ton examen du {formats.long_date(exam_date, 'fr')}"
         if exam_date
         else "pour les semaines à venir"
     )

@@ -33,6 +33,7 @@ from nexus.clock import PARIS, paris_today
 from nexus.content.models import ContentItem
 from nexus.content.vocabulary import ContentKind
 from nexus.errors import NotFound
+from nexus.language import _
 from nexus.people.models import StudentProfile
 from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession
 
@@ -177,5 +178,5 @@ def get_plan(session: Session, principal: Principal, plan_id: int) -> StudyPlanP
         select(StudyPlan).where(StudyPlan.id == plan_id, _visible(principal))
     ).one_or_none()
     if plan is None:
-        raise NotFound("Study plan not found.")
+        raise NotFound(_("Study plan not found."))
     return StudyPlanPublic.model_validate(plan)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from nexus.accounts.roles import Role
-from nexus.aria.labels import KINDS, LEVELS, SUBJECTS, french_date
 from nexus.aria.providers.base import ChatTurn
 from nexus.aria.redaction import redact
 from nexus.aria.retrieval import Learner, excerpt
+from nexus.content.labels import KINDS, LEVELS, SUBJECTS
 from nexus.content.models import ContentItem
 from nexus.content.search import SearchHit
+from nexus.language import formats
 
 CONTEXT_OPEN = "<<<RESSOURCES_NEXUS"
 CONTEXT_CLOSE = "RESSOURCES_NEXUS>>>"
@@ -65,7 +66,7 @@ def profile_line(learner: Learner) -> str:
     if learner.specialties:
         parts.append("spécialités : " + ", ".join(SUBJECTS[s] for s in learner.specialties))
     if learner.exam_date is not None:
-        parts.append(f"examen le {french_date(learner.exam_date)}")
+        parts.append(f"examen le {formats.long_date(learner.exam_date, 'fr')}")
     return " ; ".join(parts) + "."
 
 

@@ -24,6 +24,7 @@ from nexus.aria.runtime import AriaRuntime
 from nexus.clock import PARIS, paris_today
 from nexus.db import on_rollback, utcnow
 from nexus.errors import ApiError
+from nexus.language import _
 
 logger = logging.getLogger("nexus.aria.quotas")
 
@@ -85,7 +86,7 @@ def _reserve_in_redis(
     pipe.incr(messages_key)
     pipe.expireat(messages_key, _expire_at(day))
     pipe.get(tokens_key)
-    messages, _, raw_tokens = pipe.execute()
+    messages, _expired, raw_tokens = pipe.execute()
     tokens = int(raw_tokens or 0)
     if messages == 1:
         # First request of the day in Redis: catch up with what the ledger saw while Redis
@@ -122,15 +123,20 @@ def _check(runtime: AriaRuntime, messages: int, tokens: int) -> None:
     retry = {"Retry-After": str(seconds_until_paris_midnight())}
     if messages > settings.aria_daily_message_quota:
         raise QuotaExceeded(
-            f"Vous avez atteint votre quota quotidien de {settings.aria_daily_message_quota} "
-            "messages ARIA. Il sera de nouveau disponible à minuit (heure de Paris).",
+            _(
+                "You have reached your daily quota of %(count)s ARIA messages. "
+                "It is available again at midnight (Paris time).",
+                count=settings.aria_daily_message_quota,
+            ),
             headers=retry,
         )
     if tokens >= settings.aria_daily_token_quota:
         raise QuotaExceeded(
-            "Vous avez atteint votre quota quotidien d'utilisation d'ARIA "
-            f"({settings.aria_daily_token_quota} jetons). Il sera de nouveau disponible à "
-            "minuit (heure de Paris).",
+            _(
+                "You have reached your daily quota of ARIA use (%(count)s tokens). "
+                "It is available again at midnight (Paris time).",
+                count=settings.aria_daily_token_quota,
+            ),
             headers=retry,
         )
 
@@ -144,7 +150,7 @@ def add_tokens(
     if client is None or tokens <= 0:
         return
     day = day or paris_today()
-    _, tokens_key = _keys(runtime, user_id, day)
+    _messages_key, tokens_key = _keys(runtime, user_id, day)
     try:
         pipe = client.pipeline()
         pipe.incrby(tokens_key, tokens)

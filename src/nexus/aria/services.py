@@ -17,9 +17,10 @@ from nexus.aria.schemas.conversations import (
     MessagePublic,
     UsagePublic,
 )
-from nexus.collation import french
 from nexus.db import utcnow
 from nexus.errors import NotFound, Unprocessable
+from nexus.language import _
+from nexus.language.collation import french
 
 DEFAULT_TITLE = "Nouvelle conversation"
 TITLE_CHARS = 60
@@ -46,7 +47,7 @@ def get_conversation(session: Session, principal: Principal, conversation_id: in
     """The caller's conversation; anyone else's is 404, like one that does not exist."""
     conversation = session.get(Conversation, conversation_id)
     if conversation is None or conversation.user_id != principal.user_id:
-        raise NotFound("Conversation not found.")
+        raise NotFound(_("Conversation not found."))
     return conversation
 
 
@@ -65,7 +66,11 @@ def list_conversations(
     column = SORTS.get(sort.lstrip("-"))
     if column is None:
         raise Unprocessable(
-            f"sort must be one of {', '.join(SORTS)} (optionally prefixed with '-').", field="sort"
+            _(
+                "sort must be one of %(sorts)s (optionally prefixed with '-').",
+                sorts=", ".join(SORTS),
+            ),
+            field="sort",
         )
     order = column.desc() if sort.startswith("-") else column.asc()
     own = Conversation.user_id == principal.user_id
@@ -95,7 +100,7 @@ def conversation_detail(
         .options(selectinload(Conversation.messages))
     ).one_or_none()
     if conversation is None:
-        raise NotFound("Conversation not found.")
+        raise NotFound(_("Conversation not found."))
     messages = [message_public(m) for m in conversation.messages]
     return ConversationDetail(
         **conversation_public(conversation, len(messages)).model_dump(), messages=messages

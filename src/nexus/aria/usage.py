@@ -16,6 +16,7 @@ from nexus.aria.runtime import AriaRuntime
 from nexus.aria.schemas.admin import UsageByDay, UsageByUser, UsageReport, UsageTotals
 from nexus.clock import paris_today
 from nexus.errors import Unprocessable
+from nexus.language import _
 
 DEFAULT_SPAN_DAYS = 30
 MAX_SPAN_DAYS = 366
@@ -73,9 +74,12 @@ def report_range(start: date | None, end: date | None) -> tuple[date, date]:
     end = end or paris_today()
     start = start or end - timedelta(days=DEFAULT_SPAN_DAYS - 1)
     if start > end:
-        raise Unprocessable("'from' must be on or before 'to'.", field="to")
+        raise Unprocessable(_("'from' must be on or before 'to'."), field="to")
     if (end - start).days >= MAX_SPAN_DAYS:
-        raise Unprocessable(f"The range may not exceed {MAX_SPAN_DAYS} days.", field="from")
+        raise Unprocessable(
+            _("The range may not exceed %(days)s days.", days=MAX_SPAN_DAYS),
+            field="from",
+        )
     return start, end
 
 

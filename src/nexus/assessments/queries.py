@@ -11,14 +11,13 @@ from sqlalchemy.orm import Session, aliased
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
-from nexus.assessments.labels import subject_label
 from nexus.assessments.models import Assessment
 from nexus.assessments.schemas.assessments import AssessmentPublic, AssessmentQuery
+from nexus.content.labels import subject_label
 from nexus.errors import NotFound, Unprocessable
+from nexus.language import _
 from nexus.people.access import teacher_student_ids
 from nexus.people.models import ParentLink
-
-NOT_FOUND = "Assessment not found."
 
 
 def assessed_students(teacher_id: int) -> Select[int]:
@@ -102,14 +101,17 @@ def _order_by(sort: str) -> list[ColumnElement[Any]]:
     column = SORT_COLUMNS.get(sort.lstrip("-"))
     if column is None:
         allowed = ", ".join(f"{name}, -{name}" for name in SORT_COLUMNS)
-        raise Unprocessable(f"Unknown sort '{sort}'; use one of: {allowed}.", field="sort")
+        raise Unprocessable(
+            _("Unknown sort '%(sort)s'; use one of: %(sorts)s.", sort=sort, sorts=allowed),
+            field="sort",
+        )
     tie = Assessment.id.desc() if descending else Assessment.id.asc()
     return [column.desc() if descending else column.asc(), tie]
 
 
 def _filters(query: AssessmentQuery) -> list[ColumnElement[bool]]:
     if query.from_ and query.to and query.from_ > query.to:
-        raise Unprocessable("'from' must be on or before 'to'.", field="from")
+        raise Unprocessable(_("'from' must be on or before 'to'."), field="from")
     conditions: list[ColumnElement[bool]] = []
     if query.student_id is not None:
         conditions.append(Assessment.student_id == query.student_id)
@@ -147,5 +149,5 @@ def get_row(session: Session, principal: Principal, assessment_id: int) -> Asses
         _with_names().where(Assessment.id == assessment_id, *scope(principal))
     ).first()
     if found is None:
-        raise NotFound(NOT_FOUND)
+        raise NotFound(_("Assessment not found."))
     return _row(found)

@@ -17,6 +17,8 @@ from nexus.admin.schemas import AdminUserCreate
 from nexus.config import Settings
 from nexus.db import db
 from nexus.errors import ApiError
+from nexus.language import _
+from nexus.language.validation import message as validation_message
 from nexus.migrations import runner
 
 # How the production server starts (after the Python executable); the tests start it the same way.
@@ -124,8 +126,8 @@ def _invalid_arguments(exc: ValidationError) -> str:
     lines = []
     for error in exc.errors(include_url=False, include_input=False):
         option = "--" + "-".join(str(part) for part in error["loc"]).replace("_", "-")
-        lines.append(f"{option}: {error['msg']}")
-    return "; ".join(lines)
+        lines.append(_("%(field)s: %(message)s", field=option, message=validation_message(error)))
+    return _("; ").join(lines)
 
 
 @click.command("serve")

@@ -27,6 +27,7 @@ from nexus.content.search import refresh_index
 from nexus.content.slugs import slugify, unique_slug
 from nexus.content.vocabulary import ContentKind
 from nexus.errors import Conflict, Forbidden, NotFound, Unprocessable
+from nexus.language import _
 
 STAFF = frozenset({Role.TEACHER, Role.ADMIN})
 
@@ -44,14 +45,14 @@ def may_edit(item: ContentItem, principal: Principal) -> bool:
 def get_item(session: Session, content_id: int) -> ContentItem:
     item = session.get(ContentItem, content_id)
     if item is None:
-        raise NotFound("Content item not found.")
+        raise NotFound(_("Content item not found."))
     return item
 
 
 def _editable(session: Session, principal: Principal, content_id: int) -> ContentItem:
     item = get_item(session, content_id)
     if not may_edit(item, principal):
-        raise Forbidden("Only the item's author or an administrator may change it.")
+        raise Forbidden(_("Only the item's author or an administrator may change it."))
     return item
 
 
@@ -67,19 +68,22 @@ def _free_slug(session: Session, base: str) -> str:
 def _check_slug_free(session: Session, slug: str, item_id: int | None = None) -> None:
     owner = session.scalar(select(ContentItem.id).where(ContentItem.slug == slug))
     if owner is not None and owner != item_id:
-        raise Conflict(f"The slug '{slug}' is already used by item {owner}.", field="slug")
+        raise Conflict(
+            _("The slug '%(slug)s' is already used by item %(owner)s.", slug=slug, owner=owner),
+            field="slug",
+        )
 
 
 def check_solution(item: ContentItem) -> None:
     """The rules every item obeys, whoever writes it (API or demo seeder)."""
     if item.solution is not None and item.kind != ContentKind.EXERCISE:
         raise Unprocessable(
-            "Only exercises have a solution; remove it or make the item an exercise.",
+            _("Only exercises have a solution; remove it or make the item an exercise."),
             field="solution",
         )
     if item.solution_published and item.solution is None:
         raise Unprocessable(
-            "An item without a solution cannot have it published.", field="solution_published"
+            _("An item without a solution cannot have it published."), field="solution_published"
         )
 
 
@@ -87,7 +91,7 @@ def _flush(session: Session) -> None:
     try:
         session.flush()
     except IntegrityError as exc:  # a concurrent writer took the same slug
-        raise Conflict("The slug is already used by another item.", field="slug") from exc
+        raise Conflict(_("The slug is already used by another item."), field="slug") from exc
 
 
 def create_item(session: Session, principal: Principal, data: ContentCreate) -> ContentItem:
@@ -132,7 +136,7 @@ def set_solution_published(session: Session, content_id: int, published: bool) -
     item = get_item(session, content_id)
     if published and item.solution is None:
         raise Conflict(
-            "This item has no solution to publish.", code="no_solution", field="solution"
+            _("This item has no solution to publish."), code="no_solution", field="solution"
         )
     item.solution_published = published
     session.flush()

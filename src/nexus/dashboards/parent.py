@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
 from nexus.accounts.tokens import Principal
-from nexus.assessments.labels import fr_date, fr_number, of, subject_label
 from nexus.assessments.models import Assessment
 from nexus.assessments.progress import falling, general_average
 from nexus.clock import paris_midnight, to_paris
-from nexus.collation import french
+from nexus.content.labels import subject_label, subject_name
 from nexus.dashboards.common import (
     Pupil,
     RecentValues,
@@ -25,6 +24,8 @@ from nexus.dashboards.common import (
 )
 from nexus.dashboards.schemas.family import Alert, ChildSummary, ParentDashboard, RecentAssessment
 from nexus.db import utcnow
+from nexus.language import formats
+from nexus.language.collation import french
 from nexus.people.access import children_of
 from nexus.people.models import StudentProfile
 from nexus.scheduling.models import Attendance, Booking, TutoringSession
@@ -128,7 +129,7 @@ def _falling_alerts(
         pair = falling(values)
         if pair is None:
             continue
-        name, label = names[student_id], subject_label(subject)
+        name, label = names[student_id], subject_name(subject)
         alerts.append(
             Alert(
                 kind="falling_average",
@@ -136,8 +137,9 @@ def _falling_alerts(
                 student_name=name,
                 subject=subject,
                 on=last_dates[(student_id, subject)],
-                message=f"La moyenne {of(name)} en {label} baisse : {fr_number(pair[0])}/20 "
-                f"sur les 3 dernières notes contre {fr_number(pair[1])}/20 sur les précédentes.",
+                message=f"La moyenne {formats.of(name)} en {label} baisse : "
+                f"{formats.number(pair[0], 1, 'fr')}/20 sur les 3 dernières notes contre "
+                f"{formats.number(pair[1], 1, 'fr')}/20 sur les précédentes.",
             )
         )
     return alerts
@@ -168,8 +170,8 @@ def _absences(session: Session, ids: list[int], now: datetime) -> list[Alert]:
                 student_name=name,
                 subject=ts.subject,
                 on=local.date(),
-                message=f"Absence {of(name)} à la séance de {subject_label(ts.subject)} "
-                f"du {fr_date(local.date())} à {local:%H:%M}.",
+                message=f"Absence {formats.of(name)} à la séance de {subject_name(ts.subject)} "
+                f"du {formats.short_date(local.date(), 'fr')} à {formats.clock(local, 'fr')}.",
             )
         )
     return alerts

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
 from nexus.accounts.tokens import Principal
-from nexus.assessments.labels import fr_number, subject_label
 from nexus.assessments.models import Assessment
 from nexus.assessments.progress import (
     WINDOW,
@@ -22,11 +21,13 @@ from nexus.assessments.progress import (
 )
 from nexus.assessments.recommendations import items_for_chapters
 from nexus.assessments.schemas.progress import ChapterProgress, SubjectSummary
+from nexus.content.labels import subject_name
 from nexus.content.vocabulary import Level
 from nexus.dashboards.common import ranked_marks, summaries_of, upcoming_sessions
 from nexus.dashboards.schemas.family import EnrollmentSummary, RecommendedContent, StudentDashboard
 from nexus.db import utcnow
 from nexus.errors import NotFound
+from nexus.language import _, formats
 from nexus.offers.models import Enrollment, EnrollmentStatus
 from nexus.people.models import StudentProfile
 
@@ -48,7 +49,7 @@ def student_dashboard(
         .order_by(Enrollment.created_at, Enrollment.id)
     ).all()
     if not found:
-        raise NotFound("Student not found.")
+        raise NotFound(_("Student not found."))
     student, level, _first = found[0]
     enrollments = [e for _user, _level, e in found if e is not None]
     remaining = sum(e.minutes_remaining for e in enrollments)
@@ -131,9 +132,10 @@ def recommend(
     for item in [item for chapter in picked for item in chapter.items][:RECOMMENDATIONS]:
         match = weak.get((str(item.subject), chapter_key(item.chapter)))
         reason = (
-            f"Chapitre à retravailler : {match.chapter} ({fr_number(match.average)}/20)"
+            f"Chapitre à retravailler : {match.chapter} "
+            f"({formats.number(match.average, 1, 'fr')}/20)"
             if match is not None
-            else f"Pour progresser en {subject_label(item.subject)}"
+            else f"Pour progresser en {subject_name(item.subject)}"
         )
         result.append(
             RecommendedContent(

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from nexus.accounts.models import User
 from nexus.accounts.tokens import Principal
 from nexus.assessments.progress import general_average
-from nexus.collation import french
 from nexus.dashboards.common import session_item, subject_summaries
 from nexus.dashboards.schemas.staff import TeacherDashboard, TeacherSession, TeacherStudent
 from nexus.db import utcnow
+from nexus.language.collation import french
 from nexus.people.access import teacher_student_ids
 from nexus.people.models import StudentProfile
 from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from nexus.accounts.roles import Role
-from nexus.assessments.labels import subject_label
 from nexus.clock import PARIS
+from nexus.content.labels import subject_label
 from nexus.content.vocabulary import Level, Subject
 from nexus.demo.french import CHAPTERS, FIRST_NAMES, LAST_NAMES, comment_for
 from nexus.offers.models import EnrollmentStatus, Offer, OfferKind

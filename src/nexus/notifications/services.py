@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from nexus.accounts.tokens import Principal
 from nexus.db import utcnow
 from nexus.errors import NotFound
+from nexus.language import _
 from nexus.notifications.models import Notification, NotificationKind
 
 
@@ -98,7 +99,7 @@ def mark_read(session: Session, principal: Principal, notification_id: int) -> N
     """Mark one of the caller's notifications read (idempotent); someone else's is a 404."""
     notification = session.get(Notification, notification_id)
     if notification is None or notification.user_id != principal.user_id:
-        raise NotFound("Notification not found.")
+        raise NotFound(_("Notification not found."))
     if notification.read_at is None:
         notification.read_at = utcnow()
     return notification

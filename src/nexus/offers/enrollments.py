@@ -11,6 +11,7 @@ from nexus.accounts.tokens import Principal
 from nexus.api.pagination import fetch_page
 from nexus.audit.services import record
 from nexus.errors import Conflict, NotFound
+from nexus.language import _
 from nexus.offers.models import Enrollment, Offer
 from nexus.offers.schemas import EnrollmentCreate, EnrollmentPublic, EnrollmentQuery, OfferSummary
 from nexus.people import access
@@ -40,14 +41,14 @@ def enroll(session: Session, principal: Principal, data: EnrollmentCreate) -> En
     try:
         student = access.ensure_can_view_student(session, principal, data.student_id)
     except NotFound as exc:
-        raise NotFound("Student not found.", field="student_id") from exc
+        raise NotFound(_("Student not found."), field="student_id") from exc
     offer = session.get(Offer, data.offer_id)
     if offer is None:
-        raise NotFound("Offer not found.", field="offer_id")
+        raise NotFound(_("Offer not found."), field="offer_id")
     # Said plainly, even to a parent who no longer sees it in the catalogue.
     if not offer.is_active:
         raise Conflict(
-            f"The offer « {offer.name} » is no longer sold: choose an active offer.",
+            _("The offer « %(name)s » is no longer sold: choose an active offer.", name=offer.name),
             field="offer_id",
             code="offer_inactive",
         )
@@ -99,7 +100,7 @@ def list_enrollments(
 def get_enrollment(session: Session, principal: Principal, enrollment_id: int) -> Enrollment:
     enrollment = session.get(Enrollment, enrollment_id)
     if enrollment is None or not _may_see(session, principal, enrollment.student_id):
-        raise NotFound("Enrollment not found.")
+        raise NotFound(_("Enrollment not found."))
     return enrollment
 
 

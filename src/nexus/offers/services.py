@@ -11,6 +11,7 @@ from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.audit.services import record
 from nexus.errors import Conflict, NotFound
+from nexus.language import _
 from nexus.offers.models import Enrollment, Offer
 from nexus.offers.schemas import OfferCreate, OfferQuery, OfferUpdate
 
@@ -45,13 +46,13 @@ def get_offer(session: Session, principal: Principal, offer_id: int) -> Offer:
     """An offer; an inactive one exists only for admins."""
     offer = session.get(Offer, offer_id)
     if offer is None or (not offer.is_active and principal.role is not Role.ADMIN):
-        raise NotFound("Offer not found.")
+        raise NotFound(_("Offer not found."))
     return offer
 
 
 def create_offer(session: Session, principal: Principal, data: OfferCreate) -> Offer:
     if session.scalar(select(Offer.id).where(Offer.code == data.code)) is not None:
-        raise Conflict("An offer already uses this code.", field="code", code="code_taken")
+        raise Conflict(_("An offer already uses this code."), field="code", code="code_taken")
     offer = Offer(**data.model_dump())
     session.add(offer)
     session.flush()
@@ -75,7 +76,7 @@ def delete_offer(session: Session, principal: Principal, offer_id: int) -> None:
     offer = get_offer(session, principal, offer_id)
     if session.scalar(select(exists().where(Enrollment.offer_id == offer.id))):
         raise Conflict(
-            "Students are enrolled in this offer: deactivate it (is_active=false) instead.",
+            _("Students are enrolled in this offer: deactivate it (is_active=false) instead."),
             code="offer_in_use",
         )
     record(session, principal.user_id, "offer.delete", "offer", offer.id, {"code": offer.code})

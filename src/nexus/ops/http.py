@@ -9,6 +9,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from nexus.config import Settings
 from nexus.errors import ApiError
+from nexus.language import _
 from nexus.ops.json_body import BoundedJSONProvider, JsonTooDeep
 
 SECURITY_HEADERS = {
@@ -58,13 +59,13 @@ def _reject_malformed_json() -> None:
         too_deep = _too_deep(exc)
         if too_deep is not None:
             raise ApiError(
-                f"The request body nests deeper than {too_deep.limit} levels.",
+                _("The request body nests deeper than %(limit)s levels.", limit=too_deep.limit),
                 status=422,
                 code="json_too_deep",
                 field="body",
             ) from exc
         raise ApiError(
-            "The request body is not valid JSON.", code="malformed_json", field="body"
+            _("The request body is not valid JSON."), code="malformed_json", field="body"
         ) from exc
 
 

@@ -23,9 +23,9 @@ from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.errors import NotFound
+from nexus.language import _
 from nexus.people.models import ParentLink
 
-STUDENT_NOT_FOUND = "Student not found."
 # One reason a teacher teaches a student: the ids of the students it gives for a teacher's id.
 TeachingRelation: TypeAlias = Callable[[int], Select[int]]
 _teaching: list[TeachingRelation] = []
@@ -113,8 +113,8 @@ def can_view_student(session: Session, principal: Principal, student_id: int) ->
 def ensure_can_view_student(session: Session, principal: Principal, student_id: int) -> User:
     """The student's account, or NotFound when it does not exist or is not the caller's to see."""
     if not can_view_student(session, principal, student_id):
-        raise NotFound(STUDENT_NOT_FOUND)
+        raise NotFound(_("Student not found."))
     student = session.get(User, student_id)
     if student is None or student.role is not Role.STUDENT:
-        raise NotFound(STUDENT_NOT_FOUND)
+        raise NotFound(_("Student not found."))
     return student

@@ -11,6 +11,7 @@ from nexus.accounts.tokens import Principal
 from nexus.api.pagination import fetch_page
 from nexus.audit.services import record
 from nexus.errors import Conflict, NotFound, Unprocessable
+from nexus.language import _
 from nexus.people import access
 from nexus.people.models import ParentLink, StudentProfile
 from nexus.people.schemas.students import ChildPublic, ParentLinkQuery
@@ -19,7 +20,7 @@ from nexus.people.services import normalise_code, student_profile, to_public, un
 
 def _create(session: Session, parent_id: int, student_id: int, created_by: int) -> ParentLink:
     if access.is_parent_of(session, parent_id, student_id):
-        raise Conflict("This parent is already linked to this student.", code="already_linked")
+        raise Conflict(_("This parent is already linked to this student."), code="already_linked")
     link = ParentLink(parent_id=parent_id, student_id=student_id, created_by_id=created_by)
     session.add(link)
     session.flush()
@@ -33,7 +34,7 @@ def link_with_code(session: Session, principal: Principal, code: str) -> ChildPu
     )
     if profile is None:
         raise NotFound(
-            "No student has this invitation code.",
+            _("No student has this invitation code."),
             field="invitation_code",
             code="invalid_invitation_code",
         )
@@ -56,7 +57,7 @@ def children(
         .limit(limit)
     ).all()
     # One query fills the identity map, so student_profile() below issues none.
-    ids = [student.id for student, _ in rows]
+    ids = [student.id for student, _link in rows]
     session.scalars(select(StudentProfile).where(StudentProfile.user_id.in_(ids))).all()
     result = []
     for student, linked_at in rows:
@@ -68,10 +69,16 @@ def children(
 def _account(session: Session, user_id: int, role: Role, field: str) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"No user has id {user_id}.", field=field)
+        raise NotFound(_("No user has id %(user_id)s.", user_id=user_id), field=field)
     if user.role is not role:
         raise Unprocessable(
-            f"User {user_id} is not a {role.value}.", field=field, code="wrong_role"
+            _(
+                "User %(user_id)s does not have the role %(role)s.",
+                user_id=user_id,
+                role=role.value,
+            ),
+            field=field,
+            code="wrong_role",
         )
     return user
 
@@ -96,7 +103,7 @@ def admin_link(
 def admin_unlink(session: Session, principal: Principal, link_id: int) -> None:
     link = session.get(ParentLink, link_id)
     if link is None:
-        raise NotFound("Parent link not found.")
+        raise NotFound(_("Parent link not found."))
     record(
         session,
         principal.user_id,

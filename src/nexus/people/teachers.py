@@ -11,6 +11,7 @@ from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.errors import NotFound
+from nexus.language import _
 from nexus.people.models import TeacherProfile
 from nexus.people.schemas.teachers import TeacherProfileUpdate, TeacherPublic, TeacherQuery
 
@@ -88,5 +89,5 @@ def list_teachers(session: Session, query: TeacherQuery) -> tuple[list[TeacherPu
 def get_teacher(session: Session, teacher_id: int) -> TeacherPublic:
     teacher = session.get(User, teacher_id)
     if teacher is None or teacher.role is not Role.TEACHER or not teacher.is_active:
-        raise NotFound("Teacher not found.")
+        raise NotFound(_("Teacher not found."))
     return to_public(teacher, session.get(TeacherProfile, teacher.id))

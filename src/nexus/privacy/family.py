@@ -18,6 +18,7 @@ from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.clock import paris_today
 from nexus.errors import Forbidden, NotFound, Unprocessable
+from nexus.language import _
 from nexus.people.access import children_of
 from nexus.people.models import StudentProfile
 
@@ -50,10 +51,10 @@ def is_adult(born: date | None, today: date | None = None) -> bool:
 def subject_account(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("User not found.")
+        raise NotFound(_("User not found."))
     if user.role not in (Role.PARENT, Role.STUDENT):
         raise Unprocessable(
-            "Only family accounts (parents, students) are covered.", field="user_id"
+            _("Only family accounts (parents, students) are covered."), field="user_id"
         )
     return user
 
@@ -62,7 +63,7 @@ def ensure_may_request(session: Session, user: User) -> None:
     """Raise Forbidden for a minor student (or one whose age is unknown)."""
     if user.role is Role.STUDENT and not is_adult(birth_dates(session, [user.id])[user.id]):
         raise Forbidden(
-            "A minor student cannot make this request; a parent can make it for the family.",
+            _("A minor student cannot make this request; a parent can make it for the family."),
             code="minor_account",
         )
 

@@ -10,8 +10,8 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 
-from nexus.assessments.labels import subject_label
 from nexus.assessments.progress import SubjectStats
+from nexus.content.labels import subject_label
 
 CHART_TITLE = "Notes sur 20 par matière"
 SUBJECT_COLOURS = {

@@ -5,6 +5,7 @@ Standard PDF fonts (Helvetica, WinAnsi encoding) cover French text; no font file
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 from typing import Any
 from xml.sax.saxutils import escape
@@ -17,8 +18,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from nexus.assessments.labels import fr_date, fr_number, level_label, subject_label
 from nexus.clock import to_paris
+from nexus.content.labels import level_label, subject_label
+from nexus.language import formats
 from nexus.reports.chart import marks_chart
 from nexus.reports.services import ReportData
 
@@ -67,6 +69,16 @@ STYLES = {
 }
 
 
+def _num(value: float, digits: int) -> str:
+    """A French figure: ``12,5``."""
+    return formats.number(value, digits, "fr")
+
+
+def _date(value: date) -> str:
+    """A French date: ``05/06/2027``."""
+    return formats.short_date(value, "fr")
+
+
 def render(data: ReportData) -> bytes:
     buffer = BytesIO()
     document = SimpleDocTemplate(
@@ -78,7 +90,7 @@ def render(data: ReportData) -> bytes:
         bottomMargin=20 * mm,
         title=f"Bilan de progression — {data.student_name}",
         author="Nexus Réussite",
-        subject=f"Période du {fr_date(data.start)} au {fr_date(data.end)}",
+        subject=f"Période du {_date(data.start)} au {_date(data.end)}",
     )
 
     def decorate(canvas: Canvas, doc: Any) -> None:
@@ -106,8 +118,8 @@ def _page_frame(canvas: Canvas, doc: Any, data: ReportData) -> None:
     canvas.drawString(
         MARGIN,
         9 * mm,
-        f"Document confidentiel — {data.student_name} — généré le {fr_date(generated.date())} "
-        f"à {generated:%H:%M}",
+        f"Document confidentiel — {data.student_name} — généré le {_date(generated.date())} "
+        f"à {formats.clock(generated, 'fr')}",
     )
     canvas.drawRightString(width - MARGIN, 9 * mm, f"Page {doc.page}")
     canvas.restoreState()
@@ -139,7 +151,7 @@ def _table(rows: list[list[Any]], widths: list[float], numeric_from: int = 99) -
 
 
 def _story(data: ReportData, width: float) -> list[Any]:
-    period = f"du {fr_date(data.start)} au {fr_date(data.end)}"
+    period = f"du {_date(data.start)} au {_date(data.end)}"
     story: list[Any] = [
         _p(data.student_name, "name"),
         _p(f"Niveau : {level_label(data.level)} · Période {period}", "sub"),
@@ -171,7 +183,10 @@ def _key_figures(data: ReportData, width: float) -> Table:
     average = data.overall_average
     attended = data.attendance.get("present", 0) + data.attendance.get("late", 0)
     figures = [
-        (f"{fr_number(average, 2)}/20" if average is not None else "—", "Moyenne générale"),
+        (
+            f"{_num(average, 2)}/20" if average is not None else "—",
+            "Moyenne générale",
+        ),
         (str(len(data.assessments)), "Évaluations"),
         (f"{attended}/{data.sessions_total}", "Séances suivies"),
         (str(data.attendance.get("absent", 0)), "Absences"),
@@ -225,10 +240,10 @@ def _subjects_table(data: ReportData, width: float) -> Table:
         rows.append(
             [
                 subject_label(stats.subject),
-                fr_number(stats.average, 2),
+                _num(stats.average, 2),
                 str(stats.count),
                 TRENDS[stats.trend.direction],
-                f"{fr_number(last.on_20)}/20 le {fr_date(last.assessed_on)}",
+                f"{_num(last.on_20, 1)}/20 le {_date(last.assessed_on)}",
             ]
         )
     return _table(rows, [0.26 * width, 0.16 * width, 0.12 * width, 0.18 * width, 0.28 * width], 1)
@@ -242,7 +257,10 @@ def _chapters(data: ReportData, width: float) -> Table:
         if not items:
             return [_p(empty, "muted")]
         return [
-            _p(f"{subject_label(c.subject)} — {c.chapter} : {fr_number(c.average)}/20", "body")
+            _p(
+                f"{subject_label(c.subject)} — {c.chapter} : {_num(c.average, 1)}/20",
+                "body",
+            )
             for c in items
         ]
 
@@ -267,11 +285,11 @@ def _assessments_table(data: ReportData, width: float) -> Table:
     for line in data.assessments:
         rows.append(
             [
-                fr_date(line.assessed_on),
+                _date(line.assessed_on),
                 subject_label(line.subject),
                 _p(line.chapter),
-                f"{fr_number(line.score, 2)}/{fr_number(line.max_score, 2)}",
-                fr_number(line.on_20, 2),
+                f"{_num(line.score, 2)}/{_num(line.max_score, 2)}",
+                _num(line.on_20, 2),
                 _p(line.teacher_name or "—"),
             ]
         )
@@ -286,7 +304,7 @@ def _comments(data: ReportData) -> list[Any]:
     for line in data.comments:
         author = line.teacher_name or "Équipe pédagogique"
         heading = (
-            f"<b>{escape(fr_date(line.assessed_on))} — {escape(subject_label(line.subject))}"
+            f"<b>{escape(_date(line.assessed_on))} — {escape(subject_label(line.subject))}"
             f"</b> · {escape(line.chapter)} · <i>{escape(author)}</i>"
         )
         flowables.append(

@@ -15,6 +15,7 @@ from nexus.assessments import progress
 from nexus.assessments.models import Assessment
 from nexus.clock import paris_midnight, paris_today
 from nexus.errors import Unprocessable
+from nexus.language import _
 from nexus.people.models import StudentProfile
 from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession
 
@@ -84,9 +85,11 @@ def resolve_period(start: date | None, end: date | None) -> tuple[date, date]:
     end = end or paris_today()
     start = start or end - DEFAULT_PERIOD
     if start > end:
-        raise Unprocessable("'from' must be on or before 'to'.", field="from")
+        raise Unprocessable(_("'from' must be on or before 'to'."), field="from")
     if end - start > MAX_PERIOD:
-        raise Unprocessable(f"A report covers {MAX_PERIOD.days} days at most.", field="from")
+        raise Unprocessable(
+            _("A report covers %(days)s days at most.", days=MAX_PERIOD.days), field="from"
+        )
     return start, end
 
 

@@ -9,6 +9,7 @@ from nexus.accounts.tokens import Principal
 from nexus.audit.services import record
 from nexus.db import utcnow
 from nexus.errors import Conflict, Unprocessable
+from nexus.language import _
 from nexus.scheduling.models import BookingStatus, SessionStatus, TutoringSession
 from nexus.scheduling.schemas import AttendanceUpdate
 from nexus.scheduling.sessions import owned_session
@@ -23,17 +24,20 @@ def record_attendance(
     """
     ts = owned_session(session, principal, session_id)
     if ts.status is SessionStatus.CANCELLED:
-        raise Conflict("This session was cancelled.", code="session_cancelled")
+        raise Conflict(_("This session was cancelled."), code="session_cancelled")
     if ts.starts_at > utcnow():
         raise Conflict(
-            "Attendance can be recorded once the session has started.",
+            _("Attendance can be recorded once the session has started."),
             code="session_not_started",
         )
     active = {b.id: b for b in ts.bookings if b.status is BookingStatus.BOOKED}
     for index, entry in enumerate(data.records):
         if entry.booking_id not in active:
             raise Unprocessable(
-                f"Booking {entry.booking_id} is not an active booking of this session.",
+                _(
+                    "Booking %(booking_id)s is not an active booking of this session.",
+                    booking_id=entry.booking_id,
+                ),
                 field=f"records.{index}.booking_id",
                 code="unknown_booking",
             )

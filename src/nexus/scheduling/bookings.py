@@ -20,9 +20,10 @@ from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.audit.services import record
 from nexus.cache import touching, touching_rows
-from nexus.clock import to_paris
+from nexus.content.labels import subject_label
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound
+from nexus.language import _, formats
 from nexus.offers.models import Enrollment, EnrollmentStatus
 from nexus.scheduling import notices, rules
 from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession
@@ -31,8 +32,11 @@ from nexus.scheduling.sessions import refund
 
 def _insufficient(minutes: int) -> Conflict:
     return Conflict(
-        f"This session needs {minutes / 60:g} h and no active enrollment has that many hours "
-        "left: enrol in an offer first.",
+        _(
+            "This session needs %(hours)s and no active enrollment has that many hours left: "
+            "enrol in an offer first.",
+            hours=formats.hours(minutes),
+        ),
         code="insufficient_hours",
     )
 
@@ -57,26 +61,32 @@ def _enrollment(
         return chosen
     enrollment = session.get(Enrollment, enrollment_id)
     if enrollment is None or enrollment.student_id != student_id:
-        raise NotFound("Enrollment not found.", field="enrollment_id")
+        raise NotFound(_("Enrollment not found."), field="enrollment_id")
     if enrollment.status is not EnrollmentStatus.ACTIVE:
         raise Conflict(
-            "This enrollment is not active.", field="enrollment_id", code="enrollment_inactive"
+            _("This enrollment is not active."), field="enrollment_id", code="enrollment_inactive"
         )
     if enrollment.minutes_remaining < minutes:
         raise _insufficient(minutes)
     return enrollment
 
 
+def _not_bookable(status: SessionStatus) -> str:
+    if status is SessionStatus.CANCELLED:
+        return _("This session was cancelled.")
+    return _("This session is over.")
+
+
 def _check_bookable(session: Session, ts: TutoringSession, student_id: int) -> Booking | None:
     if ts.status is not SessionStatus.SCHEDULED:
-        raise Conflict(f"This session is {ts.status.value}.", code="session_not_bookable")
+        raise Conflict(_not_bookable(ts.status), code="session_not_bookable")
     if ts.starts_at <= utcnow():
-        raise Conflict("This session has already started.", code="session_started")
+        raise Conflict(_("This session has already started."), code="session_started")
     existing = session.scalar(
         select(Booking).where(Booking.session_id == ts.id, Booking.student_id == student_id)
     )
     if existing is not None and existing.status is BookingStatus.BOOKED:
-        raise Conflict("You have already booked this session.", code="already_booked")
+        raise Conflict(_("You have already booked this session."), code="already_booked")
     clash = session.scalar(
         select(TutoringSession)
         .join(Booking, Booking.session_id == TutoringSession.id)
@@ -90,10 +100,13 @@ def _check_bookable(session: Session, ts: TutoringSession, student_id: int) -> B
         .limit(1)
     )
     if clash is not None:
-        starts = to_paris(clash.starts_at)
         raise Conflict(
-            f"You already have a session at that time: session {clash.id} "
-            f"({clash.subject}, {starts:%Y-%m-%d} at {starts:%H:%M}, Paris time).",
+            _(
+                "You already have a session at that time: session %(id)s (%(subject)s, %(when)s).",
+                id=clash.id,
+                subject=subject_label(clash.subject),
+                when=formats.when(clash.starts_at),
+            ),
             code="student_overlap",
         )
     return existing
@@ -108,7 +121,7 @@ def book(
     ).scalar_one()
     ts = session.get(TutoringSession, session_id)
     if ts is None:
-        raise NotFound("Session not found.")
+        raise NotFound(_("Session not found."))
     existing = _check_bookable(session, ts, student.id)
     minutes = ts.duration_minutes
     enrollment = _enrollment(session, student.id, minutes, enrollment_id)
@@ -127,8 +140,8 @@ def book(
     if seat is None:
         session.refresh(ts)
         if ts.status is not SessionStatus.SCHEDULED:
-            raise Conflict(f"This session is {ts.status.value}.", code="session_not_bookable")
-        raise Conflict("This session is full.", code="session_full")
+            raise Conflict(_not_bookable(ts.status), code="session_not_bookable")
+        raise Conflict(_("This session is full."), code="session_full")
     spent = session.execute(
         update(Enrollment)
         .where(
@@ -164,7 +177,7 @@ def visible_booking(session: Session, principal: Principal, booking_id: int) -> 
     if booking is None or not (
         principal.role is Role.ADMIN or booking.student_id == principal.user_id
     ):
-        raise NotFound("Booking not found.")
+        raise NotFound(_("Booking not found."))
     return booking
 
 
@@ -174,15 +187,17 @@ def cancel_booking(session: Session, principal: Principal, booking_id: int) -> B
     ts = booking.session
     now = utcnow()
     if booking.status is BookingStatus.CANCELLED:
-        raise Conflict("This booking is already cancelled.", code="already_cancelled")
+        raise Conflict(_("This booking is already cancelled."), code="already_cancelled")
     if ts.starts_at <= now or ts.status is not SessionStatus.SCHEDULED:
-        raise Conflict("This session has already started.", code="session_started")
+        raise Conflict(_("This session has already started."), code="session_started")
     if principal.role is not Role.ADMIN and rules.too_late_to_cancel(ts.starts_at, now):
-        starts = to_paris(ts.starts_at)
         raise Conflict(
-            f"Bookings can be cancelled up to {rules.notice_hours()} hours before the session; "
-            f"this one starts on {starts:%Y-%m-%d} at {starts:%H:%M} (Paris time). "
-            "Contact the teacher.",
+            _(
+                "Bookings can be cancelled up to %(hours)s hours before the session; this one "
+                "starts on %(when)s. Contact the teacher.",
+                hours=rules.notice_hours(),
+                when=formats.when(ts.starts_at),
+            ),
             code="cancellation_too_late",
         )
     released = session.execute(
@@ -195,7 +210,7 @@ def cancel_booking(session: Session, principal: Principal, booking_id: int) -> B
         )
     ).one_or_none()
     if released is None:
-        raise Conflict("This booking is already cancelled.", code="already_cancelled")
+        raise Conflict(_("This booking is already cancelled."), code="already_cancelled")
     seats = session.execute(
         update(TutoringSession)
         .where(TutoringSession.id == ts.id, TutoringSession.seats_taken > 0)

@@ -26,24 +26,30 @@ def _to_student_and_others(
     student: User,
     kind: NotificationKind,
     title: str,
-    bodies: tuple[str, str],
+    bodies: tuple[str, str, str],
 ) -> None:
-    """The student is told in the second person (``vous``, as every notification speaks to its
-    reader), their parents and the teacher in the third."""
+    """Each reader is spoken to as themselves (``vous``): the student about their booking, the
+    parents about their child, the teacher about their session."""
     ts = booking.session
     data = {"session_id": ts.id, "booking_id": booking.id, "student_id": student.id}
-    yours, theirs = bodies
-    # Both before the first notify: a query after it would flush its row on its own.
-    others = [uid for uid in [*_family(session, student.id), ts.teacher_id] if uid != student.id]
+    yours, family, teachers = bodies
+    # Before the first notify: a query after it would flush its row on its own. The rows are
+    # added to the session, and flushed together (one INSERT).
+    parents = [
+        uid for uid in _family(session, student.id) if uid not in (student.id, ts.teacher_id)
+    ]
     notify(session, [student.id], kind, title, yours, data)
-    notify(session, others, kind, title, theirs, data)
+    notify(session, parents, kind, title, family, data)
+    if ts.teacher_id != student.id:
+        notify(session, [ts.teacher_id], kind, title, teachers, data)
 
 
 def booked(session: Session, booking: Booking, student: User) -> None:
     """Tell the student, their parents and the teacher."""
     ts = booking.session
+    place = place_fr(ts.online_url, ts.room)
     details = (
-        f"avec {ts.teacher.full_name} ({place_fr(ts.online_url, ts.room)}). "
+        f"avec {ts.teacher.full_name} ({place}). "
         f"Heures décomptées : {hours_fr(booking.minutes_charged)}."
     )
     _to_student_and_others(
@@ -55,6 +61,7 @@ def booked(session: Session, booking: Booking, student: User) -> None:
         (
             f"Vous avez réservé la séance {details}",
             f"{student.full_name} a réservé la séance {details}",
+            f"{student.full_name} a réservé votre séance ({place}).",
         ),
     )
 
@@ -72,6 +79,7 @@ def booking_cancelled(session: Session, booking: Booking, student: User) -> None
             f"Votre réservation de la séance avec {ts.teacher.full_name} est annulée. {refund}",
             f"{student.full_name} ne participera pas à la séance avec {ts.teacher.full_name}. "
             + refund,
+            f"{student.full_name} ne participera pas à votre séance.",
         ),
     )
 

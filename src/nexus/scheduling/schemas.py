@@ -21,6 +21,7 @@ from pydantic import (
 
 from nexus.api.schemas import MAX_ID, InputModel, PageQuery, examples
 from nexus.content.vocabulary import Level, Subject
+from nexus.language import _
 from nexus.scheduling.models import Attendance, BookingStatus, SessionKind, SessionStatus
 
 MAX_DURATION = timedelta(hours=4)
@@ -83,9 +84,9 @@ class SessionCreate(InputModel):
     def _after_start(cls, value: datetime, info: ValidationInfo) -> datetime:
         start = info.data.get("starts_at")
         if start is not None and value <= start:
-            raise ValueError("ends_at must be after starts_at")
+            raise ValueError(_("ends_at must be after starts_at"))
         if start is not None and value - start > MAX_DURATION:
-            raise ValueError("a session lasts at most 4 hours")
+            raise ValueError(_("a session lasts at most 4 hours"))
         return value
 
 
@@ -286,5 +287,5 @@ class AttendanceUpdate(InputModel):
     def _one_per_booking(cls, value: list[AttendanceRecord]) -> list[AttendanceRecord]:
         ids = [r.booking_id for r in value]
         if len(set(ids)) != len(ids):
-            raise ValueError("each booking appears at most once")
+            raise ValueError(_("each booking appears at most once"))
         return value

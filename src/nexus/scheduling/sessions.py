@@ -16,6 +16,7 @@ from nexus.audit.services import record
 from nexus.cache import touching_rows
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound, Unprocessable
+from nexus.language import _, formats
 from nexus.offers.models import Enrollment
 from nexus.scheduling import notices
 from nexus.scheduling.models import (
@@ -26,7 +27,7 @@ from nexus.scheduling.models import (
     TutoringSession,
 )
 from nexus.scheduling.schemas import SessionCreate, SessionQuery, TeacherSessionQuery
-from nexus.scheduling.texts import paris_day_bounds, subject_label, when_fr
+from nexus.scheduling.texts import paris_day_bounds, subject_label
 
 DEFAULT_GROUP_CAPACITY = 6
 
@@ -34,10 +35,10 @@ DEFAULT_GROUP_CAPACITY = 6
 def _capacity(data: SessionCreate) -> int:
     if data.kind is SessionKind.INDIVIDUAL:
         if data.capacity not in (None, 1):
-            raise Unprocessable("An individual session has exactly one seat.", field="capacity")
+            raise Unprocessable(_("An individual session has exactly one seat."), field="capacity")
         return 1
     if data.capacity == 1:
-        raise Unprocessable("A group session has at least two seats.", field="capacity")
+        raise Unprocessable(_("A group session has at least two seats."), field="capacity")
     return data.capacity or DEFAULT_GROUP_CAPACITY
 
 
@@ -45,11 +46,11 @@ def create_session(session: Session, principal: Principal, data: SessionCreate) 
     """Schedule a session for the calling teacher; it may not overlap one of theirs (409)."""
     if data.starts_at <= utcnow():
         raise Unprocessable(
-            "starts_at must be in the future.", field="starts_at", code="in_the_past"
+            _("starts_at must be in the future."), field="starts_at", code="in_the_past"
         )
     if data.online_url is None and data.room is None:
         raise Unprocessable(
-            "Give an online_url or a room.", field="online_url", code="location_required"
+            _("Give an online_url or a room."), field="online_url", code="location_required"
         )
     capacity = _capacity(data)
     # Serialise one teacher's scheduling so two concurrent requests cannot both pass the check.
@@ -66,8 +67,12 @@ def create_session(session: Session, principal: Principal, data: SessionCreate) 
     )
     if clash is not None:
         raise Conflict(
-            f"You already teach at that time: session {clash.id} "
-            f"({subject_label(clash.subject)}, {when_fr(clash.starts_at)}).",
+            _(
+                "You already teach at that time: session %(id)s (%(subject)s, %(starts_at)s).",
+                id=clash.id,
+                subject=subject_label(clash.subject),
+                starts_at=formats.when(clash.starts_at),
+            ),
             field="starts_at",
             code="teacher_overlap",
         )
@@ -91,7 +96,7 @@ def create_session(session: Session, principal: Principal, data: SessionCreate) 
 
 def _day_range(date_from: date | None, date_to: date | None) -> list[Any]:
     if date_from and date_to and date_to < date_from:
-        raise Unprocessable("'to' must not be before 'from'.", field="to")
+        raise Unprocessable(_("'to' must not be before 'from'."), field="to")
     conditions: list[Any] = []
     if date_from is not None:
         conditions.append(TutoringSession.starts_at >= paris_day_bounds(date_from)[0])
@@ -182,7 +187,7 @@ def get_session(session: Session, session_id: int, *, with_bookings: bool) -> Tu
         statement = statement.options(selectinload(TutoringSession.bookings))
     ts = session.scalar(statement)
     if ts is None:
-        raise NotFound("Session not found.")
+        raise NotFound(_("Session not found."))
     return ts
 
 
@@ -200,7 +205,7 @@ def owned_session(
         statement = statement.with_for_update(of=TutoringSession)
     ts = session.scalar(statement)
     if ts is None or not is_in_charge(principal, ts):
-        raise NotFound("Session not found.")
+        raise NotFound(_("Session not found."))
     return ts
 
 
@@ -227,10 +232,10 @@ def cancel_session(
     """Cancel a session that has not started: its bookings are cancelled and refunded."""
     ts = owned_session(session, principal, session_id, lock=True)
     if ts.status is SessionStatus.CANCELLED:
-        raise Conflict("This session is already cancelled.", code="already_cancelled")
+        raise Conflict(_("This session is already cancelled."), code="already_cancelled")
     now = utcnow()
     if ts.starts_at <= now:
-        raise Conflict("A session that has started cannot be cancelled.", code="session_started")
+        raise Conflict(_("A session that has started cannot be cancelled."), code="session_started")
     active = [b for b in ts.bookings if b.status is BookingStatus.BOOKED]
     for booking in active:
         booking.status = BookingStatus.CANCELLED

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
-from nexus.collation import sqlite_compare
 from nexus.content.models import ContentItem
+from nexus.language.collation import sqlite_compare
 from tests.factories.content import make_item
 from tests.support.api import Actor, Api
 
@@ -42,7 +42,7 @@ def test_pages_hold_summaries_without_body_or_solution(
 
 
 def _french_sorted(values: list[Any], reverse: bool = False) -> list[Any]:
-    """Text the French way (accents and case second: nexus.collation), the rest as Python does."""
+    """Text the French way (accents and case second: nexus.language.collation), the rest as Python does."""
     if values and isinstance(values[0], str):
         return sorted(values, key=cmp_to_key(sqlite_compare), reverse=reverse)
     return sorted(values, reverse=reverse)

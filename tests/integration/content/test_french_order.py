@@ -1,4 +1,4 @@
-"""Titles, chapters and names sort the French way (nexus.collation), on the suite's backend:
+"""Titles, chapters and names sort the French way (nexus.language.collation), on the suite's backend:
 accents and case do not send a word after "z"."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
-from nexus.collation import sqlite_compare
+from nexus.language.collation import sqlite_compare
 from tests.factories import insights as f
 from tests.support.api import Api
 

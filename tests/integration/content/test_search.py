@@ -116,7 +116,7 @@ def test_the_list_endpoint_ranks_and_filters_like_search_content(
     ]
     assert [s for s, _ in found(q="dérivée", sort="title")] == [
         "derivee-produit",
-        "etude-fonction",  # "Étudier…" sorts with the E, the French way (nexus.collation)
+        "etude-fonction",  # "Étudier…" sorts with the E, the French way (nexus.language.collation)
         "fiche-deriver",
     ]
     for sort in ("relevance", "title"):

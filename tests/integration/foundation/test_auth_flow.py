@@ -110,10 +110,10 @@ def test_self_registration_cannot_create_staff(api: Api) -> None:
 
 def test_weak_passwords_are_refused_with_the_reason(api: Api) -> None:
     cases = {
-        "court1": "at least 10 characters",
-        "seulementdeslettres": "one letter and one digit",
-        "password123": "too common",
-        "camille.martin2026": "email",
+        "court1": "au moins 10 caractère",
+        "seulementdeslettres": "une lettre et un chiffre",
+        "password123": "trop courant",
+        "camille.martin2026": "adresse e-mail",
     }
     for password, reason in cases.items():
         response = api.post(

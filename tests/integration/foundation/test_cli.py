@@ -35,13 +35,13 @@ def test_create_admin(app: Flask, session: Session) -> None:
         env={"NEXUS_ADMIN_PASSWORD": "Pilotage2026!prod"},
     )
     assert again.exit_code != 0
-    assert "already exists" in again.output
+    assert "existe déjà" in again.output
     weak = runner.invoke(
         args=["create-admin", "--email", "x@nexus-reussite.fr"],
         env={"NEXUS_ADMIN_PASSWORD": "court"},
     )
     assert weak.exit_code != 0
-    assert "at least 10 characters" in weak.output
+    assert "au moins 10 caractères" in weak.output
 
 
 def test_db_commands_round_trip(tmp_path: object) -> None:

@@ -56,9 +56,15 @@ def test_a_real_command_still_loads_the_app(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--email", "notanemail"], "--email: value is not a valid email address"),
-        (["--email", "a@nexus-reussite.fr", "--first-name", "  "], "--first-name:"),
-        (["--email", "a@nexus-reussite.fr", "--last-name", "x" * 81], "--last-name:"),
+        (["--email", "notanemail"], "--email : adresse e-mail invalide"),
+        (
+            ["--email", "a@nexus-reussite.fr", "--first-name", "  "],
+            "--first-name : Le texte doit contenir au moins 1 caractère",
+        ),
+        (
+            ["--email", "a@nexus-reussite.fr", "--last-name", "x" * 81],
+            "--last-name : Le texte doit contenir au plus 80 caractères",
+        ),
     ],
 )
 def test_create_admin_refuses_what_the_api_refuses(

@@ -68,7 +68,7 @@ def test_a_two_megabyte_body_is_a_413(api: Api) -> None:
     assert response.status_code == 413
     error = _error(response)
     assert error["code"] == "payload_too_large"
-    assert "1048576 bytes" in error["message"]
+    assert "1048576 octets" in error["message"]
 
 
 def test_unknown_route_and_wrong_method_answer_json(api: Api) -> None:

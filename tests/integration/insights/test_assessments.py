@@ -59,8 +59,8 @@ def test_teacher_records_a_mark_and_the_family_is_notified(api: Api, session: Se
     ).all()
     by_user = {n.user_id: n for n in notes}
     assert set(by_user) == {lucas.id, parent.id}
-    assert by_user[lucas.id].title == "Nouvelle évaluation en Mathématiques"
-    assert by_user[lucas.id].body.startswith("Vous avez obtenu 13/16 en Mathématiques")
+    assert by_user[lucas.id].title == "Nouvelle évaluation en mathématiques"
+    assert by_user[lucas.id].body.startswith("Vous avez obtenu 13/16 en mathématiques")
     assert "Lucas a obtenu 13/16" in by_user[parent.id].body
     assert "« Suites numériques »" in by_user[parent.id].body
     assert by_user[parent.id].data["assessment_id"] == body["id"]

@@ -135,11 +135,11 @@ def test_parent_dashboard_with_alerts(api: Api, session: Session) -> None:
     assert kinds == [("falling_average", lucas.id), ("missed_session", emma.id)]
     falling, absence = body["alerts"]
     assert falling["message"] == (
-        "La moyenne de Lucas en Mathématiques baisse : 11/20 sur les 3 dernières notes "
+        "La moyenne de Lucas en mathématiques baisse : 11/20 sur les 3 dernières notes "
         "contre 15/20 sur les précédentes."
     )
     assert falling["on"] == (start + timedelta(5)).isoformat()
-    assert absence["message"].startswith("Absence d'Emma à la séance de Mathématiques du ")
+    assert absence["message"].startswith("Absence d'Emma à la séance de mathématiques du ")
 
 
 def test_parent_without_children(api: Api) -> None:

@@ -91,7 +91,7 @@ def test_progress_is_visible_only_to_the_circle(api: Api, session: Session) -> N
     for outsider in (api.actor(Role.PARENT), api.actor(Role.TEACHER), api.actor(Role.STUDENT)):
         response = api.get(_url(kid.id), outsider)
         assert response.status_code == 404
-        assert response.get_json()["error"]["message"] == "Student not found."
+        assert response.get_json()["error"]["message"] == "Élève introuvable."
     # An id that is not a student is not found either, even for an admin.
     assert api.get(_url(teacher.id), api.actor(Role.ADMIN)).status_code == 404
 

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
-from nexus.assessments.labels import fr_number
 from nexus.assessments.models import Assessment
 from nexus.demo.accounts import DEMO_ACCOUNTS
+from nexus.language import formats
 from tests.support.api import Actor, Api
 
 REWORK = "Chapitre à retravailler : "
@@ -58,13 +58,14 @@ def test_the_report_the_dashboard_and_the_api_give_the_same_averages(
                 )
             )
             text = _pdf_text(api, parent, child["student_id"], first.isoformat())
-            general = fr_number(child["overall_average"], 2)
+            general = formats.number(child["overall_average"], 2, lang="fr")
             # The key figures follow the period line; the general average comes first.
             figure = re.search(r"Période du \S+ au \S+ (\S+)/20 ", text)
             assert figure is not None and "Moyenne générale" in text, text[:400]
             assert figure.group(1) == general
             for subject in child["progress"]:
-                assert f"{subject['subject_label']} {fr_number(subject['average'], 2)} " in text
+                average = formats.number(subject["average"], 2, "fr")
+                assert f"{subject['subject_label']} {average} " in text
             api_view = api.get(
                 f"/api/v1/students/{child['student_id']}/progress", parent
             ).get_json()

@@ -109,7 +109,7 @@ def test_who_may_see_a_student(api: Api, session: Session) -> None:
     for actor in (other_parent, other_teacher, other_student):
         response = api.get(path, actor)
         assert response.status_code == 404, actor.user.role
-        assert response.get_json()["error"]["message"] == "Student not found."
+        assert response.get_json()["error"]["message"] == "Élève introuvable."
 
 
 def test_a_non_student_or_unknown_id_is_not_found(api: Api) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from nexus.accounts.roles import Role
+from nexus.language import formats
 from nexus.notifications.models import Notification
 from nexus.offers.models import Enrollment, EnrollmentStatus
 from nexus.scheduling.models import SessionStatus, TutoringSession
@@ -53,12 +54,14 @@ def test_booking_charges_hours_and_notifies_student_parents_and_teacher(
         assert items[0]["kind"] == "session_booked"
         assert items[0]["title"].startswith("Séance réservée : Mathématiques le ")
         assert " à " in items[0]["title"] and " h " in items[0]["title"]
-        assert "Sophie Bernard" in items[0]["body"]
-        # The student is told in the second person, the others who booked.
+        # Each reader is spoken to as themselves: the student's booking, the parent's child,
+        # the teacher's session.
         if actor is student:
             assert items[0]["body"].startswith("Vous avez réservé la séance avec Sophie Bernard")
+        elif actor is parent:
+            assert items[0]["body"].startswith("Lucas Moreau a réservé la séance avec Sophie")
         else:
-            assert items[0]["body"].startswith("Lucas Moreau a réservé la séance avec")
+            assert items[0]["body"] == "Lucas Moreau a réservé votre séance (en ligne)."
         assert items[0]["data"]["booking_id"] == body["id"]
 
 
@@ -142,7 +145,20 @@ def test_a_student_cannot_hold_two_overlapping_sessions(api: Api, session: Sessi
     assert refused.status_code == 409
     error = refused.get_json()["error"]
     assert error["code"] == "student_overlap"
-    assert f"session {first.id} (" in error["message"] and " à " not in error["message"]
+    assert error["message"] == (
+        f"Vous avez déjà une séance à cette heure-là : séance {first.id} "
+        f"(Mathématiques, {formats.when(first.starts_at, 'fr')})."
+    )
+    # One language per message: in English, the date is English too.
+    english = api.post(
+        f"/api/v1/sessions/{clash.id}/bookings",
+        student,
+        json={},
+        headers={"Accept-Language": "en"},
+    ).get_json()["error"]
+    assert english["code"] == "student_overlap"
+    assert f"session {first.id} (" in english["message"] and " à " not in english["message"]
+    assert formats.when(first.starts_at, "en") in english["message"]
     assert _book(api, student, after.id).status_code == 201
 
 
@@ -180,7 +196,7 @@ def test_cancelling_in_time_refunds_and_frees_the_seat(api: Api, session: Sessio
         )
     }
     assert told[student.id].startswith("Votre réservation de la séance avec ")
-    assert told[teacher.id].startswith(f"{student.user.full_name} ne participera pas à la séance")
+    assert told[teacher.id] == f"{student.user.full_name} ne participera pas à votre séance."
     again = api.post(f"/api/v1/bookings/{booking_id}/cancel", student)
     assert again.get_json()["error"]["code"] == "already_cancelled"
     # The same seat can be booked again afterwards.
@@ -204,10 +220,17 @@ def test_cancelling_less_than_24_hours_before_is_refused(api: Api, session: Sess
     assert late.status_code == 409
     error = late.get_json()["error"]
     assert error["code"] == "cancellation_too_late"
-    assert "24 hours" in error["message"]
-    # One language per message: the English error gives the Paris time in figures.
+    assert "jusqu'à 24 heures avant" in error["message"]
+    assert f"celle-ci commence le {formats.when(ts.starts_at, 'fr')}." in error["message"]
+    # One language per message: the English error gives the day and time in English.
+    english = api.post(
+        f"/api/v1/bookings/{booking_id}/cancel", student, headers={"Accept-Language": "en"}
+    ).get_json()["error"]
+    assert "24 hours" in english["message"]
     starts = ts.starts_at.astimezone(ZoneInfo("Europe/Paris"))
-    assert f"starts on {starts:%Y-%m-%d} at {starts:%H:%M} (Paris time)" in error["message"]
+    assert f"starts on {formats.day(ts.starts_at, 'en')} at {starts:%H:%M} (Paris time)" in (
+        english["message"]
+    )
     assert _minutes_used(session, enrollment) == 60
     # An administrator may still cancel (e.g. a medical certificate).
     assert api.post(f"/api/v1/bookings/{booking_id}/cancel", admin).status_code == 200

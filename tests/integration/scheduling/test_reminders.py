@@ -12,7 +12,6 @@ from nexus.accounts.roles import Role
 from nexus.notifications.models import Notification, NotificationKind
 from nexus.scheduling.models import SessionStatus
 from nexus.scheduling.reminders import send_reminders
-from nexus.scheduling.texts import WEEKDAYS
 from tests.factories import people, scheduling
 
 YEAR = datetime.now(UTC).year + 1
@@ -65,7 +64,9 @@ def test_reminders_cover_tomorrow_in_paris_and_are_idempotent(session: Session) 
     }
     first = next(n for n in sent if n.data["session_id"] == early)
     assert first.title == "Rappel : Mathématiques demain à 7 h 00"
-    weekday = WEEKDAYS[date(YEAR, 3, 11).weekday()]
+    weekday = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")[
+        date(YEAR, 3, 11).weekday()
+    ]
     assert first.body == f"Séance avec Sophie Bernard le {weekday} 11 mars à 7 h 00 (en ligne)."
     assert send_reminders(session, NOW) == 0
     assert send_reminders(session, NOW + timedelta(hours=5)) == 0  # still the 10th in Paris

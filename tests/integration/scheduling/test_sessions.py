@@ -108,7 +108,7 @@ def test_a_teacher_cannot_overlap_their_own_sessions(api: Api) -> None:
     assert clash.status_code == 409
     error = clash.get_json()["error"]
     assert error["code"] == "teacher_overlap"
-    assert f"session {first.get_json()['id']}" in error["message"]
+    assert f"séance {first.get_json()['id']}" in error["message"]
     assert "Mathématiques" in error["message"]
     # Back to back is fine, and another teacher may teach at the same time.
     after = _payload(start + timedelta(minutes=90))

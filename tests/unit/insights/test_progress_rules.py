@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from nexus.assessments import progress
-from nexus.assessments.labels import fr_number, level_label, subject_label
 from nexus.assessments.progress import ChapterStats, Mark
+from nexus.content.labels import level_label, subject_label
+from nexus.language import formats
 
 
 def test_trend_compares_the_last_three_marks_with_the_three_before() -> None:
@@ -72,9 +73,9 @@ def test_the_general_average_is_the_mean_of_the_subject_averages() -> None:
 
 
 def test_french_labels_and_numbers() -> None:
-    assert fr_number(12.5) == "12,5"
-    assert fr_number(14.0) == "14"
-    assert fr_number(13.333, 2) == "13,33"
+    assert formats.number(12.5, 1, lang="fr") == "12,5"
+    assert formats.number(14.0, 1, lang="fr") == "14"
+    assert formats.number(13.333, 2, lang="fr") == "13,33"
     assert subject_label("physique_chimie") == "Physique-chimie"
     assert subject_label("latin") == "latin"
     assert level_label("premiere") == "Première"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from nexus.assessments.labels import of
+from nexus.language import formats
 from nexus.scheduling.texts import (
     date_fr,
     hours_fr,
@@ -50,8 +50,8 @@ def test_hours_places_and_subjects() -> None:
 
 
 def test_de_elides_before_a_vowel_or_a_mute_h() -> None:
-    assert of("Lucas") == "de Lucas"
-    assert of("Emma") == "d'Emma"
-    assert of("Inès") == "d'Inès"
-    assert of("Élodie") == "d'Élodie"
-    assert of("Hugo") == "d'Hugo"
+    assert formats.of("Lucas") == "de Lucas"
+    assert formats.of("Emma") == "d'Emma"
+    assert formats.of("Inès") == "d'Inès"
+    assert formats.of("Élodie") == "d'Élodie"
+    assert formats.of("Hugo") == "d'Hugo"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from nexus.aria.labels import KINDS, LEVELS, SUBJECTS
 from nexus.aria.providers.base import Completion, Delta, StreamPart, Usage, estimate_tokens
 from nexus.aria.retrieval import excerpt
+from nexus.content.labels import KINDS, LEVELS, SUBJECTS
 from nexus.content.search import SearchHit
 from nexus.content.vocabulary import ContentKind
 

@@ -17,6 +17,7 @@ from pydantic import (
 from nexus.api.schemas import InputModel, PageQuery
 from nexus.clock import paris_today
 from nexus.content.vocabulary import Subject
+from nexus.language import _, formats
 
 Chapter = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
@@ -36,7 +37,7 @@ EXAMPLE: dict[str, Any] = {
 
 def _not_in_future(value: date | None) -> date | None:
     if value is not None and value > paris_today():
-        raise ValueError("the assessment date cannot be in the future")
+        raise ValueError(_("the assessment date cannot be in the future"))
     return value
 
 
@@ -59,7 +60,12 @@ class AssessmentCreate(InputModel):
     def _score_within_max(cls, value: float, info: ValidationInfo) -> float:
         maximum = info.data.get("max_score")
         if maximum is not None and value > maximum:
-            raise ValueError(f"the score cannot exceed the maximum ({maximum:g})")
+            raise ValueError(
+                _(
+                    "the score cannot exceed the maximum (%(maximum)s)",
+                    maximum=formats.number(maximum, 2),
+                )
+            )
         return value
 
     _date = field_validator("assessed_on")(_not_in_future)

@@ -8,8 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from nexus.api.schemas import InputModel
-from nexus.assessments.labels import subject_label
 from nexus.assessments.progress import ChapterStats, Mark, SubjectStats
+from nexus.content.labels import subject_label
 
 TrendName = Literal["up", "down", "stable", "insufficient_data"]
 

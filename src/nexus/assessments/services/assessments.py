@@ -9,25 +9,26 @@ from sqlalchemy.orm import Session
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
-from nexus.assessments.labels import fr_date, fr_number, subject_label
 from nexus.assessments.models import Assessment
 from nexus.assessments.queries import AssessmentRow, get_row
 from nexus.assessments.schemas.assessments import AssessmentCreate, AssessmentUpdate
 from nexus.audit.services import record
+from nexus.content.labels import subject_name
 from nexus.errors import Forbidden, NotFound, Unprocessable
+from nexus.language import _, formats
 from nexus.notifications.models import NotificationKind
 from nexus.notifications.services import notify
-from nexus.people.access import STUDENT_NOT_FOUND, parents_of, teacher_has_student
+from nexus.people.access import parents_of, teacher_has_student
 
 
 def _student(session: Session, principal: Principal, student_id: int) -> User:
     student = session.get(User, student_id)
     if student is None or student.role is not Role.STUDENT:
-        raise NotFound(STUDENT_NOT_FOUND)
+        raise NotFound(_("Student not found."))
     if principal.role is Role.TEACHER and not teacher_has_student(
         session, principal.user_id, student_id
     ):
-        raise NotFound(STUDENT_NOT_FOUND)
+        raise NotFound(_("Student not found."))
     return student
 
 
@@ -35,14 +36,14 @@ def _teacher_id(session: Session, principal: Principal, requested: int | None) -
     if principal.role is Role.TEACHER:
         if requested not in (None, principal.user_id):
             raise Unprocessable(
-                "A teacher records assessments in their own name.", field="teacher_id"
+                _("A teacher records assessments in their own name."), field="teacher_id"
             )
         return principal.user_id
     if requested is None:
         return principal.user_id
     teacher = session.get(User, requested)
     if teacher is None or teacher.role is not Role.TEACHER:
-        raise Unprocessable("No teacher has this id.", field="teacher_id")
+        raise Unprocessable(_("No teacher has this id."), field="teacher_id")
     return teacher.id
 
 
@@ -70,7 +71,7 @@ def create_assessment(
 def _editable(session: Session, principal: Principal, assessment_id: int) -> AssessmentRow:
     row = get_row(session, principal, assessment_id)
     if principal.role is Role.TEACHER and row.assessment.teacher_id != principal.user_id:
-        raise Forbidden("Only the teacher who recorded this assessment may change it.")
+        raise Forbidden(_("Only the teacher who recorded this assessment may change it."))
     return row
 
 
@@ -84,7 +85,10 @@ def update_assessment(
     max_score = changes.get("max_score", assessment.max_score)
     if score > max_score:
         raise Unprocessable(
-            f"The score cannot exceed the maximum ({max_score:g}).",
+            _(
+                "The score cannot exceed the maximum (%(maximum)s).",
+                maximum=formats.number(max_score, 2),
+            ),
             field="score" if "score" in changes else "max_score",
         )
     for name, value in changes.items():
@@ -119,9 +123,10 @@ def delete_assessment(session: Session, principal: Principal, assessment_id: int
 
 def _notify_new_assessment(session: Session, assessment: Assessment, student: User) -> None:
     """In-app notifications (French) to the student and, worded for them, each linked parent."""
-    subject = subject_label(assessment.subject)
-    mark = f"{fr_number(assessment.score, 2)}/{fr_number(assessment.max_score, 2)}"
-    when = fr_date(assessment.assessed_on)
+    subject = subject_name(assessment.subject)
+    score, maximum = (formats.number(v, 2, "fr") for v in (assessment.score, assessment.max_score))
+    mark = f"{score}/{maximum}"
+    when = formats.short_date(assessment.assessed_on, "fr")
     detail = f"{mark} en {subject} (chapitre « {assessment.chapter} ») le {when}."
     data = {
         "assessment_id": assessment.id,

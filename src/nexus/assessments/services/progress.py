@@ -8,12 +8,13 @@ from nexus.accounts.tokens import Principal
 from nexus.assessments import progress
 from nexus.assessments.schemas.progress import ChapterProgress, StudentProgress, SubjectProgress
 from nexus.errors import Unprocessable
+from nexus.language import _
 from nexus.people.access import ensure_can_view_student
 
 
 def check_period(start: date | None, end: date | None) -> None:
     if start is not None and end is not None and start > end:
-        raise Unprocessable("'from' must be on or before 'to'.", field="from")
+        raise Unprocessable(_("'from' must be on or before 'to'."), field="from")
 
 
 def student_progress(

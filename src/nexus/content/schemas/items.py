@@ -11,6 +11,7 @@ from nexus.api.schemas import NULLABLE, InputModel, examples
 from nexus.content.models import ContentItem
 from nexus.content.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
 from nexus.content.vocabulary import ContentKind, Level, Subject
+from nexus.language import _
 
 TEXT_MAX_LENGTH = 20_000
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
@@ -88,7 +89,7 @@ class ContentUpdate(InputModel):
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:
-            raise ValueError("may not be null")
+            raise ValueError(_("may not be null"))
         return value
 
 

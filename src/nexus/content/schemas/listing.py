@@ -11,6 +11,7 @@ from nexus.api.schemas import Page, PageQuery, examples
 from nexus.content.models import ContentItem
 from nexus.content.schemas.items import ITEM_EXAMPLE
 from nexus.content.vocabulary import ContentKind, Level, Subject
+from nexus.language import _
 
 ContentSort = Literal[
     "relevance",
@@ -64,14 +65,14 @@ class ContentListQuery(PageQuery):
     def _range(cls, value: int | None, info: ValidationInfo) -> int | None:
         low = info.data.get("difficulty_min")
         if value is not None and low is not None and value < low:
-            raise ValueError("must be greater than or equal to difficulty_min")
+            raise ValueError(_("must be greater than or equal to difficulty_min"))
         return value
 
     @field_validator("sort")
     @classmethod
     def _relevance_needs_q(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value == "relevance" and not info.data.get("q"):
-            raise ValueError("sorting by relevance needs a q")
+            raise ValueError(_("sorting by relevance needs a q"))
         return value
 
 

@@ -1,7 +1,7 @@
 """french collation
 
 Creates ``nexus_fr``, the ICU collation the application sorts French text with
-(``nexus.collation``). PostgreSQL only: SQLite gets a Python collation of the same name on
+(``nexus.language.collation``). PostgreSQL only: SQLite gets a Python collation of the same name on
 each connection. Fails here, at deploy time, on a server built without ICU, rather than at
 the first sorted list.
 

@@ -16,7 +16,9 @@ from pydantic import (
 
 from nexus.api.schemas import MAX_ID, NULLABLE, InputModel, PageQuery, examples
 from nexus.clock import paris_today
+from nexus.content.labels import level_label
 from nexus.content.vocabulary import Level, Subject
+from nexus.language import _, formats
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
@@ -63,18 +65,27 @@ class StudentProfileUpdate(InputModel):
     @classmethod
     def _plausible_birth_date(cls, value: date | None) -> date | None:
         if value is not None and not EARLIEST_BIRTH_DATE <= value <= paris_today():
-            raise ValueError(f"must be between {EARLIEST_BIRTH_DATE.isoformat()} and today")
+            raise ValueError(
+                _(
+                    "must be between %(earliest)s and today",
+                    earliest=formats.short_date(EARLIEST_BIRTH_DATE),
+                )
+            )
         return value
 
     @field_validator("specialties")
     @classmethod
     def _specialties_fit_level(cls, value: list[Subject], info: ValidationInfo) -> list[Subject]:
         if len(set(value)) != len(value):
-            raise ValueError("specialties must not repeat")
+            raise ValueError(_("specialties must not repeat"))
         level = info.data.get("level")
         if level is not None and len(value) > MAX_SPECIALTIES[level]:
             raise ValueError(
-                f"a {level.value} student has at most {MAX_SPECIALTIES[level]} specialties"
+                _(
+                    "a student in %(level)s has at most %(count)s specialties",
+                    level=level_label(level),
+                    count=MAX_SPECIALTIES[level],
+                )
             )
         return value
 

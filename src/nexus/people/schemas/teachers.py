@@ -15,6 +15,7 @@ from pydantic import (
 
 from nexus.api.schemas import MAX_ID, InputModel, PageQuery, examples
 from nexus.content.vocabulary import Level, Subject
+from nexus.language import _, formats
 
 Clock = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 AVAILABILITY_EXAMPLE: list[Any] = [
@@ -41,7 +42,7 @@ class AvailabilitySlot(InputModel):
     def _after_start(cls, value: str, info: ValidationInfo) -> str:
         start = info.data.get("start")
         if start is not None and value <= start:
-            raise ValueError("end must be after start")
+            raise ValueError(_("end must be after start"))
         return value
 
 
@@ -59,7 +60,7 @@ class TeacherProfileUpdate(InputModel):
     @classmethod
     def _distinct(cls, value: list[Subject] | list[Level]) -> list[Subject] | list[Level]:
         if len(set(value)) != len(value):
-            raise ValueError("values must not repeat")
+            raise ValueError(_("values must not repeat"))
         return value
 
     @field_validator("weekly_availability")
@@ -68,7 +69,7 @@ class TeacherProfileUpdate(InputModel):
         ordered = sorted(value, key=lambda s: (s.weekday, s.start))
         for before, after in zip(ordered, ordered[1:]):
             if before.weekday == after.weekday and after.start < before.end:
-                raise ValueError(f"slots overlap on weekday {after.weekday}")
+                raise ValueError(_("slots overlap on %(day)s", day=formats.weekday(after.weekday)))
         return ordered
 
 
