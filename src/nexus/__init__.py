@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import sys
+from functools import partial
 
 from flask import Flask
-from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from nexus import cache, language, redis_ext
 from nexus.accounts import passwords, permissions, revocation
 from nexus.api import openapi
-from nexus.config import ConfigurationError, Settings
+from nexus.config import Settings, load_settings
 from nexus.db import db
 from nexus.errors import register_error_handlers, validation_error_response
 from nexus.ops import http, logging
@@ -49,7 +48,9 @@ def create_app(settings: Settings | None = None, *, bind: Connection | None = No
     permissions.init_app(app)
     register_error_handlers(app)
     _register_blueprints(app)
-    openapi.install(app)
+    openapi.install(
+        app, public=permissions.public, allowed=partial(permissions.allowed_callers, app)
+    )
     _register_cli(app)
     _trust_proxies(app, settings.trusted_proxy_hops)
     return app
@@ -68,20 +69,6 @@ def _trust_proxies(app: Flask, hops: int) -> None:
         app.wsgi_app = proxied  # type: ignore[method-assign]
 
 
-def load_settings() -> Settings:
-    """Settings from the environment; a bad configuration stops the process with one line."""
-    try:
-        return Settings()
-    except ConfigurationError as exc:
-        reason = str(exc)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        field = ".".join(str(part) for part in first["loc"]).upper()
-        reason = f"{field}: {first['msg']}"
-    print(f"nexus: refusing to start: {reason}", file=sys.stderr)
-    raise SystemExit(2)
-
-
 def _cache_watches() -> tuple[cache.Watches, ...]:
     from nexus.routes import cache_watches
 
@@ -89,8 +76,11 @@ def _cache_watches() -> tuple[cache.Watches, ...]:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from nexus.routes import blueprints
+    from nexus.people import access
+    from nexus.routes import blueprints, connect_subscribers, teaching_relations
 
+    connect_subscribers()
+    access.teach_through(*teaching_relations())
     for blueprint in blueprints():
         app.register_api(blueprint)  # type: ignore[attr-defined]
 

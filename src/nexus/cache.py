@@ -39,6 +39,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any, Protocol, TypeAlias
 
 from flask import Flask, current_app
@@ -57,6 +58,7 @@ LOCAL_MAX_ENTRIES = 512
 LOCAL_MAX_GENERATIONS = 4096
 DIRTY_KEY = "nexus.cache.dirty"
 SCOPES_OPTION = "nexus_cache_scopes"
+ROWS_OPTION = "nexus_cache_rows"
 # What a write touches: a namespace and one of its scopes, or the whole namespace (None).
 Touched: TypeAlias = tuple[str, str | None]
 # One round trip: the generations (namespace, then scopes) and the entry filed under them; first,
@@ -264,6 +266,14 @@ def touching(*touched: Touched) -> dict[str, tuple[Touched, ...]]:
     return {SCOPES_OPTION: tuple(touched)}
 
 
+def touching_rows(**columns: Any) -> dict[str, Mapping[str, Any]]:
+    """Execution options for a bulk UPDATE/DELETE of rows that share these column values
+    (``student_id=7``): each watch of the model reads its scopes from them, as from a flushed
+    object, so that the statement names its own rows, not the scopes of the reads above it.
+    A watch of such a model must need no more than these columns."""
+    return {ROWS_OPTION: dict(columns)}
+
+
 @dataclass(frozen=True)
 class Watch:
     """A model whose writes change the cached reads of ``namespace``: ``scopes`` says which
@@ -289,12 +299,17 @@ def _watched(watches: Iterable[Watches]) -> dict[type, list[Watch]]:
 
 
 def _bulk_touches(state: ORMExecuteState, watched: dict[type, list[Watch]]) -> set[Touched]:
-    """What a bulk UPDATE/DELETE touches: what it declares, else its model's namespaces."""
+    """What a bulk UPDATE/DELETE touches: what it declares (scopes, or its rows' columns), else
+    its model's namespaces."""
     declared = state.execution_options.get(SCOPES_OPTION)
     if declared is not None:
         return set(declared)
     mapper = state.bind_mapper
     watches = watched.get(mapper.class_, []) if mapper is not None else []
+    rows = state.execution_options.get(ROWS_OPTION)
+    if rows is not None:
+        stand_in = SimpleNamespace(**rows)
+        return {touched for watch in watches for touched in watch.touched(stand_in, state.session)}
     return {(watch.namespace, None) for watch in watches}
 
 

@@ -6,11 +6,12 @@ the tests) and everything else gets its values from ``app.extensions["settings"]
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from zxcvbn import zxcvbn
 
@@ -207,3 +208,17 @@ class Settings(BaseSettings):
     @property
     def aria_online(self) -> bool:
         return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; a bad configuration stops the process with one line."""
+    try:
+        return Settings()
+    except ConfigurationError as exc:
+        reason = str(exc)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in first["loc"]).upper()
+        reason = f"{field}: {first['msg']}"
+    print(f"nexus: refusing to start: {reason}", file=sys.stderr)
+    raise SystemExit(2)

@@ -1,5 +1,5 @@
-"""Every API blueprint, in the order they appear in /docs, and what the domains tell the
-response cache."""
+"""Every API blueprint, in the order they appear in /docs, what the domains tell the response
+cache and the access rules, and who subscribes to whose signals."""
 
 from __future__ import annotations
 
@@ -8,29 +8,45 @@ from flask_openapi3.blueprint import APIBlueprint
 from nexus.accounts.views import bp as auth_bp
 from nexus.admin.views import bp as admin_bp
 from nexus.aria.views import blueprints as aria_blueprints
+from nexus.assessments.queries import assessed_students
 from nexus.assessments.views import bp as assessments_bp
 from nexus.assessments.views import progress_bp
+from nexus.audit import subscriptions as audit_subscriptions
 from nexus.audit.views import bp as audit_bp
 from nexus.cache import Watches
 from nexus.content import freshness as content_freshness
 from nexus.content.views import bp as content_bp
 from nexus.dashboards import freshness as dashboards_freshness
 from nexus.dashboards.views import bp as dashboards_bp
+from nexus.notifications import subscriptions as notification_subscriptions
 from nexus.notifications.views import bp as notifications_bp
 from nexus.offers import freshness as offers_freshness
 from nexus.offers.views import enrollments_bp, offers_bp
-from nexus.ops.health import bp as ops_bp
-from nexus.people.teacher_views import bp as teachers_bp
-from nexus.people.views import parents_bp, students_bp
+from nexus.people.access import TeachingRelation
+from nexus.people.views.students import parents_bp, students_bp
+from nexus.people.views.teachers import bp as teachers_bp
 from nexus.privacy.views import bp as privacy_bp
+from nexus.probes import bp as ops_bp
 from nexus.reports.views import bp as reports_bp
-from nexus.scheduling.booking_views import bp as bookings_bp
-from nexus.scheduling.views import bp as sessions_bp
+from nexus.scheduling.rules import booked_students
+from nexus.scheduling.views.bookings import bp as bookings_bp
+from nexus.scheduling.views.sessions import bp as sessions_bp
 
 
 def cache_watches() -> tuple[Watches, ...]:
     """What each domain with cached reads says its models' writes change (``nexus.cache``)."""
     return (content_freshness.WATCHES, offers_freshness.WATCHES, dashboards_freshness.WATCHES)
+
+
+def teaching_relations() -> tuple[TeachingRelation, ...]:
+    """What makes a teacher one of a student's teachers (``nexus.people.access``)."""
+    return (booked_students, assessed_students)
+
+
+def connect_subscribers() -> None:
+    """The domains that act on lower domains' signals (``nexus.accounts.signals``)."""
+    notification_subscriptions.connect()
+    audit_subscriptions.connect()
 
 
 def blueprints() -> tuple[APIBlueprint, ...]:

@@ -180,7 +180,7 @@ def test_the_gate_against_a_tag_of_a_real_repository(tmp_path: Path) -> None:
     assert unchanged.returncode == 0, unchanged.stdout + unchanged.stderr
     assert "no breaking change since v1.0.0" in unchanged.stdout
 
-    health = repo / "src" / "nexus" / "ops" / "health.py"
+    health = repo / "src" / "nexus" / "probes.py"
     health.write_text(health.read_text().replace('@bp.get("/ready"', '@bp.get("/readiness"'))
     _git(repo, "commit", "-qam", "Rename /ready")
     broken = _gate(repo)

@@ -70,6 +70,17 @@ def is_framework_endpoint(endpoint: str) -> bool:
     return endpoint.split(".", 1)[0] in FRAMEWORK_BLUEPRINTS
 
 
+def allowed_callers(app: Flask, endpoint: str) -> str | None:
+    """Who may call a signed-in API route, as /docs says it; None for a public route, an
+    undeclared one or a framework endpoint."""
+    if is_framework_endpoint(endpoint):
+        return None
+    access = access_of(app, endpoint)
+    if access is None or access.public:
+        return None
+    return access.describe()
+
+
 def _bearer_token() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _space, token = header.partition(" ")

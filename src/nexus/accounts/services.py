@@ -8,19 +8,10 @@ from sqlalchemy.orm import Session
 from nexus.accounts import passwords
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
-from nexus.audit.services import record
+from nexus.accounts.signals import registration_with_existing_email
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound, Unauthorized
 from nexus.language import _
-from nexus.notifications.models import NotificationKind
-from nexus.notifications.services import notify
-
-DUPLICATE_TITLE = "Tentative d'inscription avec votre adresse"
-DUPLICATE_BODY = (
-    "Quelqu'un a essayé de créer un compte Nexus Réussite avec votre adresse e-mail. "
-    "Si c'était vous, connectez-vous avec votre mot de passe habituel ; sinon, vous n'avez "
-    "rien à faire : votre compte n'a pas été modifié."
-)
 
 
 def normalise_email(email: str) -> str:
@@ -70,8 +61,9 @@ def register(
     """Self-registration that does not tell whether the e-mail has an account.
 
     A new e-mail creates the account; a taken one changes nothing, costs the same password
-    hash, and tells the owner (an in-app notification and an audit entry; by e-mail once the
-    platform sends e-mails). The caller answers both the same way (docs/rate-limits.md).
+    hash, and tells the owner: the ``registration_with_existing_email`` signal, to which
+    notifications (an in-app notice; an e-mail once the platform sends e-mails) and the audit
+    log subscribe. The caller answers both the same way (docs/rate-limits.md).
     """
     existing = find_by_email(session, email)
     if existing is None:
@@ -85,15 +77,7 @@ def register(
         )
     passwords.check_policy(password, normalise_email(email))
     passwords.hash_password(password)  # the time a creation takes
-    notify(
-        session,
-        [existing.id],
-        NotificationKind.ALERT,
-        DUPLICATE_TITLE,
-        DUPLICATE_BODY,
-        {"reason": "registration_with_existing_email"},
-    )
-    record(session, None, "user.register_existing_email", "user", existing.id, {})
+    registration_with_existing_email.send(session, user=existing)
     return None
 
 

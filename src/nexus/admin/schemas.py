@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from nexus.accounts.roles import Role
 from nexus.accounts.schemas import Name, NewPassword
 from nexus.api.schemas import MAX_ID, NULLABLE, InputModel, PageQuery, examples
-from nexus.people.schemas import StudentProfileUpdate
-from nexus.people.teacher_schemas import TeacherProfileUpdate
+from nexus.people.schemas.students import StudentProfileUpdate
+from nexus.people.schemas.teachers import TeacherProfileUpdate
 
 USER_OUT: dict[str, Any] = {
     "id": 3,

@@ -19,7 +19,12 @@ from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page
 from nexus.db import db
 from nexus.people import links
-from nexus.people.schemas import ParentLinkCreate, ParentLinkPath, ParentLinkPublic, ParentLinkQuery
+from nexus.people.schemas.students import (
+    ParentLinkCreate,
+    ParentLinkPath,
+    ParentLinkPublic,
+    ParentLinkQuery,
+)
 
 bp = api_blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Administration")
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeAlias
 
 from flask import Response, jsonify
 from flask_openapi3.models.info import Info
 from flask_openapi3.openapi import OpenAPI
 from pydantic import BaseModel
 
-from nexus.accounts.permissions import access_of, is_framework_endpoint, public
 from nexus.errors import ErrorResponse
 
 REF_TEMPLATE = "#/components/schemas/{model}"
+View: TypeAlias = Callable[[], Response]
 SECURITY_SCHEMES: dict[str, Any] = {
     "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
 }
@@ -89,16 +89,14 @@ RETRY_AFTER = {
 _CONVERTER = re.compile(r"<(?:[a-z_]+:)?([a-zA-Z_][a-zA-Z0-9_]*)>")
 
 
-def _document_security(app: OpenAPI) -> None:
+def _document_security(app: OpenAPI, allowed: Callable[[str], str | None]) -> None:
     """Mark signed-in routes with the bearer scheme and their 401/403 answers."""
     error_ref = {"$ref": f"#/components/schemas/{ErrorResponse.__name__}"}
     for rule in app.url_map.iter_rules():
-        if is_framework_endpoint(rule.endpoint):
-            continue
-        access = access_of(app, rule.endpoint)
+        callers = allowed(rule.endpoint)
         path = _CONVERTER.sub(r"{\1}", rule.rule)
         item = app.paths.get(path)
-        if access is None or access.public or item is None:
+        if callers is None or item is None:
             continue
         for method in rule.methods or ():
             operation = getattr(item, method.lower(), None)
@@ -107,7 +105,7 @@ def _document_security(app: OpenAPI) -> None:
             operation.security = [{"bearerAuth": []}]
             for status, text in (
                 ("401", "Missing, invalid or revoked token"),
-                ("403", f"Allowed: {access.describe()}"),
+                ("403", f"Allowed: {callers}"),
             ):
                 operation.responses.setdefault(
                     status,
@@ -162,8 +160,12 @@ def complete_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def install(app: OpenAPI) -> None:
-    _document_security(app)
+def install(
+    app: OpenAPI, *, public: Callable[[View], View], allowed: Callable[[str], str | None]
+) -> None:
+    """Serve /openapi.json and /docs. The permission layer, above this one, passes in how to
+    mark a view public and who may call an endpoint (None: anyone, or not an API route)."""
+    _document_security(app, allowed)
 
     @public
     def openapi_json() -> Response:

@@ -22,8 +22,8 @@ from nexus.aria.providers.base import ChatTurn, Completion, Usage, estimate_toke
 from nexus.aria.redaction import redact
 from nexus.aria.retrieval import citation, excerpt, load_learner, sentences
 from nexus.aria.runtime import AriaRuntime
-from nexus.aria.schemas import Citation
-from nexus.aria.schemas_tutoring import HintPublic
+from nexus.aria.schemas.conversations import Citation
+from nexus.aria.schemas.tutoring import HintPublic
 from nexus.aria.services import usage_public
 from nexus.aria.usage import record_usage
 from nexus.content.labels import SUBJECTS

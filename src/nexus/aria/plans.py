@@ -21,21 +21,25 @@ from nexus.aria.plan_builder import (
     outline,
     week_count,
 )
-from nexus.aria.progress import bank_items_for, chapter_scores
+from nexus.aria.progress import chapter_scores
 from nexus.aria.prompts import CONTEXT_CLOSE, CONTEXT_OPEN, PLAN_RULES, system_prompt
 from nexus.aria.providers.base import ChatTurn, Completion, Usage, estimate_tokens
 from nexus.aria.retrieval import Learner, known_subjects
 from nexus.aria.runtime import AriaRuntime
-from nexus.aria.schemas_tutoring import StudyPlanCreate, StudyPlanPage, StudyPlanPublic
+from nexus.aria.schemas.tutoring import StudyPlanCreate, StudyPlanPage, StudyPlanPublic
 from nexus.aria.usage import record_usage
+from nexus.assessments.recommendations import items_for_chapters
 from nexus.clock import PARIS, paris_today
 from nexus.content.models import ContentItem
+from nexus.content.vocabulary import ContentKind
 from nexus.errors import NotFound
 from nexus.language import _
 from nexus.people.models import StudentProfile
 from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession
 
 MAX_FOCUS = 6
+# A plan works on lessons and exercises (revision sheets come with the dashboard and ARIA).
+PLAN_KINDS = (ContentKind.LESSON, ContentKind.EXERCISE)
 PLAN_REQUEST = "Présente-moi ce planning de révision."
 
 
@@ -43,14 +47,12 @@ def _focuses(session: Session, student_id: int, profile: StudentProfile | None) 
     level = profile.level if profile else None
     scores = chapter_scores(session, student_id)[:MAX_FOCUS]
     if scores:
+        picked = items_for_chapters(
+            session, [(s.subject, s.chapter) for s in scores], level, kinds=PLAN_KINDS
+        )
         return [
-            Focus(
-                s.subject,
-                s.chapter,
-                s.average_on_20,
-                tuple(bank_items_for(session, s.subject, s.chapter, level)),
-            )
-            for s in scores
+            Focus(s.subject, s.chapter, s.average_on_20, tuple(chapter.items))
+            for s, chapter in zip(scores, picked, strict=True)
         ]
     # No marks yet: the chapters of the student's specialties at their level, in bank order.
     subjects = known_subjects(profile.specialties if profile else [])
@@ -63,9 +65,12 @@ def _focuses(session: Session, student_id: int, profile: StudentProfile | None) 
         .order_by(func.min(ContentItem.id))
         .limit(MAX_FOCUS)
     ).all()
+    picked = items_for_chapters(
+        session, [(subject, chapter) for subject, chapter, _ in rows], level, kinds=PLAN_KINDS
+    )
     return [
-        Focus(subject, chapter, None, tuple(bank_items_for(session, subject, chapter, level)))
-        for subject, chapter, _count in rows
+        Focus(subject, chapter.chapter, None, tuple(chapter.items))
+        for (subject, _chapter, _), chapter in zip(rows, picked, strict=True)
     ]
 
 

@@ -1,4 +1,4 @@
-"""A student's chapters, weakest first, and the bank items that match them.
+"""A student's chapters, weakest first (their bank items: :mod:`nexus.assessments.recommendations`).
 
 The averages, the chapter key and the weak/strong thresholds are
 :mod:`nexus.assessments.progress`'s: ARIA names the chapters the dashboard and the report name.
@@ -9,13 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nexus.assessments import progress
-from nexus.content.models import ContentItem
-from nexus.content.search import search_content
-from nexus.content.vocabulary import ContentKind, Level, Subject
+from nexus.content.vocabulary import Subject
 
 
 @dataclass(frozen=True)
@@ -50,31 +47,3 @@ def chapters_to_work_on(session: Session, student_id: int, limit: int) -> list[C
     with none, the lowest chapter, so that there is always something to work on."""
     chapters = progress.by_chapter(progress.load_marks(session, [student_id]))
     return [_score(c) for c in progress.weakest_chapters(chapters, limit) or chapters[:1]]
-
-
-def bank_items_for(
-    session: Session,
-    subject: Subject,
-    chapter: str,
-    level: Level | None,
-    limit: int = 3,
-    kinds: tuple[ContentKind, ...] = (ContentKind.LESSON, ContentKind.EXERCISE),
-) -> list[ContentItem]:
-    """Items of that chapter (same level first), else the best search matches in the subject."""
-    level_first = (ContentItem.level == level).desc() if level is not None else ContentItem.id
-    exact = list(
-        session.scalars(
-            select(ContentItem)
-            .where(
-                ContentItem.subject == subject,
-                func.lower(ContentItem.chapter) == chapter.lower(),
-                ContentItem.kind.in_(kinds),
-            )
-            .order_by(level_first, ContentItem.kind, ContentItem.difficulty, ContentItem.id)
-            .limit(limit)
-        )
-    )
-    if exact:
-        return exact
-    hits = search_content(session, chapter, subject=subject, kinds=kinds, limit=limit)
-    return [hit.item for hit in hits]

@@ -1,4 +1,5 @@
-"""Recommendations from the student's marks: the dashboard's weakest chapters → bank items."""
+"""Recommendations from the student's marks: the dashboard's weakest chapters → the items the
+one recommender gives (:mod:`nexus.assessments.recommendations`), the dashboard's among them."""
 
 from __future__ import annotations
 
@@ -6,15 +7,14 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.tokens import Principal
 from nexus.aria.access import resolve_student
-from nexus.aria.progress import bank_items_for, chapters_to_work_on
+from nexus.aria.progress import chapters_to_work_on
 from nexus.aria.retrieval import citation
-from nexus.aria.schemas import Citation
-from nexus.aria.schemas_tutoring import Recommendation, RecommendationList
-from nexus.content.vocabulary import ContentKind
+from nexus.aria.schemas.conversations import Citation
+from nexus.aria.schemas.tutoring import Recommendation, RecommendationList
+from nexus.assessments.recommendations import items_for_chapters
 from nexus.people.models import StudentProfile
 
 MAX_CHAPTERS = 3
-ALL_KINDS = (ContentKind.LESSON, ContentKind.EXERCISE, ContentKind.REVISION_SHEET)
 
 
 def _mark(value: float) -> str:
@@ -29,7 +29,8 @@ def recommendations(
     level = profile.level if profile else None
     items = []
     chosen = chapters_to_work_on(session, student, MAX_CHAPTERS)
-    for score in chosen:
+    picked = items_for_chapters(session, [(s.subject, s.chapter) for s in chosen], level)
+    for score, bank in zip(chosen, picked, strict=True):
         count = f"{score.assessments} évaluation{'s' if score.assessments > 1 else ''}"
         if score.weak:
             reason = (
@@ -42,7 +43,6 @@ def recommendations(
                 f"{which} ({_mark(score.average_on_20)}/20 sur {count}) : "
                 "de quoi progresser encore."
             )
-        bank = bank_items_for(session, score.subject, score.chapter, level, 3, ALL_KINDS)
         items.append(
             Recommendation(
                 subject=score.subject.value,
@@ -50,7 +50,7 @@ def recommendations(
                 average_on_20=score.average_on_20,
                 assessments=score.assessments,
                 reason=reason,
-                items=[Citation(**citation(item)) for item in bank],
+                items=[Citation(**citation(item)) for item in bank.items],
             )
         )
     return RecommendationList(student_id=student, items=items)

@@ -9,7 +9,7 @@ from nexus.accounts.tokens import Principal
 from nexus.api.schemas import PageQuery
 from nexus.aria.models import Conversation, Message
 from nexus.aria.providers.base import Usage
-from nexus.aria.schemas import (
+from nexus.aria.schemas.conversations import (
     Citation,
     ConversationDetail,
     ConversationPage,

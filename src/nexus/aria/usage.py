@@ -15,7 +15,7 @@ from nexus.aria.models import ProviderName, UsageKind, UsageRecord
 from nexus.aria.providers.base import Usage
 from nexus.aria.quotas import add_tokens
 from nexus.aria.runtime import AriaRuntime
-from nexus.aria.schemas_admin import (
+from nexus.aria.schemas.admin import (
     UsageByDay,
     UsageByModel,
     UsageByUser,

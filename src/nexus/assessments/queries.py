@@ -12,12 +12,18 @@ from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.assessments.models import Assessment
-from nexus.assessments.schemas import AssessmentPublic, AssessmentQuery
+from nexus.assessments.schemas.assessments import AssessmentPublic, AssessmentQuery
 from nexus.content.labels import subject_label
 from nexus.errors import NotFound, Unprocessable
 from nexus.language import _
 from nexus.people.access import teacher_student_ids
 from nexus.people.models import ParentLink
+
+
+def assessed_students(teacher_id: int) -> Select[int]:
+    """The students a teacher has marked: theirs to see (``nexus.people.access``)."""
+    return select(Assessment.student_id).where(Assessment.teacher_id == teacher_id)
+
 
 SORT_COLUMNS = {
     "assessed_on": Assessment.assessed_on,

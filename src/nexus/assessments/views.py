@@ -7,15 +7,17 @@ from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page
-from nexus.assessments import progress_service, queries, services
-from nexus.assessments.progress_schemas import PeriodQuery, StudentPath, StudentProgress
-from nexus.assessments.schemas import (
+from nexus.assessments import queries
+from nexus.assessments.schemas.assessments import (
     AssessmentCreate,
     AssessmentPath,
     AssessmentPublic,
     AssessmentQuery,
     AssessmentUpdate,
 )
+from nexus.assessments.schemas.progress import PeriodQuery, StudentPath, StudentProgress
+from nexus.assessments.services import assessments as services
+from nexus.assessments.services import progress as progress_services
 from nexus.db import db
 
 bp = api_blueprint(
@@ -77,7 +79,7 @@ def delete_assessment(path: AssessmentPath) -> Response:
 @allow()
 def student_progress(path: StudentPath, query: PeriodQuery) -> Response:
     """Averages /20, trends and series per subject; strengths (≥ 14) and weaknesses (< 10)."""
-    result = progress_service.student_progress(
+    result = progress_services.student_progress(
         db.session, current_principal(), path.student_id, query.from_, query.to
     )
     return json_response(result)

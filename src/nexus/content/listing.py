@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from nexus.content.list_schemas import ChapterQuery, ContentListQuery
 from nexus.content.models import ContentItem
+from nexus.content.schemas.listing import ChapterQuery, ContentListQuery
 from nexus.content.search import load, matches, query_groups, rank
 from nexus.content.vocabulary import Level, Subject
 from nexus.language.collation import french

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.content.models import ContentItem
-from nexus.content.schemas import ContentCreate, ContentUpdate
+from nexus.content.schemas.items import ContentCreate, ContentUpdate
 from nexus.content.search import refresh_index
 from nexus.content.slugs import slugify, unique_slug
 from nexus.content.vocabulary import ContentKind

@@ -10,7 +10,9 @@ from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response, raw_json_response
 from nexus.cache import cached_json
 from nexus.content import freshness, listing, services
-from nexus.content.list_schemas import (
+from nexus.content.models import ContentItem
+from nexus.content.schemas.items import ContentCreate, ContentPath, ContentPublic, ContentUpdate
+from nexus.content.schemas.listing import (
     ChapterFacet,
     ChapterPage,
     ChapterQuery,
@@ -18,8 +20,6 @@ from nexus.content.list_schemas import (
     ContentPage,
     ContentSummary,
 )
-from nexus.content.models import ContentItem
-from nexus.content.schemas import ContentCreate, ContentPath, ContentPublic, ContentUpdate
 from nexus.db import db
 
 bp = api_blueprint(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.clock import month_starts, next_month, paris_midnight
-from nexus.dashboards.staff_schemas import AdminDashboard, MonthRevenue, Occupancy
+from nexus.dashboards.schemas.staff import AdminDashboard, MonthRevenue, Occupancy
 from nexus.db import utcnow
 from nexus.offers.models import Enrollment, EnrollmentStatus
 from nexus.scheduling.models import SessionStatus, TutoringSession

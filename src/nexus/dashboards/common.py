@@ -13,10 +13,10 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from nexus.accounts.models import User
 from nexus.assessments import progress
 from nexus.assessments.models import Assessment
-from nexus.assessments.progress_schemas import SubjectSummary
+from nexus.assessments.schemas.progress import SubjectSummary
 from nexus.clock import to_paris
 from nexus.content.labels import subject_label
-from nexus.dashboards.schemas import UpcomingSession
+from nexus.dashboards.schemas.family import UpcomingSession
 from nexus.offers.models import Enrollment, EnrollmentStatus
 from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.assessments.models import Assessment
-from nexus.cache import Touched, Watch, key_of
+from nexus.cache import Watch, key_of
 from nexus.content.models import ContentItem
 from nexus.offers.models import Enrollment, Offer
 from nexus.people.models import StudentProfile
@@ -50,11 +50,6 @@ def student_scope(student_id: int) -> str:
 def family(parent_id: int, children: Sequence[int]) -> tuple[tuple[str, ...], str]:
     """A parent's dashboard's scopes (each child's) and key (the parent and the children)."""
     return tuple(student_scope(child) for child in children), key_of("parent", parent_id, *children)
-
-
-def touches_student(student_id: int) -> Touched:
-    """What a bulk statement on one student's rows declares (``nexus.cache.touching``)."""
-    return (NAMESPACE, student_scope(student_id))
 
 
 def _changed(obj: Any, session: Session) -> set[str]:

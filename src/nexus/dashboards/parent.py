@@ -22,7 +22,7 @@ from nexus.dashboards.common import (
     subject_summaries,
     upcoming_sessions,
 )
-from nexus.dashboards.schemas import Alert, ChildSummary, ParentDashboard, RecentAssessment
+from nexus.dashboards.schemas.family import Alert, ChildSummary, ParentDashboard, RecentAssessment
 from nexus.db import utcnow
 from nexus.language import formats
 from nexus.language.collation import french

@@ -5,19 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import (
-    Float,
-    Integer,
-    String,
-    case,
-    cast,
-    func,
-    literal,
-    null,
-    or_,
-    select,
-    union_all,
-)
+from sqlalchemy import Float, Integer, String, cast, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
@@ -31,12 +19,12 @@ from nexus.assessments.progress import (
     chapter_key,
     weakest_chapters,
 )
-from nexus.assessments.progress_schemas import ChapterProgress, SubjectSummary
+from nexus.assessments.recommendations import items_for_chapters
+from nexus.assessments.schemas.progress import ChapterProgress, SubjectSummary
 from nexus.content.labels import subject_name
-from nexus.content.models import ContentItem
 from nexus.content.vocabulary import Level
 from nexus.dashboards.common import ranked_marks, summaries_of, upcoming_sessions
-from nexus.dashboards.schemas import EnrollmentSummary, RecommendedContent, StudentDashboard
+from nexus.dashboards.schemas.family import EnrollmentSummary, RecommendedContent, StudentDashboard
 from nexus.db import utcnow
 from nexus.errors import NotFound
 from nexus.language import _, formats
@@ -136,32 +124,12 @@ def marks_overview(
 def recommend(
     session: Session, level: Level | None, weakest: Sequence[ChapterStats]
 ) -> list[RecommendedContent]:
-    """Bank items on the weakest chapters first, then on the same subjects (same level)."""
-    if not weakest:
-        return []
-    subjects = sorted({c.subject for c in weakest})
+    """The first :data:`RECOMMENDATIONS` items the recommender gives for the weakest chapters
+    (:mod:`nexus.assessments.recommendations`: ARIA's, chapter by chapter)."""
+    picked = items_for_chapters(session, [(c.subject, c.chapter) for c in weakest], level)
     weak = {(c.subject, chapter_key(c.chapter)): c for c in weakest}
-    # SQLite's lower() folds ASCII only: compare the exact label too.
-    same_chapter = or_(
-        *(
-            (ContentItem.subject == c.subject)
-            & (
-                (ContentItem.chapter == c.chapter)
-                | (func.lower(ContentItem.chapter) == c.chapter.lower())
-            )
-            for c in weakest
-        )
-    )
-    query = select(ContentItem).where(ContentItem.subject.in_(subjects))
-    if level is not None:
-        query = query.where(ContentItem.level == level)
-    items = session.scalars(
-        query.order_by(
-            case((same_chapter, 0), else_=1), ContentItem.difficulty, ContentItem.id
-        ).limit(RECOMMENDATIONS)
-    )
     result = []
-    for item in items:
+    for item in [item for chapter in picked for item in chapter.items][:RECOMMENDATIONS]:
         match = weak.get((str(item.subject), chapter_key(item.chapter)))
         reason = (
             f"Chapitre à retravailler : {match.chapter} "

@@ -12,7 +12,7 @@ from nexus.accounts.models import User
 from nexus.accounts.tokens import Principal
 from nexus.assessments.progress import general_average
 from nexus.dashboards.common import session_item, subject_summaries
-from nexus.dashboards.staff_schemas import TeacherDashboard, TeacherSession, TeacherStudent
+from nexus.dashboards.schemas.staff import TeacherDashboard, TeacherSession, TeacherStudent
 from nexus.db import utcnow
 from nexus.language.collation import french
 from nexus.people.access import teacher_student_ids

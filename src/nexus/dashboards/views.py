@@ -8,8 +8,8 @@ from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response, raw_json_response
 from nexus.cache import cached_expiring_json
 from nexus.dashboards import admin, freshness, parent, student, teacher
-from nexus.dashboards.schemas import ParentDashboard, StudentDashboard
-from nexus.dashboards.staff_schemas import AdminDashboard, TeacherDashboard
+from nexus.dashboards.schemas.family import ParentDashboard, StudentDashboard
+from nexus.dashboards.schemas.staff import AdminDashboard, TeacherDashboard
 from nexus.db import db, utcnow
 from nexus.people.access import children_of
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts import services as accounts
 from nexus.content.models import ContentItem
-from nexus.content.schemas import ContentCreate
+from nexus.content.schemas.items import ContentCreate
 from nexus.content.search import refresh_index
 from nexus.content.services import check_solution
 from nexus.content.vocabulary import Subject

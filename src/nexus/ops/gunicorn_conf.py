@@ -94,7 +94,7 @@ def _refuse_or_prepare() -> None:
     """Refuse a bad configuration once, with one line, before gunicorn logs or forks anything
     (this file is read by the master first); then JSON answers for gunicorn's own errors."""
     # pylint: disable=import-outside-toplevel  # the package only when gunicorn reads this file
-    from nexus import load_settings
+    from nexus.config import load_settings
     from nexus.ops import gunicorn_errors
     from nexus.ops.malloc import return_large_blocks
     from nexus.ratelimit import refuse_unshared_storage

@@ -1,25 +1,39 @@
 """Who may see which student: the object-level rules shared by every domain.
 
-A student sees themselves, a parent their linked children, a teacher the students booked in
-one of their sessions (a live booking) or whom they have assessed, an administrator everyone.
-Anything else is answered with 404 so that ids cannot be probed.
+A student sees themselves, a parent their linked children, a teacher the students they
+teach, an administrator everyone. Anything else is answered with 404 so that ids cannot be
+probed.
+
+What makes a teacher one of a student's teachers is owned by the domains above this one whose
+rows say so — a live booking in one of their sessions (``nexus.scheduling.rules``), a mark
+they gave (``nexus.assessments.queries``) — and given to :func:`teach_through` at app set-up
+(``nexus.routes.teaching_relations``): the rule is here, its facts are theirs, and people
+does not import the domains that build on it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeAlias
 
-from sqlalchemy import Select, exists, literal, select, union
+from sqlalchemy import Select, exists, select, union
 from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
-from nexus.assessments.models import Assessment
 from nexus.errors import NotFound
 from nexus.language import _
 from nexus.people.models import ParentLink
-from nexus.scheduling.models import Booking, BookingStatus, TutoringSession
+
+# One reason a teacher teaches a student: the ids of the students it gives for a teacher's id.
+TeachingRelation: TypeAlias = Callable[[int], Select[int]]
+_teaching: list[TeachingRelation] = []
+
+
+def teach_through(*relations: TeachingRelation) -> None:
+    """What makes a teacher one of a student's teachers (replaces what was set before)."""
+    _teaching[:] = relations
 
 
 def children_of(session: Session, parent_id: int) -> list[int]:
@@ -64,35 +78,15 @@ def is_parent_of(session: Session, parent_id: int, student_id: int) -> bool:
 
 def teacher_student_ids(teacher_id: int) -> Select[tuple[int]]:
     """A subquery of the students a teacher teaches (for ``IN (…)`` clauses)."""
-    booked = (
-        select(Booking.student_id)
-        .join(TutoringSession, TutoringSession.id == Booking.session_id)
-        .where(TutoringSession.teacher_id == teacher_id, Booking.status == BookingStatus.BOOKED)
-    )
-    assessed = select(Assessment.student_id).where(Assessment.teacher_id == teacher_id)
-    compound = union(booked, assessed).subquery()
-    return select(compound.c.student_id)
+    if not _teaching:
+        raise RuntimeError("No teaching relation: create_app calls access.teach_through(...).")
+    compound = union(*(relation(teacher_id) for relation in _teaching)).subquery()
+    return select(compound.c[0])
 
 
 def teacher_has_student(session: Session, teacher_id: int, student_id: int) -> bool:
-    booked = (
-        select(literal(1))
-        .select_from(Booking)
-        .join(TutoringSession, TutoringSession.id == Booking.session_id)
-        .where(
-            TutoringSession.teacher_id == teacher_id,
-            Booking.student_id == student_id,
-            Booking.status == BookingStatus.BOOKED,
-        )
-        .exists()
-    )
-    assessed = (
-        select(literal(1))
-        .select_from(Assessment)
-        .where(Assessment.teacher_id == teacher_id, Assessment.student_id == student_id)
-        .exists()
-    )
-    return bool(session.scalar(select(booked | assessed)))
+    taught = teacher_student_ids(teacher_id).subquery()
+    return bool(session.scalar(select(exists().where(taught.c[0] == student_id))))
 
 
 def visible_student_ids(session: Session, principal: Principal) -> list[int] | None:

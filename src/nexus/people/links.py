@@ -14,7 +14,7 @@ from nexus.errors import Conflict, NotFound, Unprocessable
 from nexus.language import _
 from nexus.people import access
 from nexus.people.models import ParentLink, StudentProfile
-from nexus.people.schemas import ChildPublic, ParentLinkQuery
+from nexus.people.schemas.students import ChildPublic, ParentLinkQuery
 from nexus.people.services import normalise_code, student_profile, to_public, unused_code
 
 

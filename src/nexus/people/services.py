@@ -19,7 +19,7 @@ from nexus.accounts.tokens import Principal
 from nexus.content.vocabulary import Level
 from nexus.people import access
 from nexus.people.models import StudentProfile
-from nexus.people.schemas import (
+from nexus.people.schemas.students import (
     LearningPreferences,
     StudentProfilePublic,
     StudentProfileUpdate,

@@ -13,7 +13,7 @@ from nexus.accounts.tokens import Principal
 from nexus.errors import NotFound
 from nexus.language import _
 from nexus.people.models import TeacherProfile
-from nexus.people.teacher_schemas import TeacherProfileUpdate, TeacherPublic, TeacherQuery
+from nexus.people.schemas.teachers import TeacherProfileUpdate, TeacherPublic, TeacherQuery
 
 
 def teacher_profile(session: Session, teacher: User) -> TeacherProfile:

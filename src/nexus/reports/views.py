@@ -7,7 +7,7 @@ from flask import Response
 from nexus.accounts.permissions import allow, current_principal
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors
-from nexus.assessments.progress_schemas import PeriodQuery, StudentPath
+from nexus.assessments.schemas.progress import PeriodQuery, StudentPath
 from nexus.cache import get_cache, key_of
 from nexus.dashboards import freshness
 from nexus.db import db, utcnow

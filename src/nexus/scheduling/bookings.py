@@ -19,9 +19,8 @@ from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.audit.services import record
-from nexus.cache import touching
+from nexus.cache import touching, touching_rows
 from nexus.content.labels import subject_label
-from nexus.dashboards.freshness import touches_student
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound
 from nexus.language import _, formats
@@ -152,7 +151,7 @@ def book(
         )
         .values(minutes_used=Enrollment.minutes_used + minutes)
         .returning(Enrollment.minutes_used)
-        .execution_options(synchronize_session=False, **touching(touches_student(student.id)))
+        .execution_options(synchronize_session=False, **touching_rows(student_id=student.id))
     ).scalar_one_or_none()
     if spent is None:
         raise _insufficient(minutes)
@@ -207,7 +206,7 @@ def cancel_booking(session: Session, principal: Principal, booking_id: int) -> B
         .values(status=BookingStatus.CANCELLED, cancelled_at=now)
         .returning(Booking.status, Booking.cancelled_at)
         .execution_options(
-            synchronize_session=False, **touching(touches_student(booking.student_id))
+            synchronize_session=False, **touching_rows(student_id=booking.student_id)
         )
     ).one_or_none()
     if released is None:

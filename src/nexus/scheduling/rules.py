@@ -1,8 +1,13 @@
-"""The booking rules that more than one place states: how late a booking may be cancelled."""
+"""The booking rules that more than one place states: how late a booking may be cancelled,
+whom a booking makes a teacher's student."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+
+from sqlalchemy import Select, select
+
+from nexus.scheduling.models import Booking, BookingStatus, TutoringSession
 
 CANCELLATION_NOTICE = timedelta(hours=24)
 
@@ -19,3 +24,13 @@ def too_late_to_cancel(starts_at: datetime, now: datetime) -> bool:
 
 def notice_hours() -> int:
     return int(CANCELLATION_NOTICE.total_seconds() // 3600)
+
+
+def booked_students(teacher_id: int) -> Select[int]:
+    """The students with a live booking in one of a teacher's sessions: theirs to see
+    (``nexus.people.access``)."""
+    return (
+        select(Booking.student_id)
+        .join(TutoringSession, TutoringSession.id == Booking.session_id)
+        .where(TutoringSession.teacher_id == teacher_id, Booking.status == BookingStatus.BOOKED)
+    )

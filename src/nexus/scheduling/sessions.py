@@ -13,8 +13,7 @@ from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.api.pagination import fetch_counted_page
 from nexus.audit.services import record
-from nexus.cache import touching
-from nexus.dashboards.freshness import touches_student
+from nexus.cache import touching_rows
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound, Unprocessable
 from nexus.language import _, formats
@@ -222,7 +221,7 @@ def refund(session: Session, booking: Booking) -> None:
         )
         .values(minutes_used=Enrollment.minutes_used - booking.minutes_charged)
         .execution_options(
-            synchronize_session=False, **touching(touches_student(booking.student_id))
+            synchronize_session=False, **touching_rows(student_id=booking.student_id)
         )
     )
 

@@ -1,8 +1,8 @@
 """Every surface gives the same figures for the same marks (nexus.assessments.progress owns the
 rules): for each demo child, the PDF report's general and subject averages are the parent
 dashboard's and the progress API's; each demo student's weakest chapters on the dashboard are
-the ones ARIA's recommendations address, and the content it recommends for a chapter is for one
-of them.
+the ones ARIA's recommendations address, and the content the dashboard recommends is the first
+of the items ARIA recommends (nexus.assessments.recommendations picks both).
 """
 
 from __future__ import annotations
@@ -94,3 +94,20 @@ def test_the_dashboard_and_aria_name_the_same_weakest_chapters(
                 assert item["reason"][len(REWORK) :].rsplit(" (", 1)[0] in weakest
         checked += 1
     assert checked >= 2
+
+
+def test_the_dashboard_recommends_the_first_of_arias_items(
+    app: Flask, api: Api, session: Session
+) -> None:
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    recommended = 0
+    for student in _demo(api, session, Role.STUDENT):
+        board: dict[str, Any] = api.get("/api/v1/dashboards/student", student).get_json()
+        aria = api.get("/api/v1/aria/recommendations", student).get_json()
+        shown = [item["content_id"] for item in board["recommended_content"]]
+        given = [item["id"] for chapter in aria["items"] for item in chapter["items"]]
+        assert shown == given[: len(shown)], (student.user.email, shown, given)
+        if board["weakest_chapters"]:
+            assert shown, student.user.email  # the demo bank covers every weak chapter's subject
+        recommended += bool(shown)
+    assert recommended >= 2

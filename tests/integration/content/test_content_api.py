@@ -240,7 +240,7 @@ def test_a_slug_taken_concurrently_is_a_conflict(api: Api, app: Flask, session: 
     """Two writers pass the slug check at once: the unique constraint answers with a 409."""
     from nexus.accounts.tokens import Principal
     from nexus.content import services
-    from nexus.content.schemas import ContentCreate
+    from nexus.content.schemas.items import ContentCreate
     from nexus.errors import Conflict
 
     teacher = api.create_user(Role.TEACHER)

@@ -22,7 +22,7 @@ from nexus.clock import paris_midnight
 from nexus.content.vocabulary import ContentKind, Level, Subject
 from nexus.dashboards.freshness import lifetime
 from nexus.dashboards.parent import ABSENCE_LOOKBACK, changes_at
-from nexus.dashboards.schemas import Alert, ParentDashboard
+from nexus.dashboards.schemas.family import Alert, ParentDashboard
 from nexus.scheduling.models import Attendance
 from tests.factories.accounts import UserFactory
 from tests.factories.assessments import AssessmentFactory

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from nexus.people.schemas import StudentProfileUpdate
+from nexus.people.schemas.students import StudentProfileUpdate
+from nexus.people.schemas.teachers import TeacherProfileUpdate
 from nexus.people.services import CODE_ALPHABET, new_invitation_code, normalise_code
-from nexus.people.teacher_schemas import TeacherProfileUpdate
 
 
 def test_specialty_count_depends_on_the_level() -> None:

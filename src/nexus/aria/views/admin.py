@@ -6,7 +6,7 @@ from nexus.accounts.permissions import allow
 from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
-from nexus.aria.schemas_admin import UsageQuery, UsageReport
+from nexus.aria.schemas.admin import UsageQuery, UsageReport
 from nexus.aria.usage import usage_report
 from nexus.db import db
 

@@ -10,7 +10,7 @@ from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
 from nexus.aria import chat, services
 from nexus.aria.runtime import get_runtime
-from nexus.aria.schemas import (
+from nexus.aria.schemas.conversations import (
     AskCreate,
     AskPublic,
     ConversationCreate,

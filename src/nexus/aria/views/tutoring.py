@@ -9,7 +9,7 @@ from nexus.api.responses import errors, json_response
 from nexus.aria import hints, plans
 from nexus.aria.recommendations import recommendations
 from nexus.aria.runtime import get_runtime
-from nexus.aria.schemas_tutoring import (
+from nexus.aria.schemas.tutoring import (
     HintCreate,
     HintPath,
     HintPublic,

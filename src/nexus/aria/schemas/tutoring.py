@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from nexus.api.schemas import InputModel, Page, PageQuery
 from nexus.aria.models import ProviderName
-from nexus.aria.schemas import CITATION_EXAMPLE, USAGE_EXAMPLE, Citation, UsagePublic
+from nexus.aria.schemas.conversations import CITATION_EXAMPLE, USAGE_EXAMPLE, Citation, UsagePublic
 
 WEEK_EXAMPLE: dict[str, Any] = {
     "week": 1,

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nexus.assessments.progress_schemas import GENERAL_AVERAGE, ChapterProgress, SubjectSummary
+from nexus.assessments.schemas.progress import GENERAL_AVERAGE, ChapterProgress, SubjectSummary
 from nexus.content.vocabulary import ContentKind, Level, Subject
 from nexus.scheduling.models import SessionKind
 

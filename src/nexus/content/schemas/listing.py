@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from nexus.api.schemas import Page, PageQuery, examples
 from nexus.content.models import ContentItem
-from nexus.content.schemas import ITEM_EXAMPLE
+from nexus.content.schemas.items import ITEM_EXAMPLE
 from nexus.content.vocabulary import ContentKind, Level, Subject
 from nexus.language import _
 

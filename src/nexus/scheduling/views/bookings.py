@@ -10,7 +10,7 @@ from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page
 from nexus.db import db
-from nexus.people.schemas import StudentPath
+from nexus.people.schemas.students import StudentPath
 from nexus.scheduling import bookings, history, presenters, sessions
 from nexus.scheduling.schemas import (
     BookingPath,

@@ -11,7 +11,7 @@ from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page, PageQuery
 from nexus.db import db, writes
 from nexus.people import links, services
-from nexus.people.schemas import (
+from nexus.people.schemas.students import (
     ChildLinkCreate,
     ChildPublic,
     InvitationCodePublic,

@@ -11,7 +11,7 @@ from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page
 from nexus.db import db, writes
 from nexus.people import teachers
-from nexus.people.teacher_schemas import (
+from nexus.people.schemas.teachers import (
     TeacherPath,
     TeacherProfileUpdate,
     TeacherPublic,

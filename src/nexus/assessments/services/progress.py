@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.tokens import Principal
 from nexus.assessments import progress
-from nexus.assessments.progress_schemas import ChapterProgress, StudentProgress, SubjectProgress
+from nexus.assessments.schemas.progress import ChapterProgress, StudentProgress, SubjectProgress
 from nexus.errors import Unprocessable
 from nexus.language import _
 from nexus.people.access import ensure_can_view_student

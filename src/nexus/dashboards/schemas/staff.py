@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nexus.assessments.progress_schemas import GENERAL_AVERAGE, SubjectSummary
+from nexus.assessments.schemas.progress import GENERAL_AVERAGE, SubjectSummary
 from nexus.content.vocabulary import Level
-from nexus.dashboards.schemas import SESSION_EXAMPLE, UpcomingSession
+from nexus.dashboards.schemas.family import SESSION_EXAMPLE, UpcomingSession
 
 
 class TeacherSession(UpcomingSession):

@@ -1,3 +1,5 @@
+"""Assessments: what recording, correcting and listing marks accept and answer."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

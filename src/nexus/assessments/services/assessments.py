@@ -11,7 +11,7 @@ from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.assessments.models import Assessment
 from nexus.assessments.queries import AssessmentRow, get_row
-from nexus.assessments.schemas import AssessmentCreate, AssessmentUpdate
+from nexus.assessments.schemas.assessments import AssessmentCreate, AssessmentUpdate
 from nexus.audit.services import record
 from nexus.content.labels import subject_name
 from nexus.errors import Forbidden, NotFound, Unprocessable

@@ -1,0 +1,2 @@
+"""Assessments' services: recording, correcting and deleting marks (:mod:`.assessments`), a
+student's progress (:mod:`.progress`)."""
