@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nexus.accounts.tokens import Principal
-from nexus.aria import costs, quotas
+from nexus.aria import costs, homework, quotas
 from nexus.aria.models import (
     Conversation,
     Message,
@@ -19,7 +20,7 @@ from nexus.aria.models import (
     UsageKind,
 )
 from nexus.aria.prompts import chat_turns
-from nexus.aria.providers.base import ChatTurn, Completion, Usage
+from nexus.aria.providers.base import ChatTurn, Completion, Usage, estimate_tokens
 from nexus.aria.providers.offline import offline_completion
 from nexus.aria.retrieval import Learner, citation, load_learner, retrieve
 from nexus.aria.runtime import AriaRuntime
@@ -36,6 +37,8 @@ from nexus.db import utcnow
 from nexus.errors import Conflict, Unprocessable
 from nexus.language import _
 
+logger = logging.getLogger("nexus.aria.chat")
+
 
 @dataclass
 class Exchange:
@@ -51,12 +54,19 @@ class Exchange:
     turns: list[ChatTurn]
     # False once the month's budget is spent: ARIA then answers offline, and says why.
     model_allowed: bool = True
+    # Set when a hidden exercise solution is in play (nexus.aria.homework).
+    guard: homework.Guard | None = None
     _offline: Completion | None = field(default=None, repr=False)
 
     def offline(self) -> Completion:
         """The offline answer (computed once; streams compute it before the request ends)."""
         if self._offline is None:
-            completion = offline_completion(self.question, self.hits)
+            if self.guard is not None and self.guard.guided is not None:
+                text = self.guard.guided
+                usage = Usage(estimate_tokens(self.question), estimate_tokens(text), True)
+                completion = Completion(text, usage)
+            else:
+                completion = offline_completion(self.question, self.hits)
             if not self.model_allowed:
                 completion = costs.with_budget_notice(lambda: completion)()
             self._offline = completion
@@ -125,6 +135,10 @@ def start_exchange(
         conversation.title = title_from(content)
     conversation.updated_at = utcnow()
     session.flush()
+    guard = homework.guard_for(session, principal, content, hits)
+    turns = chat_turns(learner, hits, history, content)
+    if guard is not None and guard.guided is not None:
+        turns.insert(1, ChatTurn("system", homework.RULES))
     return Exchange(
         conversation_id=conversation.id,
         user_id=principal.user_id,
@@ -133,8 +147,9 @@ def start_exchange(
         learner=learner,
         hits=hits,
         citations=[citation(h.item) for h in hits],
-        turns=chat_turns(learner, hits, history, content),
+        turns=turns,
         model_allowed=costs.budget_allows(session, settings),
+        guard=guard,
     )
 
 
@@ -167,23 +182,48 @@ def store_answer(
     provider: ProviderName,
     usage: Usage,
     status: MessageStatus = MessageStatus.COMPLETE,
+    billed: ProviderName | None = None,
 ) -> Message:
+    """Store ARIA's answer; ``billed`` is whose tokens were spent when it is not who wrote the
+    text (a model answer replaced by the guided one)."""
     message = assistant_message(exchange, text, provider, usage, status)
     session.add(message)
     conversation = session.get(Conversation, exchange.conversation_id)
     if conversation is not None:
         conversation.updated_at = utcnow()
     session.flush()
-    record_usage(session, runtime, exchange.user_id, UsageKind.CHAT, provider, usage, message.id)
+    record_usage(
+        session, runtime, exchange.user_id, UsageKind.CHAT, billed or provider, usage, message.id
+    )
     return message
 
 
-def answer(session: Session, runtime: AriaRuntime, exchange: Exchange) -> Message:
-    """The whole answer at once (model, or offline fallback), stored."""
+@dataclass(frozen=True)
+class Said:
+    """ARIA's answer as the student reads it: who wrote the text, and whose tokens it cost."""
+
+    text: str
+    provider: ProviderName
+    usage: Usage
+    billed: ProviderName
+
+
+def compose(runtime: AriaRuntime, exchange: Exchange) -> Said:
+    """The model's answer (or the offline one), checked against any hidden solution in play."""
     result = runtime.complete(exchange.turns, exchange.offline, allow_model=exchange.model_allowed)
-    completion = result.completion
+    text, provider, usage = result.completion.text, result.provider, result.completion.usage
+    guard = exchange.guard
+    if guard is not None and provider is ProviderName.OPENAI and guard.given_away(text):
+        logger.info("a model answer gave a hidden solution away: the offline answer replaces it")
+        return Said(exchange.offline().text, ProviderName.OFFLINE, usage, provider)
+    return Said(text, provider, usage, provider)
+
+
+def answer(session: Session, runtime: AriaRuntime, exchange: Exchange) -> Message:
+    """The whole answer at once (model, or offline fallback), checked, stored."""
+    said = compose(runtime, exchange)
     return store_answer(
-        session, runtime, exchange, completion.text, result.provider, completion.usage
+        session, runtime, exchange, said.text, said.provider, said.usage, billed=said.billed
     )
 
 

@@ -16,8 +16,16 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.tokens import Principal
 from nexus.aria import costs, quotas
+from nexus.aria.leaks import gives_away
 from nexus.aria.models import ProviderName, UsageKind
-from nexus.aria.prompts import CONTEXT_CLOSE, CONTEXT_OPEN, HINT_RULES, describe, system_prompt
+from nexus.aria.prompts import (
+    CONTEXT_CLOSE,
+    CONTEXT_OPEN,
+    HINT_RULES,
+    as_data,
+    describe,
+    system_prompt,
+)
 from nexus.aria.providers.base import ChatTurn, Completion, Usage, estimate_tokens
 from nexus.aria.redaction import redact
 from nexus.aria.retrieval import citation, excerpt, load_learner, sentences
@@ -33,31 +41,12 @@ from nexus.content.vocabulary import ContentKind
 from nexus.errors import NotFound, Unprocessable
 from nexus.language import _
 
-RUN_WORDS = 8  # a hint sharing this many consecutive words with the solution is a leak
-_WORDS = re.compile(r"\w+", re.UNICODE)
 _QUESTION = re.compile(r"^\s*(?:\d+[.)]|[a-z][.)]|-|•)\s*", re.IGNORECASE)
 DEFAULT_REQUEST = "Je bloque sur cet exercice : peux-tu me donner un indice ?"
 
 
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORDS.findall(text)]
-
-
-def leaks(text: str, solution: str | None) -> bool:
-    """Whether ``text`` repeats the solution (a run of words, or all of a short one)."""
-    if not solution:
-        return False
-    said, secret = _words(text), _words(solution)
-    if not secret:
-        return False
-    if len(secret) < RUN_WORDS:
-        return " ".join(secret) in " ".join(said)
-    runs = {tuple(secret[i : i + RUN_WORDS]) for i in range(len(secret) - RUN_WORDS + 1)}
-    return any(tuple(said[i : i + RUN_WORDS]) in runs for i in range(len(said) - RUN_WORDS + 1))
-
-
-def _without_leaks(parts: list[str], solution: str | None) -> str:
-    return " ".join(p for p in parts if p and not leaks(p, solution))
+def _without_leaks(parts: list[str], exercise: ContentItem) -> str:
+    return " ".join(p for p in parts if p and not gives_away(p, exercise.solution, exercise.body))
 
 
 def related_lessons(session: Session, exercise: ContentItem, limit: int = 2) -> list[ContentItem]:
@@ -121,7 +110,7 @@ def offline_hint(exercise: ContentItem, lessons: list[ContentItem], level: int) 
             ),
             "Fais cette étape seul(e) avant de continuer : tu as ce qu'il faut.",
         ]
-    return _without_leaks(parts, exercise.solution)
+    return _without_leaks(parts, exercise)
 
 
 def hint_turns(
@@ -136,11 +125,11 @@ def hint_turns(
         f"Leçon : {describe(lesson)}\nExtrait : {excerpt(lesson.body, exercise.body, 900)}"
         for lesson in lessons
     )
-    context = f"{CONTEXT_OPEN}\n" + "\n---\n".join(blocks) + f"\n{CONTEXT_CLOSE}"
+    context = f"{CONTEXT_OPEN}\n" + as_data("\n---\n".join(blocks)) + f"\n{CONTEXT_CLOSE}"
     return [
         ChatTurn("system", learner_prompt),
         ChatTurn("system", context),
-        ChatTurn("user", redact(attempt) if attempt else DEFAULT_REQUEST),
+        ChatTurn("user", as_data(redact(attempt)) if attempt else DEFAULT_REQUEST),
     ]
 
 
@@ -187,7 +176,7 @@ def exercise_hint(
         result.completion.usage,
     )
     text, provider = result.completion.text, result.provider
-    if provider is ProviderName.OPENAI and leaks(text, exercise.solution):
+    if provider is ProviderName.OPENAI and gives_away(text, exercise.solution, exercise.body):
         # The model gave the solution away: the student gets the safe offline hint instead.
         text, provider = fallback_text, ProviderName.OFFLINE
     return HintPublic(

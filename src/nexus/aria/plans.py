@@ -22,7 +22,7 @@ from nexus.aria.plan_builder import (
     week_count,
 )
 from nexus.aria.progress import chapter_scores
-from nexus.aria.prompts import CONTEXT_CLOSE, CONTEXT_OPEN, PLAN_RULES, system_prompt
+from nexus.aria.prompts import CONTEXT_CLOSE, CONTEXT_OPEN, PLAN_RULES, as_data, system_prompt
 from nexus.aria.providers.base import ChatTurn, Completion, Usage, estimate_tokens
 from nexus.aria.retrieval import Learner, known_subjects
 from nexus.aria.runtime import AriaRuntime
@@ -116,9 +116,10 @@ def generate_plan(
     weeks = build_weeks(today, count, focuses, sessions, exam)
     summary = offline_summary(count, exam, focuses)
     learner = Learner(student_id, Role.STUDENT, profile.level if profile else None, (), exam)
+    reference = as_data(f"{summary}\n{outline(weeks)}")
     turns = [
         ChatTurn("system", system_prompt(learner, PLAN_RULES)),
-        ChatTurn("system", f"{CONTEXT_OPEN}\n{summary}\n{outline(weeks)}\n{CONTEXT_CLOSE}"),
+        ChatTurn("system", f"{CONTEXT_OPEN}\n{reference}\n{CONTEXT_CLOSE}"),
         ChatTurn("user", PLAN_REQUEST),
     ]
 

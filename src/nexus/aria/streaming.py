@@ -20,9 +20,16 @@ from typing import Any
 from flask import Flask, Response
 from sqlalchemy.exc import SQLAlchemyError
 
-from nexus.aria.chat import Exchange, store_answer
+from nexus.aria.chat import Exchange, compose, store_answer
 from nexus.aria.models import MessageStatus, ProviderName
-from nexus.aria.providers.base import Delta, ProviderError, StreamPart, Usage, estimate_usage
+from nexus.aria.providers.base import (
+    Completion,
+    Delta,
+    ProviderError,
+    StreamPart,
+    Usage,
+    estimate_usage,
+)
 from nexus.aria.providers.offline import offline_stream
 from nexus.aria.runtime import AriaRuntime
 from nexus.aria.services import usage_public
@@ -49,20 +56,28 @@ def sse(event: str, data: dict[str, Any]) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def _open(runtime: AriaRuntime, exchange: Exchange) -> tuple[ProviderName, Iterator[StreamPart]]:
-    """The model's stream once its first piece of text arrived, else the offline answer."""
+def _open(
+    runtime: AriaRuntime, exchange: Exchange
+) -> tuple[ProviderName, Iterator[StreamPart], ProviderName]:
+    """The model's stream once its first piece of text arrived, else the offline answer; and
+    whose tokens it costs. When the student pasted an exercise with a hidden solution or asked
+    ARIA to do it, the whole answer is composed and checked first (nexus.aria.homework), then
+    sent; otherwise each piece is checked before it goes (see :func:`stream_answer`)."""
+    if exchange.guard is not None and exchange.guard.guided is not None:
+        said = compose(runtime, exchange)
+        return said.provider, offline_stream(Completion(said.text, said.usage)), said.billed
     provider = runtime.provider() if exchange.model_allowed else None
     if provider is not None:
         parts = provider.stream(exchange.turns)
         try:
             first = next(parts)
             if isinstance(first, Delta):
-                return ProviderName.OPENAI, _prepend(first, parts)
+                return ProviderName.OPENAI, _prepend(first, parts), ProviderName.OPENAI
         except (ProviderError, StopIteration):
             pass
         _close(parts)
         runtime.breaker.record_failure()
-    return ProviderName.OFFLINE, offline_stream(exchange.offline())
+    return ProviderName.OFFLINE, offline_stream(exchange.offline()), ProviderName.OFFLINE
 
 
 def _close(parts: Iterator[StreamPart]) -> None:
@@ -84,10 +99,13 @@ def _store(
     provider: ProviderName,
     usage: Usage,
     status: MessageStatus,
+    billed: ProviderName | None = None,
 ) -> int | None:
     try:
         with db.standalone_session(app) as session:
-            message = store_answer(session, runtime, exchange, text, provider, usage, status)
+            message = store_answer(
+                session, runtime, exchange, text, provider, usage, status, billed=billed
+            )
             return message.id
     except SQLAlchemyError:
         logger.exception("could not store a streamed ARIA answer")
@@ -95,7 +113,7 @@ def _store(
 
 
 def stream_answer(app: Flask, runtime: AriaRuntime, exchange: Exchange) -> Iterator[str]:
-    provider, parts = _open(runtime, exchange)
+    provider, parts, billed = _open(runtime, exchange)
     yield sse(
         "meta",
         {
@@ -108,8 +126,23 @@ def stream_answer(app: Flask, runtime: AriaRuntime, exchange: Exchange) -> Itera
     )
     pieces: list[str] = []
     usage: Usage | None = None
+    guard = exchange.guard if provider is ProviderName.OPENAI else None
     try:
         for part in parts:
+            if (
+                isinstance(part, Delta)
+                and guard is not None
+                and guard.given_away("".join(pieces) + part.text)
+            ):
+                # The model is giving a hidden solution away: nothing more of it is sent, the
+                # student gets ARIA's offline answer after what was said (checked) so far.
+                logger.info("a streamed answer gave a hidden solution away: cut, offline follows")
+                _close(parts)
+                rest = f"\n\n{exchange.offline().text}"
+                pieces.append(rest)
+                yield sse("delta", {"text": rest})
+                usage = estimate_usage(exchange.turns, "".join(pieces))
+                break
             if isinstance(part, Delta):
                 pieces.append(part.text)
                 yield sse("delta", {"text": part.text})
@@ -139,7 +172,9 @@ def stream_answer(app: Flask, runtime: AriaRuntime, exchange: Exchange) -> Itera
         runtime.breaker.record_success()
     text = "".join(pieces)
     final = usage if usage is not None else estimate_usage(exchange.turns, text)
-    message_id = _store(app, runtime, exchange, text, provider, final, MessageStatus.COMPLETE)
+    message_id = _store(
+        app, runtime, exchange, text, provider, final, MessageStatus.COMPLETE, billed
+    )
     if message_id is None:
         yield sse("error", {"code": "storage_failed", "message": NOT_SAVED, "message_id": None})
         return

@@ -96,7 +96,7 @@ def test_token_estimates() -> None:
 
 
 def test_leaks_spots_runs_of_solution_words_and_short_solutions() -> None:
-    from nexus.aria.hints import leaks
+    from nexus.aria.leaks import leaks
 
     solution = "On pose u(x) = x² + 1 et v(x) = 3x − 2 donc u'(x) = 2x et v'(x) = 3."
     assert leaks("Regarde : on pose u(x) = x² + 1 et v(x) = 3x, c'est tout.", solution)
