@@ -19,10 +19,20 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, current_app, g, has_request_context, request
-from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import (
+    JSON,
+    CursorResult,
+    DateTime,
+    Delete,
+    Enum,
+    MetaData,
+    TypeDecorator,
+    create_engine,
+    event,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
@@ -370,3 +380,9 @@ class Database:
 
 
 db = Database()
+
+
+def deleted_rows(session: Session, statement: Delete) -> int:
+    """Run a bulk DELETE and say how many rows it removed."""
+    result = cast(CursorResult[Any], session.execute(statement))
+    return int(result.rowcount)

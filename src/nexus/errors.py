@@ -150,7 +150,7 @@ def validation_error_response(exc: ValidationError) -> Response:
     # The separator is translated too: French puts a space before ";" and ":".
     separator = _("; ")
     summary = separator.join(
-        _("%(field)s: %(message)s", field=f.field, message=f.message) for f in fields[:5]
+        _("%(field)s: %(detail)s", field=f.field, detail=f.message) for f in fields[:5]
     )
     if exc.title and not fields:
         summary = exc.title

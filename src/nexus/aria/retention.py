@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, Delete, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from nexus.aria.models import Conversation, Message, StudyPlan, UsageRecord
+from nexus.db import deleted_rows
 
 
 @dataclass(frozen=True)
@@ -23,17 +23,14 @@ class Purged:
     usage: int
 
 
-def _deleted(session: Session, statement: Delete) -> int:
-    result = cast("CursorResult[Any]", session.execute(statement))
-    return int(result.rowcount)
-
-
 def purge(session: Session, now: datetime, days: int) -> Purged:
     """Delete ARIA's rows older than ``days`` before ``now``; idempotent."""
     cutoff = now - timedelta(days=days)
     stale = select(Conversation.id).where(Conversation.updated_at < cutoff)
-    usage = _deleted(session, delete(UsageRecord).where(UsageRecord.created_at < cutoff))
+    usage = deleted_rows(session, delete(UsageRecord).where(UsageRecord.created_at < cutoff))
     session.execute(delete(Message).where(Message.conversation_id.in_(stale)))
-    conversations = _deleted(session, delete(Conversation).where(Conversation.updated_at < cutoff))
-    plans = _deleted(session, delete(StudyPlan).where(StudyPlan.created_at < cutoff))
+    conversations = deleted_rows(
+        session, delete(Conversation).where(Conversation.updated_at < cutoff)
+    )
+    plans = deleted_rows(session, delete(StudyPlan).where(StudyPlan.created_at < cutoff))
     return Purged(conversations=conversations, study_plans=plans, usage=usage)

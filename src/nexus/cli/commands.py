@@ -126,7 +126,7 @@ def _invalid_arguments(exc: ValidationError) -> str:
     lines = []
     for error in exc.errors(include_url=False, include_input=False):
         option = "--" + "-".join(str(part) for part in error["loc"]).replace("_", "-")
-        lines.append(_("%(field)s: %(message)s", field=option, message=validation_message(error)))
+        lines.append(_("%(field)s: %(detail)s", field=option, detail=validation_message(error)))
     return _("; ").join(lines)
 
 

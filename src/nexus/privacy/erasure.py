@@ -12,9 +12,8 @@ accounts, so revenue and hour balances do not change. The audit log keeps who as
 from __future__ import annotations
 
 import secrets
-from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Delete, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from nexus.accounts import tokens
@@ -23,7 +22,7 @@ from nexus.accounts.roles import Role
 from nexus.aria.models import Conversation, Message, StudyPlan, UsageRecord
 from nexus.assessments.models import Assessment
 from nexus.audit.services import record
-from nexus.db import Base
+from nexus.db import Base, deleted_rows
 from nexus.notifications.models import Notification
 from nexus.offers.models import Enrollment
 from nexus.people.models import ParentLink, StudentProfile
@@ -100,11 +99,11 @@ def _erase(session: Session, user: User, *, actor_id: int, action: str) -> Erasu
 
 def _erase_aria(session: Session, ids: list[int]) -> dict[str, int]:
     """Delete ARIA's rows about these people; the counts go to the audit log and the answer."""
-    usage = _deleted(session, delete(UsageRecord).where(UsageRecord.user_id.in_(ids)))
+    usage = deleted_rows(session, delete(UsageRecord).where(UsageRecord.user_id.in_(ids)))
     conversations = select(Conversation.id).where(Conversation.user_id.in_(ids))
     session.execute(delete(Message).where(Message.conversation_id.in_(conversations)))
-    chats = _deleted(session, delete(Conversation).where(Conversation.user_id.in_(ids)))
-    plans = _deleted(session, delete(StudyPlan).where(StudyPlan.student_id.in_(ids)))
+    chats = deleted_rows(session, delete(Conversation).where(Conversation.user_id.in_(ids)))
+    plans = deleted_rows(session, delete(StudyPlan).where(StudyPlan.student_id.in_(ids)))
     session.execute(
         update(StudyPlan).where(StudyPlan.created_by_id.in_(ids)).values(created_by_id=None)
     )
@@ -113,11 +112,6 @@ def _erase_aria(session: Session, ids: list[int]) -> dict[str, int]:
         "erased_aria_study_plans": plans,
         "erased_aria_usage": usage,
     }
-
-
-def _deleted(session: Session, statement: Delete) -> int:
-    result = cast("CursorResult[Any]", session.execute(statement))
-    return int(result.rowcount)
 
 
 def _count(session: Session, condition: ColumnElement[bool], model: type[Base]) -> int:

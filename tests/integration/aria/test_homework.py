@@ -98,12 +98,8 @@ def test_the_stream_is_checked_before_anything_is_sent(
 def test_offline_a_request_for_the_solution_gets_the_guided_answer(
     api: Api, bank: Bank, student: Actor, conversation_id: int
 ) -> None:
-    answer = _say(
-        api,
-        student,
-        conversation_id,
-        "Donne moi la solution de l'exercice sur la longueur " "d'une liste chainee",
-    )
+    question = "Donne moi la solution de l'exercice sur la longueur d'une liste chainee"
+    answer = _say(api, student, conversation_id, question)
     text = str(answer["content"])
     assert text.startswith(GUIDED + "Longueur d'une liste chaînée »") and answer["offline"]
     assert f"#{bank.linked_list_exercise.id}" in text
