@@ -14,6 +14,11 @@ integer arithmetic, so both databases give the same hits in the same order:
 ``idf`` is an integer inverse document frequency, computed from those same rows (an item
 holding a word is always a match), so rare words weigh more than "fonction". Ties go to
 lessons, then revision sheets, then easier, then older items.
+
+Scores grow with the query's length and the bank's size, so each hit also says where it
+stands on a 0–1 scale: its ``relevance`` (the score over the best attainable, Σ idf × 6) and
+its ``coverage`` (the share of the query's idf mass it holds, words found nowhere included).
+ARIA's retrieval (:mod:`nexus.aria.retrieval`) sets its cut-offs on those.
 """
 
 from __future__ import annotations
