@@ -30,8 +30,6 @@ from nexus.config import Environment, Settings
 from nexus.content.vocabulary import Level, Subject
 
 EVALUATION_SET = Path(__file__).with_name("aria_retrieval.yaml")
-# How many items ARIA puts in its context (Settings.aria_context_items' default).
-CONTEXT_ITEMS = Settings.model_fields["aria_context_items"].default
 TARGETS = {"top1": 0.90, "top3": 0.97, "level_correct": 0.90}
 MAX_OFF_TOPIC_CITED = 0.0
 
@@ -99,7 +97,8 @@ class Report:
             f"top-3             {self.top3:6.1%}   (target ≥ {TARGETS['top3']:.0%})",
             f"MRR               {self.mrr:6.3f}",
             f"off-topic cited   {self.off_topic_cited:6.1%}   (target {MAX_OFF_TOPIC_CITED:.0%})",
-            f"level-correct     {self.level_correct:6.1%}   (target ≥ {TARGETS['level_correct']:.0%})",
+            f"level-correct     {self.level_correct:6.1%}   "
+            f"(target ≥ {TARGETS['level_correct']:.0%})",
             f"latency p50/p95   {self.latency_p50_ms:.1f} / {self.latency_p95_ms:.1f} ms per query",
         ]
 
@@ -113,15 +112,18 @@ def _percentile(values: Sequence[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def evaluate(session: Session, evaluation: EvaluationSet | None = None) -> Report:
-    """Ask every question of the set through ARIA's retrieval; the bank must be seeded."""
+def evaluate(session: Session, limit: int, evaluation: EvaluationSet | None = None) -> Report:
+    """Ask every question of the set through ARIA's retrieval; the bank must be seeded.
+
+    ``limit`` is how many items ARIA puts in its context (``Settings.aria_context_items``).
+    """
     evaluation = evaluation or load_set()
     latencies: list[float] = []
     failures: list[str] = []
 
     def ask(question: Question) -> list[str]:
         started = time.perf_counter()
-        hits = retrieve(session, question.text, _learner(question), CONTEXT_ITEMS)
+        hits = retrieve(session, question.text, _learner(question), limit)
         latencies.append((time.perf_counter() - started) * 1000)
         return [hit.item.slug or "" for hit in hits]
 
@@ -191,7 +193,7 @@ def main() -> int:
             with Session(engine) as session:
                 content.seed(session)
                 session.commit()
-                report = evaluate(session)
+                report = evaluate(session, settings.aria_context_items)
         finally:
             engine.dispose()
     evaluation = load_set()

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from nexus.config import Settings
 from nexus.demo import content
 from tests.evaluation.retrieval import evaluate, load_set
 
 
-def test_retrieval_meets_its_targets_on_the_evaluation_set(session: Session) -> None:
+def test_retrieval_meets_its_targets_on_the_evaluation_set(
+    session: Session, settings: Settings
+) -> None:
     content.seed(session)
     session.commit()
-    report = evaluate(session)
+    report = evaluate(session, settings.aria_context_items)
     assert report.missed() == [], "\n".join([*report.lines(), *report.failures])
 
 
