@@ -79,8 +79,20 @@ def match(hit: SearchHit) -> float:
 def retrieve(session: Session, question: str, learner: Learner, limit: int) -> list[SearchHit]:
     """The ``limit`` best-matching bank items, the learner's level and specialties preferred.
 
-    Each hit's ``score`` is its preferred match (a 0–1 match times the preferences).
+    Each hit's ``score`` is its preferred match (a 0–1 match times the preferences). A message
+    of several sentences that matches nothing as a whole ("Bonjour ! J'ai un contrôle demain.
+    Comment parcourir une liste chaînée ?": its chat outweighs its question) is answered from
+    its best-matching sentence.
     """
+    hits = _best_items(session, question, learner, limit)
+    parts = sentences(question)
+    if hits or len(parts) < 2:
+        return hits
+    by_sentence = [_best_items(session, part, learner, limit) for part in parts]
+    return max(by_sentence, key=lambda found: found[0].score if found else 0.0)
+
+
+def _best_items(session: Session, question: str, learner: Learner, limit: int) -> list[SearchHit]:
     candidates = search_content(session, question, limit=limit * CANDIDATES_PER_RESULT)
     sources = [
         hit
