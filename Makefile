@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help install run test test-unit test-integration lock lock-check format translations clean
+.PHONY: help install run test test-unit test-integration eval-aria lock lock-check format translations clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ test-unit: install ## Unit tests only (no coverage floor)
 
 test-integration: install ## Integration tests only (no coverage floor)
 	bin/test tests/integration --no-cov
+
+eval-aria: install ## ARIA's retrieval on tests/evaluation/aria_retrieval.yaml: top-1/top-3/MRR, off-topic, level, latency; fails under target (DATABASE_URL for PostgreSQL)
+	bin/eval-aria
 
 lock: install ## Re-resolve requirements/*.in into hash-pinned requirements/*.txt
 	bin/lock

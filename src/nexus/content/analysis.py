@@ -5,7 +5,8 @@ Words are lower-cased, stemmed with the Snowball French stemmer and stripped of 
 some endings ("derivee" typed without accents would stay "derive"), so a word also yields the
 stem of its accent-free spelling and, when it has no accent, of its likely accented spellings
 ("derivee" → "dérivée"): those *forms* make accents optional on both sides. Query words also
-try their verb forms ("dérivons", "dérivent" → "deriv"). Pure functions, cached per word.
+try their verb forms ("dérivons", "dérivent" → "deriv") and, for a shorthand students type
+("exo", "probas", "koi"), the word it stands for. Pure functions, cached per word.
 """
 
 from __future__ import annotations
@@ -24,8 +25,47 @@ STOP_WORDS = frozenset(
     "a au aux avec ce ces cet cette comment dans de des du elle en est et il je la le les leur "
     "lui ma mais me mes mon ne nos notre nous on ou où par pas pour qu que qui quoi sa se ses si "
     "son sont sur ta te tes toi ton tu un une vos votre vous y l d j m n s t c être été "
-    "quel quelle quels quelles explique expliquer peux peut pourquoi".split()
+    "quel quelle quels quelles explique expliquer peux peut pourquoi "
+    # Politeness and chat: they say nothing about the subject of a question.
+    "svp stp merci salut bonjour bonsoir coucou ça ca".split()
 )
+# What students type for a word (SMS spellings, classroom abbreviations, notations): a query
+# word here also tries the forms of the word it stands for, and is dropped when that word is a
+# stop word ("koi" → "quoi"). Query side only: the bank is written in full.
+SHORTHANDS = {
+    "koi": "quoi",
+    "kwa": "quoi",
+    "pk": "pourquoi",
+    "pq": "pourquoi",
+    "pkoi": "pourquoi",
+    "pr": "pour",
+    "ds": "dans",
+    "ke": "que",
+    "kel": "quel",
+    "kelle": "quelle",
+    "jsp": "je",
+    "exo": "exercice",
+    "exos": "exercices",
+    "proba": "probabilité",
+    "probas": "probabilités",
+    "stat": "statistique",
+    "stats": "statistiques",
+    "fct": "fonction",
+    "fonc": "fonction",
+    "eq": "équation",
+    "eqn": "équation",
+    "def": "définition",
+    "demo": "démonstration",
+    "algo": "algorithme",
+    "algos": "algorithmes",
+    "prog": "programme",
+    "dico": "dictionnaire",
+    "dicos": "dictionnaires",
+    "trigo": "trigonométrie",
+    "exp": "exponentielle",
+    "ln": "logarithme",
+    "log": "logarithme",
+}
 MIN_FORM_LENGTH = 2
 # Accent-free endings Snowball only recognises accented, tried on words typed without accents.
 _REACCENT = (("ees", "ées"), ("ee", "ée"), ("ites", "ités"), ("ite", "ité"), ("es", "és"))
@@ -108,7 +148,10 @@ def query_groups(query: str) -> list[frozenset[str]]:
     """One group of alternative forms per distinct meaningful word of ``query``."""
     groups: list[frozenset[str]] = []
     for word in _words(query):
-        forms = query_word_forms(word)
+        meant = SHORTHANDS.get(word)
+        if meant in STOP_WORDS:
+            continue
+        forms = query_word_forms(word) | (query_word_forms(meant) if meant else frozenset())
         if forms and forms not in groups:
             groups.append(forms)
     return groups

@@ -14,6 +14,11 @@ integer arithmetic, so both databases give the same hits in the same order:
 ``idf`` is an integer inverse document frequency, computed from those same rows (an item
 holding a word is always a match), so rare words weigh more than "fonction". Ties go to
 lessons, then revision sheets, then easier, then older items.
+
+Scores grow with the query's length and the bank's size, so each hit also says where it
+stands on a 0–1 scale: its ``relevance`` (the score over the best attainable, Σ idf × 6) and
+its ``coverage`` (the share of the query's idf mass it holds, words found nowhere included).
+ARIA's retrieval (:mod:`nexus.aria.retrieval`) sets its cut-offs on those.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ ANYWHERE_WEIGHT = 1
 KIND_RANK = {ContentKind.LESSON: 0, ContentKind.REVISION_SHEET: 1, ContentKind.EXERCISE: 2}
 _FIELDS = (ContentItem.title_terms, ContentItem.chapter_terms, ContentItem.search_terms)
 _FACTORS = (TITLE_WEIGHT, CHAPTER_WEIGHT, ANYWHERE_WEIGHT)
+MAX_FACTOR = sum(_FACTORS)
 
 
 def refresh_index(item: ContentItem) -> None:
@@ -76,8 +82,29 @@ def idf_weight(total: int, frequency: int) -> int:
 
 @dataclass(frozen=True)
 class Ranked:
+    """A matching item: its score, and how much of the query's weight it holds at all."""
+
     item_id: int
     score: int
+    # Σ idf of the query words the item holds anywhere, and Σ idf of all the query's words
+    # (found in the bank or not): their ratio is the share of the query the item speaks of.
+    covered: int = 0
+    query_weight: int = 0
+
+    @property
+    def relevance(self) -> float:
+        """The score on a 0–1 scale: its share of the best attainable, Σ idf × (3 + 2 + 1)."""
+        return self.score / (self.query_weight * MAX_FACTOR) if self.query_weight else 0.0
+
+    @property
+    def coverage(self) -> float:
+        """The share of the query's idf mass this item holds (in any field)."""
+        return self.covered / self.query_weight if self.query_weight else 0.0
+
+    @property
+    def body_only(self) -> bool:
+        """No query word in the title or chapter (each would add to the score beyond ×1)."""
+        return self.score == self.covered
 
 
 def rank(
@@ -105,7 +132,8 @@ def rank(
         idf_weight(int(rows[0][3]), sum(int(item[i][-1]) for item in held))
         for i in range(len(groups))
     ]
-    ranked: list[tuple[int, int, int, int]] = []
+    query_weight = sum(weights)
+    ranked: list[tuple[int, int, int, int, int]] = []
     for row, item in zip(rows, held, strict=True):
         if not row[4]:
             continue
@@ -113,9 +141,12 @@ def rank(
             weight * sum(factor * int(flag) for factor, flag in zip(_FACTORS, fields, strict=True))
             for weight, fields in zip(weights, item, strict=True)
         )
-        ranked.append((-score, KIND_RANK[row[1]], row[2], row[0]))
+        covered = sum(w for w, fields in zip(weights, item, strict=True) if int(fields[-1]))
+        ranked.append((-score, KIND_RANK[row[1]], row[2], row[0], covered))
     ranked.sort()
-    return [Ranked(item_id, -score) for score, _, _, item_id in ranked]
+    return [
+        Ranked(item_id, -score, covered, query_weight) for score, _, _, item_id, covered in ranked
+    ]
 
 
 def load(session: Session, ids: Sequence[int]) -> dict[int, ContentItem]:
@@ -126,8 +157,14 @@ def load(session: Session, ids: Sequence[int]) -> dict[int, ContentItem]:
 
 @dataclass(frozen=True)
 class SearchHit:
+    """A found item; ``relevance``, ``coverage`` and ``body_only`` are its :class:`Ranked`'s
+    (the defaults, a full match, describe a hit built by hand for an item chosen otherwise)."""
+
     item: ContentItem
     score: float
+    relevance: float = 1.0
+    coverage: float = 1.0
+    body_only: bool = False
 
 
 def search_content(
@@ -150,4 +187,7 @@ def search_content(
         filters.append(ContentItem.kind.in_(kind_list))
     best = rank(session, query_groups(query), filters)[:limit]
     items = load(session, [r.item_id for r in best])
-    return [SearchHit(items[r.item_id], float(r.score)) for r in best]
+    return [
+        SearchHit(items[r.item_id], float(r.score), r.relevance, r.coverage, r.body_only)
+        for r in best
+    ]

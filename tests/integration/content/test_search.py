@@ -46,6 +46,22 @@ def test_exact_hits_and_scores(session: Session, corpus: dict[str, ContentItem])
     ]
 
 
+def test_hits_say_what_share_of_the_query_they_match(
+    session: Session, corpus: dict[str, ContentItem]
+) -> None:
+    # "dérivées" weighs 7 and "thermodynamique", found nowhere, 10·ln(7/0.5) = 26: the
+    # best attainable score is (7 + 26) × 6.
+    hits = search_content(session, "dérivées thermodynamique", limit=10)
+    assert [(h.item.slug, h.score, h.body_only) for h in hits] == [
+        ("derivee-produit", 42.0, False),
+        ("fiche-deriver", 42.0, False),
+        ("etude-fonction", 7.0, True),
+    ]
+    assert hits[0].relevance == pytest.approx(42 / 198)
+    assert hits[2].relevance == pytest.approx(7 / 198)
+    assert [h.coverage for h in hits] == pytest.approx([7 / 33] * 3)
+
+
 def test_listes_chainees_ranks_the_linked_list_lesson_first(
     session: Session, corpus: dict[str, ContentItem]
 ) -> None:

@@ -97,3 +97,13 @@ def test_index_columns_keep_fields_apart() -> None:
 def test_rare_words_weigh_more_than_common_ones() -> None:
     assert idf_weight(100, 1) > idf_weight(100, 50) > 0
     assert idf_weight(100, 100) == 1
+
+
+def test_shorthands_try_the_word_they_stand_for_and_sms_fillers_are_dropped() -> None:
+    assert query_groups("exo de probas") == [
+        query_word_forms("exo") | query_word_forms("exercice"),
+        query_word_forms("probas") | query_word_forms("probabilités"),
+    ]
+    assert query_groups("c koi le nombre dérivé svp") == query_groups("nombre dérivé")
+    assert _matches("fiche exp", "Fiche : exponentielle")
+    assert not query_groups("salut merci")
