@@ -23,6 +23,8 @@ from nexus.aria.providers.base import ChatTurn, Completion, Usage
 from nexus.aria.providers.offline import offline_completion
 from nexus.aria.retrieval import Learner, citation, load_learner, retrieve
 from nexus.aria.runtime import AriaRuntime
+from nexus.aria.safety import guard
+from nexus.aria.safety.verdicts import Verdict
 from nexus.aria.services import (
     DEFAULT_TITLE,
     create_conversation,
@@ -51,10 +53,16 @@ class Exchange:
     turns: list[ChatTurn]
     # False once the month's budget is spent: ARIA then answers offline, and says why.
     model_allowed: bool = True
+    # A flagged question (nexus.aria.safety): the screen's answer, no model, no bank; or,
+    # for a minor concern, a reminder that opens the ordinary answer.
+    safety: Verdict | None = None
+    notice: str | None = None
     _offline: Completion | None = field(default=None, repr=False)
 
     def offline(self) -> Completion:
         """The offline answer (computed once; streams compute it before the request ends)."""
+        if self._offline is None and self.safety is not None:
+            self._offline = guard.answer(self.safety)
         if self._offline is None:
             completion = offline_completion(self.question, self.hits)
             if not self.model_allowed:
@@ -108,11 +116,16 @@ def start_exchange(
             ),
             code="conversation_full",
         )
-    quotas.reserve(session, runtime, principal.user_id)
+    verdict = guard.screen_student(runtime, principal, content)
+    stop = verdict if verdict is not None and guard.stops_tutoring(verdict) else None
+    if stop is None:  # a message that stops tutoring is answered whatever the quota
+        quotas.reserve(session, runtime, principal.user_id)
     learner = load_learner(session, principal)
     history = _history(session, conversation.id, settings.aria_history_messages)
-    hits = retrieve(session, content, learner, settings.aria_context_items)
-    if not hits:
+    hits = (
+        [] if stop is not None else retrieve(session, content, learner, settings.aria_context_items)
+    )
+    if not hits and stop is None:
         # A follow-up ("et pour les piles ?") leans on the previous question's words.
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
         if previous:
@@ -125,6 +138,8 @@ def start_exchange(
         conversation.title = title_from(content)
     conversation.updated_at = utcnow()
     session.flush()
+    if verdict is not None:
+        guard.flag(session, principal, conversation.id, message.id, verdict)
     return Exchange(
         conversation_id=conversation.id,
         user_id=principal.user_id,
@@ -134,7 +149,9 @@ def start_exchange(
         hits=hits,
         citations=[citation(h.item) for h in hits],
         turns=chat_turns(learner, hits, history, content),
-        model_allowed=costs.budget_allows(session, settings),
+        model_allowed=stop is None and costs.budget_allows(session, settings),
+        safety=stop,
+        notice=guard.notice(verdict),
     )
 
 
@@ -182,9 +199,8 @@ def answer(session: Session, runtime: AriaRuntime, exchange: Exchange) -> Messag
     """The whole answer at once (model, or offline fallback), stored."""
     result = runtime.complete(exchange.turns, exchange.offline, allow_model=exchange.model_allowed)
     completion = result.completion
-    return store_answer(
-        session, runtime, exchange, completion.text, result.provider, completion.usage
-    )
+    text = completion.text if exchange.notice is None else f"{exchange.notice}\n\n{completion.text}"
+    return store_answer(session, runtime, exchange, text, result.provider, completion.usage)
 
 
 def post_message(

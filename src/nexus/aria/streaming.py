@@ -107,6 +107,9 @@ def stream_answer(app: Flask, runtime: AriaRuntime, exchange: Exchange) -> Itera
         },
     )
     pieces: list[str] = []
+    if exchange.notice is not None:  # a safety reminder opens the answer (nexus.aria.safety)
+        pieces.append(f"{exchange.notice}\n\n")
+        yield sse("delta", {"text": pieces[0]})
     usage: Usage | None = None
     try:
         for part in parts:
