@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import ColumnElement, Integer, case, func, select
+from sqlalchemy import ColumnElement, Integer, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
@@ -131,11 +131,11 @@ def usage_report(
             User.id,
         )
     ).all()
+    # A literal, not a bound parameter: PostgreSQL matches the SELECT and GROUP BY expressions
+    # by their text, and three parameters ($1, $11, $12) are three different expressions.
+    model = func.coalesce(UsageRecord.model, literal_column("'offline'"))
     models = session.execute(
-        select(func.coalesce(UsageRecord.model, "offline"), *columns)
-        .where(*in_range)
-        .group_by(func.coalesce(UsageRecord.model, "offline"))
-        .order_by(func.coalesce(UsageRecord.model, "offline"))
+        select(model, *columns).where(*in_range).group_by(model).order_by(model)
     ).all()
     return UsageReport(
         from_=start,
