@@ -266,3 +266,6 @@ def test_personal_data_gets_a_reminder_then_the_answer_and_no_adult_is_told(
     flag = session.scalars(select(SafetyFlag)).one()
     assert (flag.category.value, flag.severity.value) == ("personal_data", "low")
     assert not _notified(session, circle.parent.id)
+    # A low flag opens nothing to the adults.
+    assert api.get(_url(circle.student.id), circle.teacher).get_json()["total"] == 0
+    assert api.get(_url(circle.student.id, conversation_id), circle.teacher).status_code == 404

@@ -1,5 +1,7 @@
 """What the adults around a student may read of their ARIA conversations.
 
+"Flagged" means flagged from medium severity (what notified them).
+
 * A **parent** of the student reads their flagged conversations; while the child is a minor
   (``nexus.people.ages``: under 18, or birth date unknown) and the parent link's
   ``reads_aria_conversations`` is on (the default), all of them.
@@ -20,6 +22,7 @@ from nexus.accounts.tokens import Principal
 from nexus.api.schemas import PageQuery
 from nexus.aria.models import Conversation, Message
 from nexus.aria.safety.models import SafetyFlag
+from nexus.aria.safety.verdicts import Severity
 from nexus.aria.schemas.safety import (
     FamilyAccessPublic,
     FlagPublic,
@@ -61,7 +64,10 @@ def _visible(session: Session, principal: Principal, student_id: int) -> ColumnE
     own = Conversation.user_id == student_id
     if reads_all(session, principal, student_id):
         return own
-    flagged = select(SafetyFlag.conversation_id).where(SafetyFlag.student_id == student_id)
+    # A low flag (personal data, nobody notified) opens nothing to the adults.
+    flagged = select(SafetyFlag.conversation_id).where(
+        SafetyFlag.student_id == student_id, SafetyFlag.severity != Severity.LOW
+    )
     return own & Conversation.id.in_(flagged)
 
 
