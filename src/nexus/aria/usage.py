@@ -106,6 +106,12 @@ def report_range(start: date | None, end: date | None) -> tuple[date, date]:
     return start, end
 
 
+def _model_or_offline() -> ColumnElement[str]:
+    # A literal, not a bound parameter: PostgreSQL matches the SELECT and GROUP BY expressions
+    # by their text, and three parameters ($1, $11, $12) are three different expressions.
+    return func.coalesce(UsageRecord.model, literal_column("'offline'"))
+
+
 def usage_report(
     session: Session, settings: Settings, start: date | None, end: date | None
 ) -> UsageReport:
@@ -131,9 +137,7 @@ def usage_report(
             User.id,
         )
     ).all()
-    # A literal, not a bound parameter: PostgreSQL matches the SELECT and GROUP BY expressions
-    # by their text, and three parameters ($1, $11, $12) are three different expressions.
-    model = func.coalesce(UsageRecord.model, literal_column("'offline'"))
+    model = _model_or_offline()
     models = session.execute(
         select(model, *columns).where(*in_range).group_by(model).order_by(model)
     ).all()
