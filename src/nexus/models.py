@@ -2,6 +2,7 @@
 
 from nexus.accounts.models import AuthSession, RefreshToken, User
 from nexus.aria.models import Conversation, Message, StudyPlan, UsageRecord
+from nexus.aria.safety.models import SafetyFlag
 from nexus.assessments.models import Assessment
 from nexus.audit.models import AuditEntry
 from nexus.content.models import ContentItem
@@ -25,6 +26,7 @@ __all__ = [
     "Offer",
     "ParentLink",
     "RefreshToken",
+    "SafetyFlag",
     "StudentProfile",
     "StudyPlan",
     "TeacherProfile",

@@ -1,11 +1,17 @@
-"""A real OpenAI-compatible HTTP server for the tests (Chat Completions only).
+"""A real OpenAI-compatible HTTP server for the tests (Chat Completions and Moderations).
 
 It listens on 127.0.0.1:<free port> in a background thread and speaks the protocol the
 ``openai`` SDK expects: JSON answers with ``usage``, or ``text/event-stream`` chunks
 (``data: {...}\\n\\n`` … ``data: [DONE]``) when the request asks to stream. Each request takes
 the next scripted :class:`Reply` (or the default one): an answer, an error status (429, 500),
 a slow answer for timeouts, a stream that breaks half-way, a stream that waits on a gate so a
-test can prove the chunks travel one by one. Every request received is recorded.
+test can prove the chunks travel one by one. Every chat request received is recorded in
+``requests``.
+
+``POST /v1/moderations`` answers with the real response shape (``results[0]``: ``flagged``,
+``categories``, ``category_scores``, ``category_applied_input_types``). It has its own script
+(:meth:`FakeOpenAI.moderate`, default: nothing flagged) and its own record
+(``moderation_requests``), so that the safety screen leaves the chat scripts and counts alone.
 """
 
 from __future__ import annotations
@@ -59,6 +65,42 @@ class Reply:
         return [w if i == len(words) - 1 else w + " " for i, w in enumerate(words)]
 
 
+MODERATION_CATEGORIES = (
+    "harassment",
+    "harassment/threatening",
+    "hate",
+    "hate/threatening",
+    "illicit",
+    "illicit/violent",
+    "self-harm",
+    "self-harm/instructions",
+    "self-harm/intent",
+    "sexual",
+    "sexual/minors",
+    "violence",
+    "violence/graphic",
+)
+
+
+@dataclass(frozen=True)
+class Moderation:
+    """What the server answers to one moderation request: the categories it flags, or an
+    error status."""
+
+    flagged: tuple[str, ...] = ()
+    status: int = 200
+
+    @classmethod
+    def of(cls, *categories: str) -> Moderation:
+        unknown = set(categories) - set(MODERATION_CATEGORIES)
+        assert not unknown, unknown  # nosec B101 - a test's typo
+        return cls(flagged=categories)
+
+    @classmethod
+    def error(cls, status: int) -> Moderation:
+        return cls(status=status)
+
+
 @dataclass
 class RecordedRequest:
     method: str
@@ -85,6 +127,8 @@ class FakeOpenAI:
         self.gate_timeouts = 0  # a stream that waited in vain: its client was not reading
         self.stopping = threading.Event()
         self._script: deque[Reply] = deque()
+        self.moderation_requests: list[RecordedRequest] = []
+        self._moderations: deque[Moderation] = deque()
         self._lock = threading.Lock()
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.fake = self
@@ -100,6 +144,15 @@ class FakeOpenAI:
     def script(self, *replies: Reply) -> None:
         with self._lock:
             self._script.extend(replies)
+
+    def moderate(self, *replies: Moderation) -> None:
+        with self._lock:
+            self._moderations.extend(replies)
+
+    def next_moderation(self, request: RecordedRequest) -> Moderation:
+        with self._lock:
+            self.moderation_requests.append(request)
+            return self._moderations.popleft() if self._moderations else Moderation()
 
     def next_reply(self) -> Reply:
         with self._lock:
@@ -150,7 +203,11 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         body = json.loads(raw or b"{}")
-        fake.record(RecordedRequest("POST", self.path, dict(self.headers.items()), body))
+        request = RecordedRequest("POST", self.path, dict(self.headers.items()), body)
+        if self.path.rstrip("/").endswith("/moderations"):
+            self._moderation(fake.next_moderation(request), body)
+            return
+        fake.record(request)
         reply = fake.next_reply()
         try:
             self._answer(fake, reply, body)
@@ -171,6 +228,28 @@ class _Handler(BaseHTTPRequestHandler):
             self._stream(fake, reply, body)
         else:
             self._send_json(200, _completion(reply, body.get("model", "fake-model")))
+
+    def _moderation(self, reply: Moderation, body: dict[str, Any]) -> None:
+        if reply.status != 200:
+            error = {"message": "moderation failed", "type": "server_error", "code": None}
+            self._send_json(reply.status, {"error": error}, {"Retry-After": "0"})
+            return
+        inputs = body.get("input")
+        count = len(inputs) if isinstance(inputs, list) else 1
+        result = {
+            "flagged": bool(reply.flagged),
+            "categories": {c: c in reply.flagged for c in MODERATION_CATEGORIES},
+            "category_scores": {
+                c: 0.97 if c in reply.flagged else 0.0001 for c in MODERATION_CATEGORIES
+            },
+            "category_applied_input_types": {c: ["text"] for c in MODERATION_CATEGORIES},
+        }
+        payload = {
+            "id": "modr-fake",
+            "model": body.get("model", "omni-moderation-latest"),
+            "results": [result] * count,
+        }
+        self._send_json(200, payload)
 
     def _send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload).encode()

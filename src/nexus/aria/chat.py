@@ -24,6 +24,8 @@ from nexus.aria.providers.base import ChatTurn, Completion, Usage, estimate_toke
 from nexus.aria.providers.offline import offline_completion
 from nexus.aria.retrieval import Learner, citation, load_learner, retrieve
 from nexus.aria.runtime import AriaRuntime
+from nexus.aria.safety import guard
+from nexus.aria.safety.verdicts import Verdict
 from nexus.aria.services import (
     DEFAULT_TITLE,
     create_conversation,
@@ -54,15 +56,21 @@ class Exchange:
     turns: list[ChatTurn]
     # False once the month's budget is spent: ARIA then answers offline, and says why.
     model_allowed: bool = True
-    # Set when a hidden exercise solution is in play (nexus.aria.homework).
-    guard: homework.Guard | None = None
+    # Set when a retrieved exercise hides its solution (nexus.aria.homework).
+    solution_guard: homework.Guard | None = None
+    # A flagged question (nexus.aria.safety): the screen's answer, no model, no bank; or,
+    # for a minor concern, a reminder that opens the ordinary answer.
+    safety: Verdict | None = None
+    notice: str | None = None
     _offline: Completion | None = field(default=None, repr=False)
 
     def offline(self) -> Completion:
         """The offline answer (computed once; streams compute it before the request ends)."""
+        if self._offline is None and self.safety is not None:
+            self._offline = guard.answer(self.safety)
         if self._offline is None:
-            if self.guard is not None and self.guard.guided is not None:
-                text = self.guard.guided
+            if self.solution_guard is not None and self.solution_guard.guided is not None:
+                text = self.solution_guard.guided
                 usage = Usage(estimate_tokens(self.question), estimate_tokens(text), True)
                 completion = Completion(text, usage)
             else:
@@ -118,11 +126,16 @@ def start_exchange(
             ),
             code="conversation_full",
         )
-    quotas.reserve(session, runtime, principal.user_id)
+    verdict = guard.screen_student(runtime, principal, content)
+    stop = verdict if verdict is not None and guard.stops_tutoring(verdict) else None
+    if stop is None:  # a message that stops tutoring is answered whatever the quota
+        quotas.reserve(session, runtime, principal.user_id)
     learner = load_learner(session, principal)
     history = _history(session, conversation.id, settings.aria_history_messages)
-    hits = retrieve(session, content, learner, settings.aria_context_items)
-    if not hits:
+    hits = (
+        [] if stop is not None else retrieve(session, content, learner, settings.aria_context_items)
+    )
+    if not hits and stop is None:
         # A follow-up ("et pour les piles ?") leans on the previous question's words.
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
         if previous:
@@ -135,10 +148,12 @@ def start_exchange(
         conversation.title = title_from(content)
     conversation.updated_at = utcnow()
     session.flush()
-    guard = homework.guard_for(session, principal, content, hits)
+    solution_guard = homework.guard_for(session, principal, content, hits)
     turns = chat_turns(learner, hits, history, content)
-    if guard is not None and guard.guided is not None:
+    if solution_guard is not None and solution_guard.guided is not None:
         turns.insert(1, ChatTurn("system", homework.RULES))
+    if verdict is not None:
+        guard.flag(session, principal, conversation.id, message.id, verdict)
     return Exchange(
         conversation_id=conversation.id,
         user_id=principal.user_id,
@@ -148,8 +163,10 @@ def start_exchange(
         hits=hits,
         citations=[citation(h.item) for h in hits],
         turns=turns,
-        model_allowed=costs.budget_allows(session, settings),
-        guard=guard,
+        model_allowed=stop is None and costs.budget_allows(session, settings),
+        solution_guard=solution_guard,
+        safety=stop,
+        notice=guard.notice(verdict),
     )
 
 
@@ -212,18 +229,20 @@ def compose(runtime: AriaRuntime, exchange: Exchange) -> Said:
     """The model's answer (or the offline one), checked against any hidden solution in play."""
     result = runtime.complete(exchange.turns, exchange.offline, allow_model=exchange.model_allowed)
     text, provider, usage = result.completion.text, result.provider, result.completion.usage
-    guard = exchange.guard
-    if guard is not None and provider is ProviderName.OPENAI and guard.given_away(text):
+    checks = exchange.solution_guard
+    if checks is not None and provider is ProviderName.OPENAI and checks.given_away(text):
         logger.info("a model answer gave a hidden solution away: the offline answer replaces it")
         return Said(exchange.offline().text, ProviderName.OFFLINE, usage, provider)
     return Said(text, provider, usage, provider)
 
 
 def answer(session: Session, runtime: AriaRuntime, exchange: Exchange) -> Message:
-    """The whole answer at once (model, or offline fallback), checked, stored."""
+    """The whole answer at once (model, or offline fallback), checked, stored; a safety
+    reminder (nexus.aria.safety) opens it."""
     said = compose(runtime, exchange)
+    text = said.text if exchange.notice is None else f"{exchange.notice}\n\n{said.text}"
     return store_answer(
-        session, runtime, exchange, said.text, said.provider, said.usage, billed=said.billed
+        session, runtime, exchange, text, said.provider, said.usage, billed=said.billed
     )
 
 

@@ -12,7 +12,7 @@ from flask import Flask
 from redis import Redis
 
 from nexus import redis_ext
-from nexus.aria.circuit import CircuitBreaker
+from nexus.aria.circuit import CircuitBreaker, CircuitState
 from nexus.aria.models import ProviderName
 from nexus.aria.providers.base import ChatProvider, ChatTurn, Completion, ProviderError
 from nexus.aria.providers.openai_provider import OpenAIProvider, build_client
@@ -50,13 +50,24 @@ class AriaRuntime:
         """The model to call now, or ``None`` (offline: no key, or the circuit is open)."""
         if not self.settings.aria_online or not self.breaker.allow_request():
             return None
+        return OpenAIProvider(
+            self._shared_client(),
+            self.settings.openai_model,
+            self.settings.aria_max_completion_tokens,
+        )
+
+    def moderation_client(self) -> openai.OpenAI | None:
+        """The client for the safety screen, or ``None`` offline. Only a closed circuit lets
+        it through: it does not take the half-open trial, which belongs to the answer."""
+        if not self.settings.aria_online or self.breaker.state is not CircuitState.CLOSED:
+            return None
+        return self._shared_client()
+
+    def _shared_client(self) -> openai.OpenAI:
         with self._lock:
             if self._client is None:
                 self._client = build_client(self.settings)
-            client = self._client
-        return OpenAIProvider(
-            client, self.settings.openai_model, self.settings.aria_max_completion_tokens
-        )
+            return self._client
 
     def complete(
         self,

@@ -63,7 +63,7 @@ def _open(
     whose tokens it costs. When the student pasted an exercise with a hidden solution or asked
     ARIA to do it, the whole answer is composed and checked first (nexus.aria.homework), then
     sent; otherwise each piece is checked before it goes (see :func:`stream_answer`)."""
-    if exchange.guard is not None and exchange.guard.guided is not None:
+    if exchange.solution_guard is not None and exchange.solution_guard.guided is not None:
         said = compose(runtime, exchange)
         return said.provider, offline_stream(Completion(said.text, said.usage)), said.billed
     provider = runtime.provider() if exchange.model_allowed else None
@@ -125,14 +125,17 @@ def stream_answer(app: Flask, runtime: AriaRuntime, exchange: Exchange) -> Itera
         },
     )
     pieces: list[str] = []
+    if exchange.notice is not None:  # a safety reminder opens the answer (nexus.aria.safety)
+        pieces.append(f"{exchange.notice}\n\n")
+        yield sse("delta", {"text": pieces[0]})
     usage: Usage | None = None
-    guard = exchange.guard if provider is ProviderName.OPENAI else None
+    checks = exchange.solution_guard if provider is ProviderName.OPENAI else None
     try:
         for part in parts:
             if (
                 isinstance(part, Delta)
-                and guard is not None
-                and guard.given_away("".join(pieces) + part.text)
+                and checks is not None
+                and checks.given_away("".join(pieces) + part.text)
             ):
                 # The model is giving a hidden solution away: nothing more of it is sent, the
                 # student gets ARIA's offline answer after what was said (checked) so far.

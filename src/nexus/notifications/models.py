@@ -16,6 +16,8 @@ class NotificationKind(StrEnum):
     SESSION_REMINDER = "session_reminder"
     NEW_ASSESSMENT = "new_assessment"
     ALERT = "alert"
+    # A student's message to ARIA was flagged by the safety screen (nexus.aria.safety).
+    ARIA_SAFETY = "aria_safety"
 
 
 class Notification(Base):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TypeAlias
 
-from sqlalchemy import Select, exists, select, union
+from sqlalchemy import Select, exists, literal, select, union, union_all
 from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
@@ -87,6 +87,20 @@ def teacher_student_ids(teacher_id: int) -> Select[tuple[int]]:
 def teacher_has_student(session: Session, teacher_id: int, student_id: int) -> bool:
     taught = teacher_student_ids(teacher_id).subquery()
     return bool(session.scalar(select(exists().where(taught.c[0] == student_id))))
+
+
+def teachers_of(session: Session, student_id: int) -> list[int]:
+    """The teachers who teach ``student_id`` (two queries, whatever the number of teachers)."""
+    teacher_ids = list(
+        session.scalars(select(User.id).where(User.role == Role.TEACHER, User.is_active.is_(True)))
+    )
+    if not teacher_ids:
+        return []
+    checks = []
+    for teacher_id in teacher_ids:
+        taught = teacher_student_ids(teacher_id).subquery()
+        checks.append(select(literal(teacher_id)).where(exists().where(taught.c[0] == student_id)))
+    return sorted(session.scalars(union_all(*checks)))
 
 
 def visible_student_ids(session: Session, principal: Principal) -> list[int] | None:

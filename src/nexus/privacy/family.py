@@ -1,45 +1,20 @@
 """Who may exercise GDPR rights, and over which accounts.
 
 A parent acts for themselves and their linked children; a student acts for themselves only
-when they are an adult (18 or over on their profile's birth date). A minor student, or a
-student whose birth date is unknown, cannot: their parents do it for them.
+when they are an adult (18 or over on their profile's birth date: ``nexus.people.ages``). A
+minor student, or a student whose birth date is unknown, cannot: their parents do it for them.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
-from nexus.clock import paris_today
 from nexus.errors import Forbidden, NotFound, Unprocessable
 from nexus.language import _
 from nexus.people.access import children_of
-from nexus.people.models import StudentProfile
-
-ADULT_AGE = 18
-
-
-def age_on(birth_date: date, today: date) -> int:
-    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
-    return today.year - birth_date.year - int(before_birthday)
-
-
-def birth_dates(session: Session, user_ids: list[int]) -> dict[int, date | None]:
-    rows = session.execute(
-        select(StudentProfile.user_id, StudentProfile.birth_date).where(
-            StudentProfile.user_id.in_(user_ids)
-        )
-    )
-    found: dict[int, date | None] = {row.user_id: row.birth_date for row in rows}
-    return {user_id: found.get(user_id) for user_id in user_ids}
-
-
-def is_adult(born: date | None, today: date | None = None) -> bool:
-    return born is not None and age_on(born, today or paris_today()) >= ADULT_AGE
+from nexus.people.ages import birth_dates, is_adult
 
 
 def subject_account(session: Session, user_id: int) -> User:
