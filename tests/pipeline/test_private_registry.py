@@ -60,6 +60,7 @@ def test_the_component_adds_the_pull_secret_to_every_pod(tmp_path: Path, enabled
     pods = _pods(docs)
     assert set(pods) == {
         "Deployment/nexus-backend",
+        "CronJob/nexus-backend-purge-aria-data",
         "CronJob/nexus-backend-send-reminders",
         "Job/nexus-backend-migrate",
     }
