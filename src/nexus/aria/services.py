@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from nexus.accounts.tokens import Principal
@@ -74,7 +76,16 @@ def list_conversations(
         )
     order = column.desc() if sort.startswith("-") else column.asc()
     own = Conversation.user_id == principal.user_id
-    total = session.scalar(select(func.count(Conversation.id)).where(own)) or 0
+    rows, total = conversations_page(session, own, order, page)
+    return ConversationPage.of((conversation_public(c, n) for c, n in rows), page, total)
+
+
+def conversations_page(
+    session: Session, condition: ColumnElement[bool], order: ColumnElement[Any], page: PageQuery
+) -> tuple[list[tuple[Conversation, int]], int]:
+    """One page of the conversations matching ``condition``, each with its message count, in
+    ``order`` (newest id last to break ties), and how many match in all."""
+    total = session.scalar(select(func.count(Conversation.id)).where(condition)) or 0
     counts = (
         select(Message.conversation_id, func.count(Message.id).label("n"))
         .group_by(Message.conversation_id)
@@ -83,12 +94,12 @@ def list_conversations(
     rows = session.execute(
         select(Conversation, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.conversation_id == Conversation.id)
-        .where(own)
+        .where(condition)
         .order_by(order, Conversation.id.desc())
         .offset(page.offset)
         .limit(page.page_size)
     ).all()
-    return ConversationPage.of((conversation_public(c, int(n)) for c, n in rows), page, total)
+    return [(conversation, int(n)) for conversation, n in rows], total
 
 
 def conversation_detail(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.api.schemas import PageQuery
-from nexus.aria.models import Conversation, Message
+from nexus.aria.models import Conversation
 from nexus.aria.safety.models import SafetyFlag
 from nexus.aria.safety.verdicts import Severity
 from nexus.aria.schemas.safety import (
@@ -30,7 +30,7 @@ from nexus.aria.schemas.safety import (
     WatchedConversationDetail,
     WatchedConversationPage,
 )
-from nexus.aria.services import message_public
+from nexus.aria.services import conversations_page, message_public
 from nexus.audit.services import record
 from nexus.errors import NotFound
 from nexus.language import _
@@ -86,20 +86,7 @@ def list_student_conversations(
     session: Session, principal: Principal, student_id: int, page: PageQuery
 ) -> WatchedConversationPage:
     visible = _visible(session, principal, student_id)
-    total = session.scalar(select(func.count(Conversation.id)).where(visible)) or 0
-    counts = (
-        select(Message.conversation_id, func.count(Message.id).label("n"))
-        .group_by(Message.conversation_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Conversation, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.conversation_id == Conversation.id)
-        .where(visible)
-        .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
-        .offset(page.offset)
-        .limit(page.page_size)
-    ).all()
+    rows, total = conversations_page(session, visible, Conversation.updated_at.desc(), page)
     flags = _flag_counts(session, [c.id for c, _n in rows])
     record(
         session,
@@ -113,7 +100,7 @@ def list_student_conversations(
         WatchedConversation(
             id=c.id,
             title=c.title,
-            message_count=int(n),
+            message_count=n,
             flag_count=flags.get(c.id, 0),
             created_at=c.created_at,
             updated_at=c.updated_at,
