@@ -14,10 +14,13 @@ PERF_ENV = VENV=$(VENV) PERF_VENV=$(PERF_VENV) PYTHON=$(PYTHON) PERF_USERS=$(PER
 	PERF_CAPACITY_DURATION=$(PERF_CAPACITY_DURATION) PERF_SCALE=$(PERF_SCALE) \
 	PERF_SCALE_STUDENTS=$(PERF_SCALE_STUDENTS)
 
-.PHONY: install-perf perf perf-saturation perf-memory perf-baseline perf-round-trips lock-perf
+.PHONY: install-perf perf perf-search perf-saturation perf-memory perf-baseline perf-round-trips lock-perf
 
 install-perf: install ## Install Locust into .venv-perf (requirements/perf.txt, hash-checked; stamped)
 	$(PERF_ENV) bin/perf install
+
+perf-search: install ## Content search and ARIA retrieval on 10,000 generated items: p95 ≤ 20 ms in process (DATABASE_URL for PostgreSQL)
+	.venv/bin/python -m tests.performance.search_scale
 
 perf: install install-perf ## Load test on PostgreSQL + Redis: 100 users, capacity, wrk saturation, memory, 1,000 vs 10,000 students (PERF_SCALE=0 skips that), regression
 	$(PERF_ENV) bin/perf run

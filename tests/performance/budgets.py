@@ -46,3 +46,7 @@ SCALE_P95_FLOOR_MS = 10.0
 # Regression against tests/performance/baseline.json: a ratio to the floor (each saturated
 # endpoint, the capacity mix) that dropped by more than this (PERF_REGRESSION_PCT) fails.
 REGRESSION_DROP_PCT = 20.0
+
+# Content search and ARIA retrieval, in process, on a bank of 10,000 generated items
+# (tests/performance/search_scale.py, `make perf-search`): the ARIA issue's target, a gate.
+SEARCH_P95_BUDGET_MS = 20.0

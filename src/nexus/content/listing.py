@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from nexus.content.models import ContentItem
 from nexus.content.schemas.listing import ChapterQuery, ContentListQuery
-from nexus.content.search import load, matches, query_groups, rank
+from nexus.content.search import query_groups, scoring
 from nexus.content.vocabulary import Level, Subject
 from nexus.language.collation import french
 
@@ -65,36 +65,29 @@ def list_items(session: Session, query: ContentListQuery) -> tuple[list[ItemRow]
     filters = _filters(query)
     if query.q is None:
         total = _count(session, select(func.count()).select_from(ContentItem).where(*filters))
-        return _sorted_page(session, query, filters, query.sort or "title", {}), total
-    groups = query_groups(query.q)
-    if not groups:  # only stop words: nothing to look for
+        return _sorted_page(session, query, filters, query.sort or "title"), total
+    found = scoring(session, query_groups(query.q), filters)
+    if found is None or not found.total:  # only stop words, or nothing matches
         return [], 0
-    ranked = rank(session, groups, filters)
-    scores = {r.item_id: r.score for r in ranked}
     sort = query.sort or "relevance"
-    if sort != "relevance":
-        return _sorted_page(session, query, [*filters, matches(groups)], sort, scores), len(ranked)
-    best = ranked[query.offset : query.offset + query.page_size]
-    items = load(session, [r.item_id for r in best])
-    return [ItemRow(items[r.item_id], float(r.score)) for r in best], len(ranked)
+    if sort == "relevance":
+        order: tuple[Any, ...] = found.order
+    else:
+        column = SORT_COLUMNS[sort.lstrip("-")]
+        order = (column.desc() if sort.startswith("-") else column.asc(), ContentItem.id)
+    stmt = select(ContentItem, found.score).where(found.where).order_by(*order)
+    page = session.execute(stmt.offset(query.offset).limit(query.page_size))
+    return [ItemRow(item, float(score)) for item, score in page], found.total
 
 
 def _sorted_page(
-    session: Session,
-    query: ContentListQuery,
-    filters: list[ColumnElement[bool]],
-    sort: str,
-    scores: dict[int, int],
+    session: Session, query: ContentListQuery, filters: list[ColumnElement[bool]], sort: str
 ) -> list[ItemRow]:
     column = SORT_COLUMNS[sort.lstrip("-")]
     order = column.desc() if sort.startswith("-") else column.asc()
     stmt = select(ContentItem).where(*filters).order_by(order, ContentItem.id)
     page = stmt.offset(query.offset).limit(query.page_size)
-    rows = []
-    for item in session.scalars(page):
-        score = scores.get(item.id)  # None without q (or for an item created meanwhile)
-        rows.append(ItemRow(item, None if score is None else float(score)))
-    return rows
+    return [ItemRow(item, None) for item in session.scalars(page)]
 
 
 def list_chapters(session: Session, query: ChapterQuery) -> tuple[list[ChapterRow], int]:

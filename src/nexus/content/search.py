@@ -4,16 +4,17 @@ Each item stores the forms (see :mod:`nexus.content.analysis`) of all its text i
 ``search_terms`` and those of its title and chapter in ``title_terms`` / ``chapter_terms``
 (space-separated, padded with spaces), kept current by :func:`refresh_index` on every write.
 
-A query matches the items holding a form of any of its words. One SQL statement (plain
-``LIKE`` and ``CASE``, nothing backend-specific) returns, for every matching item, which query
-word it holds in its title, its chapter and anywhere; Python then scores and sorts them with
-integer arithmetic, so both databases give the same hits in the same order:
+A query matches the items holding a form of any of its words, and everything is ranked in SQL
+with integer arithmetic, so both databases give the same hits in the same order:
 
     score = Σ over query words  idf(word) × (3 if in title + 2 if in chapter + 1 if anywhere)
 
-``idf`` is an integer inverse document frequency, computed from those same rows (an item
-holding a word is always a match), so rare words weigh more than "fonction". Ties go to
-lessons, then revision sheets, then easier, then older items.
+``idf`` is an integer inverse document frequency, counted by a first statement over the
+matching items, so rare words weigh more than "fonction"; a second one scores, sorts and
+pages. Ties go to lessons, then revision sheets, then easier, then older items. Which items
+hold a word is the only thing backends do their own way: PostgreSQL looks it up in a GIN index
+(``search_vector``, a ``tsvector`` of the same forms), other backends scan with ``LIKE``
+(:func:`_holds`); ``tests/performance/search_scale.py`` holds the p95 on 10,000 items.
 
 Scores grow with the query's length and the bank's size, so each hit also says where it
 stands on a 0–1 scale: its ``relevance`` (the score over the best attainable, Σ idf × 6) and
@@ -26,8 +27,20 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from nexus.content.analysis import STOP_WORDS, index_columns, query_groups, stems, word_forms
@@ -39,9 +52,9 @@ __all__ = [
     "Ranked",
     "SearchHit",
     "index_columns",
-    "matches",
+    "Scoring",
     "query_groups",
-    "rank",
+    "scoring",
     "refresh_index",
     "search_content",
     "stems",
@@ -55,6 +68,12 @@ KIND_RANK = {ContentKind.LESSON: 0, ContentKind.REVISION_SHEET: 1, ContentKind.E
 _FIELDS = (ContentItem.title_terms, ContentItem.chapter_terms, ContentItem.search_terms)
 _FACTORS = (TITLE_WEIGHT, CHAPTER_WEIGHT, ANYWHERE_WEIGHT)
 MAX_FACTOR = sum(_FACTORS)
+_KIND_ORDER = case(
+    *((ContentItem.kind == kind, order) for kind, order in KIND_RANK.items()), else_=9
+)
+# PostgreSQL only (migration 0011), so not mapped: the model is the same on every backend.
+_VECTOR = literal_column("content_items.search_vector", TSVECTOR)
+_VECTOR_PREFIX = {"title_terms": "T", "chapter_terms": "C", "search_terms": ""}
 
 
 def refresh_index(item: ContentItem) -> None:
@@ -65,14 +84,21 @@ def refresh_index(item: ContentItem) -> None:
     item.chapter_terms = columns["chapter_terms"]
 
 
-def _holds(column: InstrumentedAttribute[str], forms: frozenset[str]) -> ColumnElement[bool]:
-    # Forms are [0-9a-z] only, so they never contain a LIKE wildcard.
-    return or_(*(column.contains(f" {form} ") for form in sorted(forms)))
+def _holds(
+    dialect: str, field: InstrumentedAttribute[str], forms: frozenset[str]
+) -> ColumnElement[bool]:
+    """Whether the item holds one of ``forms`` in ``field``.
 
-
-def matches(groups: Sequence[frozenset[str]]) -> ColumnElement[bool]:
-    """Items holding a form of any of the query words."""
-    return or_(*(_holds(ContentItem.search_terms, g) for g in groups))
+    PostgreSQL asks the GIN-indexed ``search_vector`` (migration 0011: the lexemes of
+    ``search_terms``, and those of the title and chapter prefixed with ``T`` / ``C``); other
+    backends scan the padded column with ``LIKE``. Both hold the same forms, so they agree.
+    """
+    if dialect == "postgresql":
+        prefix = _VECTOR_PREFIX[field.key]
+        query = " | ".join(prefix + form for form in sorted(forms))
+        return _VECTOR.op("@@", is_comparison=True)(literal(query, TSQUERY))
+    # Forms are [0-9a-z] only, so they never contain a LIKE wildcard (nor a tsquery operator).
+    return or_(*(field.contains(f" {form} ") for form in sorted(forms)))
 
 
 def idf_weight(total: int, frequency: int) -> int:
@@ -107,52 +133,66 @@ class Ranked:
         return self.score == self.covered
 
 
-def rank(
+@dataclass(frozen=True)
+class Scoring:
+    """A query's ranking as SQL: which items, their integer score and covered idf mass.
+
+    ``total`` is how many items match and pass the filters; ``order`` ranks them best first
+    (score, then lessons before sheets before exercises, easier, older).
+    """
+
+    where: ColumnElement[bool]
+    score: ColumnElement[int]
+    covered: ColumnElement[int]
+    query_weight: int
+    total: int
+
+    @property
+    def order(self) -> tuple[Any, ...]:
+        return (self.score.desc(), _KIND_ORDER, ContentItem.difficulty, ContentItem.id)
+
+
+def scoring(
     session: Session,
     groups: Sequence[frozenset[str]],
     filters: Sequence[ColumnElement[bool]] = (),
-) -> list[Ranked]:
-    """Every item matching a query word and passing ``filters``, best first.
-
-    Document frequencies are counted over all matches, filtered or not, so an item's score
-    does not depend on the filters of the request.
-    """
+) -> Scoring | None:
+    """The SQL ranking of the items matching a query word and passing ``filters``; None
+    without a word. One statement counts each word's document frequency, over all matches,
+    filtered or not, so an item's score does not depend on the filters of the request."""
     if not groups:
-        return []
-    total = select(func.count()).select_from(ContentItem).scalar_subquery()
-    passes = case((and_(*filters), 1), else_=0) if filters else literal(1)
-    flags = [case((_holds(f, g), 1), else_=0) for g in groups for f in _FIELDS]
-    stmt = select(ContentItem.id, ContentItem.kind, ContentItem.difficulty, total, passes, *flags)
-    rows = session.execute(stmt.where(matches(groups))).all()
-    if not rows:
-        return []
-    width = len(_FIELDS)
-    held = [[row[5 + i * width : 5 + (i + 1) * width] for i in range(len(groups))] for row in rows]
-    weights = [
-        idf_weight(int(rows[0][3]), sum(int(item[i][-1]) for item in held))
-        for i in range(len(groups))
-    ]
-    query_weight = sum(weights)
-    ranked: list[tuple[int, int, int, int, int]] = []
-    for row, item in zip(rows, held, strict=True):
-        if not row[4]:
-            continue
-        score = sum(
-            weight * sum(factor * int(flag) for factor, flag in zip(_FACTORS, fields, strict=True))
-            for weight, fields in zip(weights, item, strict=True)
+        return None
+    dialect = session.get_bind().dialect.name
+    held = [[_holds(dialect, field, forms) for field in _FIELDS] for forms in groups]
+    anywhere = or_(*(fields[-1] for fields in held))
+    passes = and_(*filters) if filters else true()
+    stats = (
+        select(
+            select(func.count()).select_from(ContentItem).scalar_subquery(),
+            func.coalesce(func.sum(case((passes, 1), else_=0)), 0),
+            *(func.coalesce(func.sum(case((fields[-1], 1), else_=0)), 0) for fields in held),
         )
-        covered = sum(w for w, fields in zip(weights, item, strict=True) if int(fields[-1]))
-        ranked.append((-score, KIND_RANK[row[1]], row[2], row[0], covered))
-    ranked.sort()
-    return [
-        Ranked(item_id, -score, covered, query_weight) for score, _, _, item_id, covered in ranked
-    ]
-
-
-def load(session: Session, ids: Sequence[int]) -> dict[int, ContentItem]:
-    if not ids:
-        return {}
-    return {i.id: i for i in session.scalars(select(ContentItem).where(ContentItem.id.in_(ids)))}
+        .select_from(ContentItem)
+        .where(anywhere)
+    )
+    bank, total, *frequencies = session.execute(stats).one()
+    weights = [idf_weight(int(bank), int(frequency)) for frequency in frequencies]
+    score = sum(
+        (
+            weight * factor * case((flag, 1), else_=0)
+            for weight, fields in zip(weights, held, strict=True)
+            for factor, flag in zip(_FACTORS, fields, strict=True)
+        ),
+        literal(0),
+    )
+    covered = sum(
+        (
+            weight * case((fields[-1], 1), else_=0)
+            for weight, fields in zip(weights, held, strict=True)
+        ),
+        literal(0),
+    )
+    return Scoring(and_(anywhere, passes), score, covered, sum(weights), int(total))
 
 
 @dataclass(frozen=True)
@@ -185,9 +225,14 @@ def search_content(
     kind_list = list(kinds or ())
     if kind_list:
         filters.append(ContentItem.kind.in_(kind_list))
-    best = rank(session, query_groups(query), filters)[:limit]
-    items = load(session, [r.item_id for r in best])
-    return [
-        SearchHit(items[r.item_id], float(r.score), r.relevance, r.coverage, r.body_only)
-        for r in best
-    ]
+    found = scoring(session, query_groups(query), filters)
+    if found is None or not found.total:
+        return []
+    stmt = select(ContentItem, found.score, found.covered).where(found.where)
+    hits = []
+    for item, score, covered in session.execute(stmt.order_by(*found.order).limit(limit)):
+        ranked = Ranked(item.id, int(score), int(covered), found.query_weight)
+        hits.append(
+            SearchHit(item, float(score), ranked.relevance, ranked.coverage, ranked.body_only)
+        )
+    return hits
