@@ -29,3 +29,9 @@ def line_amounts(
     ht = _half_up(Decimal(unit_price_ht_cents) * Decimal(quantity_hundredths) / Decimal(100))
     vat = _half_up(Decimal(ht) * Decimal(vat_rate_bp) / Decimal(10000))
     return LineAmounts(ht, vat, ht + vat)
+
+
+def ht_from_ttc(total_ttc_cents: int, quantity_hundredths: int, vat_rate_bp: int) -> int:
+    """The unit price HT, to the cent (half-up), of a TTC total spread over a quantity."""
+    unit_ttc = Decimal(total_ttc_cents) * Decimal(100) / Decimal(quantity_hundredths)
+    return _half_up(unit_ttc * Decimal(10000) / Decimal(10000 + vat_rate_bp))

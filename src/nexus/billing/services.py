@@ -37,6 +37,7 @@ def _issue(
     family_id: int | None = None,
     enrollment_id: int | None = None,
     credits_id: int | None = None,
+    payment_term_days: int = PAYMENT_TERM_DAYS,
 ) -> BillingDocument:
     if not lines:
         raise Unprocessable(_("A document needs at least one line."), code="empty_document")
@@ -71,7 +72,7 @@ def _issue(
         buyer_name=buyer_name,
         buyer_address=buyer_address,
         issued_on=issued_on,
-        due_on=issued_on + timedelta(days=PAYMENT_TERM_DAYS),
+        due_on=issued_on + timedelta(days=payment_term_days),
         total_ht_cents=sum(line.total_ht_cents for line in built),
         total_vat_cents=sum(line.total_vat_cents for line in built),
         total_ttc_cents=sum(line.total_ttc_cents for line in built),
@@ -94,6 +95,7 @@ def issue_invoice(
     issued_on: date,
     family_id: int | None = None,
     enrollment_id: int | None = None,
+    payment_term_days: int = PAYMENT_TERM_DAYS,
 ) -> BillingDocument:
     return _issue(
         session,
@@ -104,6 +106,7 @@ def issue_invoice(
         issued_on=issued_on,
         family_id=family_id,
         enrollment_id=enrollment_id,
+        payment_term_days=payment_term_days,
     )
 
 
