@@ -44,7 +44,7 @@ def test_parent_enrolment_issues_an_invoice_the_family_can_read(api: Api, sessio
     document = api.get(f"{path}/document.pdf", parent)
     assert document.status_code == 200
     assert document.mimetype == "application/pdf"
-    text = PdfReader(BytesIO(document.data)).pages[0].extract_text()
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(document.data)).pages)
     assert f"Facture n° {invoice['number']}" in text
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from nexus.billing.amounts import LineAmounts, line_amounts
-from nexus.billing.numbering import format_number
 from nexus.billing.models import DocumentKind
+from nexus.billing.numbering import format_number
 
 
 @pytest.mark.parametrize(
