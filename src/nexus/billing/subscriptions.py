@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 from nexus.accounts.models import User
 from nexus.billing.amounts import ht_from_ttc
 from nexus.billing.eligibility import offer_is_eligible
+from nexus.billing.models import BillingDocument
 from nexus.billing.services import LineInput, issue_invoice
 from nexus.clock import paris_today
-from nexus.config import Settings
+from nexus.config import BusinessIdentity, Settings
 from nexus.offers.models import Enrollment
 from nexus.offers.signals import enrollment_created
 from nexus.people.access import parents_of
@@ -26,13 +27,19 @@ def _payer(session: Session, enrollment: Enrollment, payer_id: int | None) -> Us
 
 def _invoice_enrollment(session: Session, *, enrollment: Enrollment, payer_id: int | None) -> None:
     settings: Settings = current_app.extensions["settings"]
-    seller = settings.billing_business
+    invoice_enrollment(session, enrollment, payer_id, settings.billing_business)
+
+
+def invoice_enrollment(
+    session: Session, enrollment: Enrollment, payer_id: int | None, seller: BusinessIdentity
+) -> BillingDocument:
+    """Issue the invoice of an enrollment (one line: the offer's hours)."""
     payer = _payer(session, enrollment, payer_id)
     offer = enrollment.offer
     hours = max(offer.hours, 1)
     # The offer's price is TTC; the per-hour HT price is derived from it at the seller's rate.
     hourly_ht = ht_from_ttc(offer.price_cents, hours * 100, seller.vat_rate_bp)
-    issue_invoice(
+    return issue_invoice(
         session,
         buyer_name=f"{payer.first_name} {payer.last_name}",
         buyer_address="",
