@@ -7,12 +7,22 @@ the tests) and everything else gets its values from ``app.extensions["settings"]
 from __future__ import annotations
 
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from stdnum.fr import siret
 from zxcvbn import zxcvbn
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me-0123456789"  # nosec B105 - dev default
@@ -74,6 +84,42 @@ DEFAULT_PRICES = {
     "gpt-4o": ModelPrice(prompt=2.3, completion=9.2),
     "gpt-4.1-mini": ModelPrice(prompt=0.37, completion=1.5),
 }
+
+
+class BusinessIdentity(BaseModel):
+    """Who issues the invoices, printed on every billing document (docs/billing.md).
+
+    Set BILLING_BUSINESS (JSON) in each deployment; the defaults describe the demo company.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    legal_name: str = Field(default="Nexus Réussite SAS", min_length=1, max_length=200)
+    address: str = Field(default="12 rue des Écoles, 75005 Paris", min_length=1)
+    siret: str = "73282932000074"
+    vat_number: str = ""
+    # VAT rate in basis points (1000 = 10 %); 0 with ``vat_exemption_mention`` printed.
+    vat_rate_bp: int = Field(default=0, ge=0, le=10_000)
+    vat_exemption_mention: str = "TVA non applicable, art. 293 B du CGI"
+    sap_declaration_number: str = "SAP732829320"
+    sap_declaration_date: date = date(2024, 9, 1)
+    payment_term_days: int = Field(default=30, ge=0, le=60)
+    # Late-payment penalty: annual rate in basis points (three times the legal interest rate
+    # is the minimum between professionals, L441-10; printed for consumers too).
+    late_penalty_rate_bp: int = Field(default=1_500, ge=0)
+    early_payment_discount: str = "Pas d'escompte pour paiement anticipé."
+
+    @field_validator("siret")
+    @classmethod
+    def _valid_siret(cls, value: str) -> str:
+        compact = siret.compact(value)
+        if not siret.is_valid(compact):
+            raise ValueError("BILLING_BUSINESS.siret is not a valid SIRET number")
+        return compact
+
+    @property
+    def siren(self) -> str:
+        return siret.to_siren(self.siret)
 
 
 class Settings(BaseSettings):
@@ -148,6 +194,7 @@ class Settings(BaseSettings):
     # How many processes serve the app (gunicorn_conf exports it): an in-process cache is only
     # coherent in a single process.
     worker_processes: int = Field(default=1, ge=1, alias="NEXUS_WORKER_PROCESSES")
+    billing_business: BusinessIdentity = Field(default_factory=BusinessIdentity)
     build_version: str = "0.1.0"
     build_commit: str = "unknown"
 

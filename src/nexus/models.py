@@ -5,6 +5,7 @@ from nexus.aria.models import Conversation, Message, StudyPlan, UsageRecord
 from nexus.aria.safety.models import SafetyFlag
 from nexus.assessments.models import Assessment
 from nexus.audit.models import AuditEntry
+from nexus.billing.models import BillingDocument, DocumentCounter, DocumentLine
 from nexus.content.models import ContentItem
 from nexus.db import Base
 from nexus.notifications.models import Notification
@@ -17,8 +18,11 @@ __all__ = [
     "AuditEntry",
     "AuthSession",
     "Base",
+    "BillingDocument",
     "Booking",
     "ContentItem",
+    "DocumentCounter",
+    "DocumentLine",
     "Conversation",
     "Enrollment",
     "Message",

@@ -13,6 +13,8 @@ from nexus.assessments.views import bp as assessments_bp
 from nexus.assessments.views import progress_bp
 from nexus.audit import subscriptions as audit_subscriptions
 from nexus.audit.views import bp as audit_bp
+from nexus.billing import subscriptions as billing_subscriptions
+from nexus.billing.views import bp as billing_bp
 from nexus.cache import Watches
 from nexus.content import freshness as content_freshness
 from nexus.content.views import bp as content_bp
@@ -47,6 +49,7 @@ def connect_subscribers() -> None:
     """The domains that act on lower domains' signals (``nexus.accounts.signals``)."""
     notification_subscriptions.connect()
     audit_subscriptions.connect()
+    billing_subscriptions.connect()
 
 
 def blueprints() -> tuple[APIBlueprint, ...]:
@@ -70,4 +73,5 @@ def blueprints() -> tuple[APIBlueprint, ...]:
         dashboards_bp,
         privacy_bp,
         audit_bp,
+        billing_bp,
     )

@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from nexus.demo import accounts, assessments, content
+from nexus.demo import accounts, assessments
+from nexus.demo import billing as demo_billing
+from nexus.demo import content
 from nexus.demo import offers as demo_offers
 from nexus.demo import people as demo_people
 from nexus.demo import scheduling as demo_scheduling
@@ -17,6 +19,7 @@ SEEDERS: list[Callable[[Session], None]] = [
     content.seed,
     demo_people.seed,
     demo_offers.seed,
+    demo_billing.seed,
     demo_scheduling.seed,
     assessments.seed,
 ]

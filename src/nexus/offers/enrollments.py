@@ -14,6 +14,7 @@ from nexus.errors import Conflict, NotFound
 from nexus.language import _
 from nexus.offers.models import Enrollment, Offer
 from nexus.offers.schemas import EnrollmentCreate, EnrollmentPublic, EnrollmentQuery, OfferSummary
+from nexus.offers.signals import enrollment_created
 from nexus.people import access
 
 
@@ -62,6 +63,9 @@ def enroll(session: Session, principal: Principal, data: EnrollmentCreate) -> En
     )
     session.add(enrollment)
     session.flush()
+    # Billing invoices the enrollment in this same transaction (nexus.billing.subscriptions).
+    payer_id = principal.user_id if principal.role is Role.PARENT else None
+    enrollment_created.send(session, enrollment=enrollment, payer_id=payer_id)
     if principal.role is Role.ADMIN:
         record(
             session,

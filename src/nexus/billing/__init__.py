@@ -1,0 +1,1 @@
+"""Invoices, credit notes and their unbroken numbering (issue 16)."""

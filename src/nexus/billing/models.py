@@ -1,0 +1,99 @@
+"""Billing documents: invoices and credit notes ("avoirs"), their lines and their counters.
+
+Amounts are integer cents. An issued document is immutable: the database refuses any UPDATE
+or DELETE of it and of its lines (triggers created by migration 0015), so a mistake is only
+ever corrected by a credit note that references the invoice.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from nexus.db import Base, str_enum, utcnow
+
+
+class DocumentKind(StrEnum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+
+
+class DocumentCounter(Base):
+    """One row per (kind, year): the last number handed out, locked by the issuing UPDATE."""
+
+    __tablename__ = "billing_counters"
+    __table_args__ = (CheckConstraint("last_number >= 0", name="last_number_positive"),)
+
+    kind: Mapped[DocumentKind] = mapped_column(str_enum(DocumentKind), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class BillingDocument(Base):
+    __tablename__ = "billing_documents"
+    __table_args__ = (
+        UniqueConstraint(
+            "kind", "year", "sequence", name="uq_billing_documents_kind_year_sequence"
+        ),
+        CheckConstraint("sequence >= 1", name="sequence_positive"),
+        CheckConstraint(
+            "(kind = 'credit_note') = (credits_id IS NOT NULL)", name="credit_note_references"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[DocumentKind] = mapped_column(str_enum(DocumentKind))
+    year: Mapped[int]
+    sequence: Mapped[int]
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    credits_id: Mapped[int | None] = mapped_column(
+        ForeignKey("billing_documents.id", ondelete="RESTRICT"), default=None, index=True
+    )
+    family_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), default=None, index=True
+    )
+    enrollment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="RESTRICT"), default=None, index=True
+    )
+    buyer_name: Mapped[str] = mapped_column(String(200))
+    buyer_address: Mapped[str] = mapped_column(Text, default="")
+    issued_on: Mapped[date]
+    due_on: Mapped[date]
+    total_ht_cents: Mapped[int]
+    total_vat_cents: Mapped[int]
+    total_ttc_cents: Mapped[int]
+    eligible_cents: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lines: Mapped[list[DocumentLine]] = relationship(
+        order_by="DocumentLine.position", lazy="selectin"
+    )
+
+
+class DocumentLine(Base):
+    __tablename__ = "billing_document_lines"
+    __table_args__ = (
+        UniqueConstraint("document_id", "position", name="uq_billing_lines_position"),
+        CheckConstraint("quantity_hundredths > 0", name="quantity_positive"),
+        CheckConstraint("vat_rate_bp >= 0", name="vat_rate_positive"),
+        CheckConstraint("eligible_cents >= 0", name="eligible_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("billing_documents.id", ondelete="RESTRICT"), index=True
+    )
+    position: Mapped[int]
+    designation: Mapped[str] = mapped_column(String(300))
+    # Quantity in hundredths (1.5 h = 150) so that hours of any length stay exact.
+    quantity_hundredths: Mapped[int]
+    unit_price_ht_cents: Mapped[int]
+    # VAT rate in basis points (20 % = 2000; 0 when exempt).
+    vat_rate_bp: Mapped[int] = mapped_column(default=0)
+    total_ht_cents: Mapped[int]
+    total_vat_cents: Mapped[int]
+    total_ttc_cents: Mapped[int]
+    eligible_cents: Mapped[int] = mapped_column(default=0)
