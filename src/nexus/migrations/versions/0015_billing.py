@@ -6,7 +6,7 @@ an issued document: triggers refuse any UPDATE or DELETE of them, on PostgreSQL 
 function) and on SQLite (``RAISE(ABORT, ...)``), so immutability holds whatever the client.
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-03
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
