@@ -14,12 +14,13 @@ from collections import defaultdict
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from nexus.aria.retrieval import sentences
 from nexus.content.analysis import index_columns
 from nexus.content.models import ContentItem
+from nexus.content.search import reindex
 from nexus.content.vocabulary import ContentKind
 
 BATCH = 1000
@@ -85,4 +86,7 @@ def seed_generated(session: Session, count: int, seed: int = 2026) -> int:
     rows = generated_rows(count, seed)
     for start in range(0, len(rows), BATCH):
         session.execute(insert(ContentItem), rows[start : start + BATCH])
+    # A bulk insert skips the flush that writes the postings (nexus.content.search.sync_terms).
+    generated = select(ContentItem).where(ContentItem.slug.startswith(f"generated-{seed}-"))
+    reindex(session, session.scalars(generated))
     return count

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from nexus.content.models import ContentItem
 from nexus.content.schemas.listing import ChapterQuery, ContentListQuery
-from nexus.content.search import query_groups, scoring
+from nexus.content.search import SearchFilters, query_groups, scoring
 from nexus.content.vocabulary import Level, Subject
 from nexus.language.collation import french
 
@@ -56,6 +56,18 @@ def _filters(query: ContentListQuery) -> list[ColumnElement[bool]]:
     return filters
 
 
+def _search_filters(query: ContentListQuery) -> SearchFilters:
+    return SearchFilters(
+        subject=query.subject,
+        level=query.level,
+        kinds=(query.kind,) if query.kind is not None else (),
+        difficulty_min=query.difficulty_min,
+        difficulty_max=query.difficulty_max,
+        chapter=query.chapter,
+        author_id=query.author_id,
+    )
+
+
 def _count(session: Session, stmt: Select[Any]) -> int:
     return int(session.scalar(stmt) or 0)
 
@@ -66,18 +78,27 @@ def list_items(session: Session, query: ContentListQuery) -> tuple[list[ItemRow]
     if query.q is None:
         total = _count(session, select(func.count()).select_from(ContentItem).where(*filters))
         return _sorted_page(session, query, filters, query.sort or "title"), total
-    found = scoring(session, query_groups(query.q), filters)
-    if found is None or not found.total:  # only stop words, or nothing matches
+    found = scoring(session, query_groups(query.q), _search_filters(query))
+    if found is None:  # only stop words, or no word in the bank
         return [], 0
     sort = query.sort or "relevance"
     if sort == "relevance":
-        order: tuple[Any, ...] = found.order
+        stmt = found.page(query.offset, query.page_size)
     else:
         column = SORT_COLUMNS[sort.lstrip("-")]
         order = (column.desc() if sort.startswith("-") else column.asc(), ContentItem.id)
-    stmt = select(ContentItem, found.score).where(found.where).order_by(*order)
-    page = session.execute(stmt.offset(query.offset).limit(query.page_size))
-    return [ItemRow(item, float(score)) for item, score in page], found.total
+        ranked = found.ranked
+        stmt = (
+            select(ContentItem, ranked.c.score, func.count().over())
+            .join(ranked, ranked.c.item_id == ContentItem.id)
+            .order_by(*order)
+            .offset(query.offset)
+            .limit(query.page_size)
+        )
+    page = session.execute(stmt).all()
+    if not page:  # nothing passes the filters, or a page past the end
+        return [], found.total(session) if query.offset else 0
+    return [ItemRow(row[0], float(row[1])) for row in page], int(page[0][-1])
 
 
 def _sorted_page(

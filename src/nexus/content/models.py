@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nexus.content.vocabulary import ContentKind, Level, Subject
 from nexus.db import Base, str_enum, utcnow
+
+# Longer "words" (a pasted URL, a formula) are not worth an index entry.
+FORM_MAX_LENGTH = 60
 
 
 class ContentItem(Base):
@@ -43,3 +46,39 @@ class ContentItem(Base):
     @property
     def has_solution(self) -> bool:
         return bool(self.solution)
+
+
+class ContentTerm(Base):
+    """One form an item is found under: the search's inverted index (``search.py``).
+
+    A row per (item, form) of ``search_terms``, saying whether the form is also in the title or
+    the chapter, with the item's filter and tie-break columns copied, so a search reads this
+    table's index alone until it fetches the page it shows. Rewritten by ``refresh_index``.
+    """
+
+    __tablename__ = "content_terms"
+    # Every column in the index: searches are index-only scans on PostgreSQL and SQLite alike.
+    __table_args__ = (
+        Index(
+            "ix_content_terms_lookup",
+            "form",
+            "item_id",
+            "in_title",
+            "in_chapter",
+            "subject",
+            "level",
+            "kind",
+            "difficulty",
+        ),
+    )
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("content_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    form: Mapped[str] = mapped_column(String(FORM_MAX_LENGTH), primary_key=True)
+    in_title: Mapped[int] = mapped_column(SmallInteger)  # 1 or 0: MAX() works on both
+    in_chapter: Mapped[int] = mapped_column(SmallInteger)
+    subject: Mapped[Subject] = mapped_column(str_enum(Subject))
+    level: Mapped[Level] = mapped_column(str_enum(Level))
+    kind: Mapped[ContentKind] = mapped_column(str_enum(ContentKind))
+    difficulty: Mapped[int] = mapped_column(SmallInteger)

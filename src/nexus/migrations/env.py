@@ -18,12 +18,6 @@ from nexus.models import Base
 config = context.config
 target_metadata = Base.metadata
 LOCK_TIMEOUT = "5s"
-# Objects a migration creates on PostgreSQL only and the models do not map (read in SQL only):
-# the drift check must not ask to drop them.
-POSTGRES_ONLY = {
-    ("column", "search_vector"),  # content_items, migration 0011
-    ("index", "ix_content_items_search_vector"),
-}
 
 
 def _render_item(type_: str, obj: Any, _context: AutogenContext) -> str | Literal[False]:
@@ -31,12 +25,6 @@ def _render_item(type_: str, obj: Any, _context: AutogenContext) -> str | Litera
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
-
-
-def _include_object(
-    _obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
-) -> bool:
-    return not (reflected and compare_to is None and (type_, name) in POSTGRES_ONLY)
 
 
 def _set_timeouts(dialect: str, settings: Settings | None) -> None:
@@ -56,7 +44,6 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         compare_type=True,
         render_item=_render_item,
-        include_object=_include_object,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

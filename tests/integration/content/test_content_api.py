@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nexus.accounts.roles import Role
-from nexus.content.models import ContentItem
+from nexus.content.models import ContentItem, ContentTerm
 from tests.factories.content import ContentItemFactory, content_payload
 from tests.support.api import Actor, Api
 
@@ -170,6 +170,31 @@ def test_edits_keep_the_search_index_current(api: Api) -> None:
     api.patch(f"{BASE}/{item['id']}", teacher, json={"title": "Les intégrales"})
     found = api.get(BASE, teacher, query_string={"q": "intégrale"}).get_json()
     assert [hit["id"] for hit in found["items"]] == [item["id"]]
+
+
+def test_the_search_index_follows_every_filtered_column_and_the_deletion(
+    api: Api, session: Session
+) -> None:
+    teacher = api.actor(Role.TEACHER)
+    item = _create(
+        api, teacher, kind="lesson", solution=None, title="Les intégrales", level="premiere"
+    )
+
+    def found(**filters: str) -> list[int]:
+        query = {"q": "intégrale", **filters}
+        return [hit["id"] for hit in api.get(BASE, teacher, query_string=query).get_json()["items"]]
+
+    assert found(level="premiere") == [item["id"]] and found(level="terminale") == []
+    # No word changes: only what the index copies for the filters and the tie-breaks.
+    api.patch(f"{BASE}/{item['id']}", teacher, json={"level": "terminale", "difficulty": 5})
+    assert found(level="terminale") == [item["id"]] and found(level="premiere") == []
+    assert found(difficulty_min="5") == [item["id"]] and found(difficulty_max="4") == []
+    assert api.delete(f"{BASE}/{item['id']}", teacher).status_code == 204
+    assert found() == []
+    left = session.scalar(
+        select(func.count()).select_from(ContentTerm).where(ContentTerm.item_id == item["id"])
+    )
+    assert left == 0
 
 
 def test_edits_follow_the_solution_rules(api: Api) -> None:
