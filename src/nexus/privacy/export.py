@@ -11,6 +11,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 from nexus.accounts.models import AuthSession, User
 from nexus.accounts.tokens import Principal
 from nexus.aria.models import Conversation, StudyPlan, UsageRecord
+from nexus.aria.safety.models import SafetyFlag
 from nexus.assessments.models import Assessment
 from nexus.audit.services import record
 from nexus.db import utcnow
@@ -21,6 +22,7 @@ from nexus.privacy import family
 from nexus.privacy.schemas import (
     ExportedAccount,
     ExportedAriaConversation,
+    ExportedAriaFlag,
     ExportedAriaUsage,
     ExportedAssessment,
     ExportedBooking,
@@ -73,6 +75,15 @@ def export_family(session: Session, principal: Principal) -> FamilyExport:
     bookings = _bookings(session, ids)
     messages = selectinload(Conversation.messages)
     conversations = _owned(session, Conversation, Conversation.user_id, ids, messages)
+    flags = _owned(session, SafetyFlag, SafetyFlag.student_id, ids)
+    # What a child said of their family's abuse is not handed to the family (GDPR art. 15(4)).
+    withheld = {
+        f.conversation_id
+        for user_id, owned in flags.items()
+        if user_id != requester.id
+        for f in owned
+        if f.family_involved
+    }
     plans = _owned(session, StudyPlan, StudyPlan.student_id, ids)
     usage = _owned(session, UsageRecord, UsageRecord.user_id, ids)
     people = [
@@ -93,7 +104,14 @@ def export_family(session: Session, principal: Principal) -> FamilyExport:
             notifications=[ExportedNotification.model_validate(n) for n in notifications[user_id]],
             sign_in_sessions=[ExportedSession.model_validate(s) for s in sign_ins[user_id]],
             aria_conversations=[
-                ExportedAriaConversation.model_validate(c) for c in conversations[user_id]
+                ExportedAriaConversation.model_validate(c)
+                for c in conversations[user_id]
+                if c.id not in withheld
+            ],
+            aria_safety_flags=[
+                ExportedAriaFlag.model_validate(f)
+                for f in flags[user_id]
+                if f.conversation_id not in withheld
             ],
             aria_study_plans=[ExportedStudyPlan.model_validate(p) for p in plans[user_id]],
             aria_usage=[ExportedAriaUsage.model_validate(u) for u in usage[user_id]],

@@ -161,6 +161,20 @@ class ExportedAriaConversation(BaseModel):
     messages: list[ExportedAriaMessage]
 
 
+class ExportedAriaFlag(BaseModel):
+    model_config = _ORM
+
+    id: int
+    conversation_id: int
+    message_id: int
+    category: str
+    severity: str
+    categories: list[str]
+    screener: str
+    family_involved: bool
+    created_at: datetime
+
+
 class ExportedStudyPlan(BaseModel):
     model_config = _ORM
 
@@ -197,6 +211,13 @@ class PersonExport(BaseModel):
     sign_in_sessions: list[ExportedSession]
     aria_conversations: list[ExportedAriaConversation] = Field(
         description="Conversations with ARIA, each with its messages"
+    )
+    aria_safety_flags: list[ExportedAriaFlag] = Field(
+        description=(
+            "The safety screen's flags on their messages. A conversation where a child "
+            "disclosed abuse naming their family is left out of a parent's export (GDPR art. "
+            "15(4)): the child's own export has it"
+        )
     )
     aria_study_plans: list[ExportedStudyPlan] = Field(description="Study plans built for them")
     aria_usage: list[ExportedAriaUsage] = Field(description="The ledger of ARIA's answers")

@@ -11,7 +11,7 @@ from nexus.accounts.roles import Role
 
 def test_every_aria_route_is_signed_in_only(app: Flask) -> None:
     endpoints = {r.endpoint for r in app.url_map.iter_rules() if "aria" in r.endpoint}
-    assert len(endpoints) == 17
+    assert len(endpoints) == 18
     for endpoint in endpoints:
         access = access_of(app, endpoint)
         assert access is not None and not access.public, endpoint
@@ -19,7 +19,7 @@ def test_every_aria_route_is_signed_in_only(app: Flask) -> None:
             expected = {Role.ADMIN}
         elif endpoint == "aria_safety.set_family_access":
             expected = {Role.PARENT}
-        elif endpoint.startswith("aria_safety"):
+        elif endpoint.startswith(("aria_safety", "aria_flags")):
             expected = {Role.PARENT, Role.TEACHER, Role.ADMIN}
         else:
             expected = {Role.STUDENT, Role.TEACHER}

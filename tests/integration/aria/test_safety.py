@@ -269,3 +269,75 @@ def test_personal_data_gets_a_reminder_then_the_answer_and_no_adult_is_told(
     # A low flag opens nothing to the adults.
     assert api.get(_url(circle.student.id), circle.teacher).get_json()["total"] == 0
     assert api.get(_url(circle.student.id, conversation_id), circle.teacher).status_code == 404
+
+
+def test_abuse_naming_the_family_reaches_the_team_and_never_the_parents(
+    api: Api, circle: Circle, session: Session
+) -> None:
+    conversation_id = _conversation(api, circle.student)
+    ordinary = _conversation(api, circle.student)
+    _ask(api, circle.student, ordinary, "c'est quoi une dérivée ?")
+
+    answer = _ask(api, circle.student, conversation_id, "mon beau-père me frappe quand il boit")
+
+    assert "119" in answer["content"] and "Tes parents ne recevront pas" in answer["content"]
+    assert "tes parents, tes professeurs" not in answer["content"]
+    flag = session.scalars(select(SafetyFlag)).one()
+    assert flag.family_involved and flag.category.value == "violence"
+    assert not _notified(session, circle.parent.id)
+    for adult in (circle.teacher, circle.admin):
+        (notice,) = _notified(session, adult.id)
+        assert "parents n'ont pas été prévenus" in notice.body and "119" in notice.body
+    # The parent of a minor reads every other conversation, never this one.
+    listed = api.get(_url(circle.student.id), circle.parent).get_json()
+    assert [c["id"] for c in listed["items"]] == [ordinary]
+    assert api.get(_url(circle.student.id, conversation_id), circle.parent).status_code == 404
+    assert api.get(_url(circle.student.id, conversation_id), circle.teacher).status_code == 200
+    # Not in what the parent exports of the family either.
+    exported = api.get("/api/v1/privacy/export", circle.parent)
+    assert exported.status_code == 200, exported.get_json()
+    (child,) = [p for p in exported.get_json()["people"] if p["account"]["id"] == circle.student.id]
+    assert [c["id"] for c in child["aria_conversations"]] == [ordinary]
+    assert child["aria_safety_flags"] == []
+
+
+def test_violence_outside_the_family_still_tells_the_parents(
+    api: Api, circle: Circle, session: Session
+) -> None:
+    conversation_id = _conversation(api, circle.student)
+    answer = _ask(api, circle.student, conversation_id, "je vais le tuer ce mec du lycée")
+    assert "tes parents, tes professeurs" in answer["content"]
+    assert not session.scalars(select(SafetyFlag)).one().family_involved
+    assert len(_notified(session, circle.parent.id)) == 1
+
+
+def test_the_flags_inbox_lists_what_each_adult_was_told_of(
+    api: Api, circle: Circle, session: Session
+) -> None:
+    worry = _conversation(api, circle.student)
+    _ask(api, circle.student, worry, DISTRESS)
+    _ask(api, circle.student, worry, "mon père me frappe")
+    _ask(api, circle.student, worry, "mon mail c'est lea@example.org")  # low: nobody told
+
+    def inbox(actor: Actor, **query: object) -> list[tuple[str, bool]]:
+        response = api.get("/api/v1/aria/flags", actor, query_string=query)
+        assert response.status_code == 200, response.get_json()
+        body = response.get_json()
+        assert body["total"] == len(body["items"])
+        return [(f["category"], f["family_involved"]) for f in body["items"]]
+
+    newest_first = [("violence", True), ("self_harm", False)]
+    assert inbox(circle.teacher) == newest_first and inbox(circle.admin) == newest_first
+    assert inbox(circle.parent) == [("self_harm", False)]
+    assert inbox(circle.admin, severity="high", student_id=circle.student.id) == newest_first
+    items = api.get("/api/v1/aria/flags", circle.teacher).get_json()["items"]
+    assert items[0]["student_name"].startswith("Léa") and "frappe" not in str(items)
+    for stranger in (circle.other_parent, circle.other_teacher):
+        assert inbox(stranger) == []
+        scoped = api.get(
+            "/api/v1/aria/flags", stranger, query_string={"student_id": circle.student.id}
+        )
+        assert scoped.status_code == 404 and scoped.get_json()["error"]["code"] == "not_found"
+    assert api.get("/api/v1/aria/flags", circle.student).status_code == 403
+    bad = api.get("/api/v1/aria/flags", circle.admin, query_string={"severity": "grave"})
+    assert bad.status_code == 422 and bad.get_json()["error"]["fields"][0]["field"] == "severity"

@@ -7,6 +7,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from nexus.accounts.roles import Role
 from nexus.aria.models import Conversation, Message, StudyPlan, UsageRecord
+from nexus.aria.safety.models import SafetyFlag
 from tests.factories.aria import starter_bank
 from tests.factories.people import ParentLinkFactory, StudentProfileFactory
 from tests.support.api import Actor, Api
@@ -55,12 +56,19 @@ def test_the_export_holds_every_aria_row_of_the_family_and_erasure_removes_them(
     session.commit()
     _talks_to_aria(api, child)
     _talks_to_aria(api, stranger)
+    worry = api.post("/api/v1/aria/conversations", child, json={}).get_json()["id"]
+    flagged = api.post(
+        f"/api/v1/aria/conversations/{worry}/messages", child, json={"content": "jveux mourir"}
+    )
+    assert flagged.status_code == 201, flagged.get_json()
 
     export = api.get(EXPORT, parent)
     assert export.status_code == 200, export.get_json()
     person = {p["account"]["id"]: p for p in export.get_json()["people"]}[child.id]
     conversations = person["aria_conversations"]
-    assert len(conversations) == 2
+    assert len(conversations) == 3
+    (flag,) = person["aria_safety_flags"]
+    assert (flag["conversation_id"], flag["category"]) == (worry, "self_harm")
     contents = [m["content"] for c in conversations for m in c["messages"]]
     assert "Comment dériver un produit ?" in contents
     assert "Peux-tu m'expliquer les listes chaînées ?" in contents
@@ -90,6 +98,7 @@ def test_the_export_holds_every_aria_row_of_the_family_and_erasure_removes_them(
     assert _rows(session, Conversation, Conversation.user_id, ids) == 0
     assert _rows(session, StudyPlan, StudyPlan.student_id, ids) == 0
     assert _rows(session, UsageRecord, UsageRecord.user_id, ids) == 0
+    assert _rows(session, SafetyFlag, SafetyFlag.student_id, ids) == 0
     orphans = (
         select(func.count())
         .select_from(Message)

@@ -11,7 +11,7 @@ from nexus.aria.safety.answers import (
     SUICIDE_PREVENTION,
     safety_answer,
 )
-from nexus.aria.safety.screen import lexicon_findings, normalise
+from nexus.aria.safety.screen import family_involved, lexicon_findings, normalise
 from nexus.aria.safety.verdicts import Category, Finding, Screener, Severity, Verdict
 
 ALARMING = [
@@ -105,3 +105,20 @@ def test_distress_gets_the_national_numbers_and_personal_data_a_reminder() -> No
     assert "prévenus" in distress
     reminder = safety_answer(Finding(Category.PERSONAL_DATA, Severity.LOW))
     assert "ne partage pas" in reminder and "prévenus" not in reminder
+
+
+@pytest.mark.parametrize(
+    ("text", "involved"),
+    [
+        ("mon beau-père me frappe", True),
+        ("Ma mère m'a frappée hier soir", True),
+        ("à la maison on me tape dessus", True),
+        ("mon oncle m'a violée", True),
+        ("il me frappe à la récré", False),  # nobody of the family named
+        ("je vais le tuer ce mec du lycée", False),
+        ("jveux mourir, ma mère comprend rien", False),  # distress: the parents are told
+        ("mon père m'aide en maths", False),  # nothing alarming at all
+    ],
+)
+def test_a_disclosure_naming_the_family_is_told_apart(text: str, involved: bool) -> None:
+    assert family_involved(text, lexicon_findings(text)) is involved

@@ -28,6 +28,11 @@ ADULTS_TOLD = (
     "Les adultes qui t'accompagnent sur Nexus Réussite (tes parents, tes professeurs) vont "
     "être prévenus, pour pouvoir t'aider."
 )
+# When the student names their family (``lexicon.FAMILY``), the platform does not tell it.
+TEAM_TOLD = (
+    "Tes professeurs et l'équipe de Nexus Réussite vont être prévenus, pour pouvoir t'aider. "
+    "Tes parents ne recevront pas ce message de notre part."
+)
 
 _DISTRESS = (
     "Ce que tu écris me touche, et tu as bien fait de le dire. Tu n'as pas à rester seul·e "
@@ -66,7 +71,7 @@ _PERSONAL_DATA = (
 )
 
 
-def safety_answer(finding: Finding) -> str:
+def safety_answer(finding: Finding, family_involved: bool = False) -> str:
     """ARIA's answer to a message whose most serious finding is ``finding``."""
     if finding.category is Category.SELF_HARM:
         text = _DISTRESS
@@ -78,7 +83,9 @@ def safety_answer(finding: Finding) -> str:
         text = _HARASSMENT
     else:
         text = _PERSONAL_DATA
-    return f"{text}\n{ADULTS_TOLD}" if notifies_adults(finding.severity) else text
+    if not notifies_adults(finding.severity):
+        return text
+    return f"{text}\n{TEAM_TOLD if family_involved else ADULTS_TOLD}"
 
 
 def notifies_adults(severity: Severity) -> bool:

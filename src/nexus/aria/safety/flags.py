@@ -1,7 +1,9 @@
 """A flagged message: the flag recorded and the adults around the student notified.
 
 Parents and teachers (those the student booked or who assessed them) are notified from medium
-severity; administrators too when it is high. The notification names the student and the kind
+severity; administrators too when it is high. A disclosure of abuse that names the family or
+home (``Verdict.family_involved``) is not sent to the parents: a parent may be the one the
+student speaks of. The teachers and the administrators are told, whatever the severity. The notification names the student and the kind
 of concern, never the student's words: they stay in the conversation, which the notified
 adults may open (``nexus.aria.safety.oversight``), each reading written in the audit log.
 """
@@ -29,18 +31,28 @@ CONCERNS = {
 }
 
 
+FAMILY_NOTE = (
+    " L'élève met en cause sa famille ou son domicile : ses parents n'ont pas été prévenus. "
+    "Pour un mineur en danger, appelez le 119 (Allô Enfance en danger) ou transmettez une "
+    "information préoccupante à la cellule départementale (CRIP)."
+)
+
+
 def admins(session: Session) -> list[int]:
     return list(
         session.scalars(select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True)))
     )
 
 
-def recipients(session: Session, student_id: int, severity: Severity) -> list[int]:
+def recipients(
+    session: Session, student_id: int, severity: Severity, family_involved: bool = False
+) -> list[int]:
     """Who is told of a flag of this severity (parents, teachers, then administrators)."""
     if not notifies_adults(severity):
         return []
-    people = [*parents_of(session, student_id), *teachers_of(session, student_id)]
-    if severity is Severity.HIGH:
+    people = [] if family_involved else list(parents_of(session, student_id))
+    people.extend(teachers_of(session, student_id))
+    if severity is Severity.HIGH or family_involved:
         people.extend(admins(session))
     return list(dict.fromkeys(people))
 
@@ -57,6 +69,7 @@ def raise_flag(
         severity=worst.severity,
         categories=verdict.categories,
         screener=verdict.screener,
+        family_involved=verdict.family_involved,
     )
     session.add(flag)
     session.flush()
@@ -64,13 +77,14 @@ def raise_flag(
     urgent = "Urgent — " if worst.severity is Severity.HIGH else ""
     notify(
         session,
-        recipients(session, student.id, worst.severity),
+        recipients(session, student.id, worst.severity, verdict.family_involved),
         NotificationKind.ARIA_SAFETY,
         f"{urgent}Message préoccupant de {name} à ARIA",
         f"Un message de {name} à ARIA laisse penser à {CONCERNS[worst.category]}. À ce "
         "message, ARIA n'a pas répondu sur les cours : elle a conseillé à l'élève d'en parler "
         "à un adulte de confiance et, si besoin, donné les numéros d'aide. Vous pouvez lire "
-        "la conversation dans Nexus Réussite ; parlez-en avec l'élève dès que possible.",
+        "la conversation dans Nexus Réussite ; parlez-en avec l'élève dès que possible."
+        + (FAMILY_NOTE if verdict.family_involved else ""),
         {
             "student_id": student.id,
             "conversation_id": conversation_id,

@@ -50,4 +50,5 @@ def notice(verdict: Verdict | None) -> str | None:
 
 def answer(verdict: Verdict) -> Completion:
     """ARIA's answer to a flagged message: no model, no bank, no tokens."""
-    return Completion(safety_answer(verdict.worst), Usage(0, 0, estimated=True))
+    text = safety_answer(verdict.worst, verdict.family_involved)
+    return Completion(text, Usage(0, 0, estimated=True))

@@ -28,6 +28,15 @@ _ABUSER = (
     r"mon oncle|il|elle|ils|on|quelqu un)"
 )
 
+# A disclosure of violence or sexual abuse that names someone of the family, or home, as where
+# it happens (« mon beau-père me frappe », « à la maison on me tape »): the parents are not told
+# by the platform (``nexus.aria.safety.flags``), the teachers and the administrators are.
+FAMILY = (
+    r"\b(?:mon pere|ma mere|mes parents|papa|maman|mon beau pere|ma belle mere|mon frere|"
+    r"ma soeur|mon demi frere|ma demi soeur|mon oncle|ma tante|mon grand pere|ma grand mere|"
+    r"mon cousin|ma cousine|a la maison|chez moi)\b"
+)
+
 # SMS spellings, one token → its words (applied token by token after normalising).
 CONTRACTIONS: dict[str, str] = {
     "j": "je",

@@ -30,4 +30,7 @@ class SafetyFlag(Base):
     severity: Mapped[Severity] = mapped_column(str_enum(Severity, 16))
     categories: Mapped[list[str]] = mapped_column(JSONType, default=list)
     screener: Mapped[Screener] = mapped_column(str_enum(Screener, 16))
+    # The student named their family or home in a disclosure of abuse: the parents are neither
+    # notified nor shown the conversation (``nexus.aria.safety.oversight``).
+    family_involved: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

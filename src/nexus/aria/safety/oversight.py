@@ -6,6 +6,8 @@
   (``nexus.people.ages``: under 18, or birth date unknown) and the parent link's
   ``reads_aria_conversations`` is on (the default), all of them.
 * A **teacher** of the student, and an **administrator**, read the flagged ones only.
+* A conversation where the student disclosed abuse naming their family or home
+  (``SafetyFlag.family_involved``) is never shown to a parent, whatever the setting.
 * Anyone else: 404, as for a student they may not see.
 
 Every list and every reading is written in the audit log (``aria.conversations_listed``,
@@ -62,6 +64,12 @@ def reads_all(session: Session, principal: Principal, student_id: int) -> bool:
 def _visible(session: Session, principal: Principal, student_id: int) -> ColumnElement[bool]:
     ensure_can_view_student(session, principal, student_id)
     own = Conversation.user_id == student_id
+    if principal.role is Role.PARENT:  # never what the child said of their family's abuse
+        own = own & Conversation.id.not_in(
+            select(SafetyFlag.conversation_id).where(
+                SafetyFlag.student_id == student_id, SafetyFlag.family_involved.is_(True)
+            )
+        )
     if reads_all(session, principal, student_id):
         return own
     # A low flag (personal data, nobody notified) opens nothing to the adults.

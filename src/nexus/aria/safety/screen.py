@@ -14,8 +14,8 @@ import openai
 
 from nexus.aria.redaction import redact
 from nexus.aria.runtime import AriaRuntime
-from nexus.aria.safety.lexicon import CONTRACTIONS, PATTERNS
-from nexus.aria.safety.verdicts import Category, Finding, Screener, Severity, Verdict
+from nexus.aria.safety.lexicon import CONTRACTIONS, FAMILY, PATTERNS
+from nexus.aria.safety.verdicts import ABUSE, Category, Finding, Screener, Severity, Verdict
 
 logger = logging.getLogger("nexus.aria.safety")
 MODERATION_MODEL = "omni-moderation-latest"
@@ -68,6 +68,17 @@ def lexicon_findings(text: str) -> tuple[Finding, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def family_involved(text: str, findings: tuple[Finding, ...]) -> bool:
+    """Whether the message discloses violence or sexual abuse naming the family or home."""
+    abuse = any(f.category in ABUSE and f.severity is Severity.HIGH for f in findings)
+    return abuse and _family().search(normalise(text)) is not None
+
+
+@cache
+def _family() -> re.Pattern[str]:
+    return re.compile(squeeze(FAMILY))
+
+
 def moderation_findings(client: openai.OpenAI, text: str) -> tuple[Finding, ...]:
     """What the moderation endpoint flags; raises ``openai.OpenAIError`` when it fails."""
     # Personal data never leaves, for moderation either (its finding is the lexicon's).
@@ -83,10 +94,15 @@ def moderation_findings(client: openai.OpenAI, text: str) -> tuple[Finding, ...]
 
 def screen(runtime: AriaRuntime, text: str) -> Verdict:
     """The verdict on a student's message; never raises because the endpoint failed."""
+    findings, screener = _findings(runtime, text)
+    return Verdict(findings, screener, family_involved(text, findings))
+
+
+def _findings(runtime: AriaRuntime, text: str) -> tuple[tuple[Finding, ...], Screener]:
     lexicon = lexicon_findings(text)
     client = runtime.moderation_client()
     if client is None:
-        return Verdict(lexicon, Screener.LEXICON)
+        return lexicon, Screener.LEXICON
     try:
         online = moderation_findings(client, text)
     except openai.OpenAIError as exc:
@@ -94,5 +110,5 @@ def screen(runtime: AriaRuntime, text: str) -> Verdict:
             "moderation endpoint failed, the lexicon screens alone",
             extra={"error_type": type(exc).__name__, "status": getattr(exc, "status_code", None)},
         )
-        return Verdict(lexicon, Screener.LEXICON)
-    return Verdict(tuple(dict.fromkeys(online + lexicon)), Screener.OPENAI)
+        return lexicon, Screener.LEXICON
+    return tuple(dict.fromkeys(online + lexicon)), Screener.OPENAI

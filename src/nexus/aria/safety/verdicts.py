@@ -29,6 +29,9 @@ class Screener(StrEnum):
     LEXICON = "lexicon"  # offline, or the endpoint failed
 
 
+# The categories whose disclosure naming the family keeps the parents out of the loop.
+ABUSE = (Category.VIOLENCE, Category.SEXUAL)
+
 # When two categories are as serious, the first of this order decides the answer.
 PRIORITY = tuple(Category)
 
@@ -45,6 +48,8 @@ class Verdict:
 
     findings: tuple[Finding, ...]
     screener: Screener
+    # Violence or sexual abuse disclosed with the family or home named: see ``lexicon.FAMILY``.
+    family_involved: bool = False
 
     @property
     def flagged(self) -> bool:

@@ -48,6 +48,36 @@ class FlagPublic(BaseModel):
     created_at: datetime
 
 
+class InboxFlag(FlagPublic):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **FLAG_EXAMPLE,
+                    "student_id": 12,
+                    "student_name": "Léa Martin",
+                    "family_involved": False,
+                }
+            ]
+        }
+    )
+
+    student_id: int
+    student_name: str
+    family_involved: bool = Field(
+        description="The student named their family or home: never shown to parents"
+    )
+
+
+class FlagInboxPage(Page[InboxFlag]):
+    pass
+
+
+class FlagInboxQuery(PageQuery):
+    student_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    severity: Severity | None = Field(default=None, description="medium or high")
+
+
 class WatchedConversation(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{**CONVERSATION_EXAMPLE, "flag_count": 1}]}

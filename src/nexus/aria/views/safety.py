@@ -8,10 +8,12 @@ from nexus.accounts.permissions import allow, current_principal
 from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
-from nexus.aria.safety import oversight
+from nexus.aria.safety import inbox, oversight
 from nexus.aria.schemas.safety import (
     FamilyAccessPublic,
     FamilyAccessUpdate,
+    FlagInboxPage,
+    FlagInboxQuery,
     StudentConversationPath,
     StudentConversationQuery,
     StudentPath,
@@ -27,6 +29,19 @@ bp = api_blueprint(
     description="ARIA's safety: a student's conversations as their parents and teachers see them",
 )
 WATCHERS = (Role.PARENT, Role.TEACHER, Role.ADMIN)
+flags_bp = api_blueprint(
+    "aria_flags",
+    __name__,
+    url_prefix="/api/v1/aria/flags",
+    description="ARIA's safety: the flags the adults around the students were told of",
+)
+
+
+@flags_bp.get("", responses={200: FlagInboxPage, **errors(404, 422)})
+@allow(*WATCHERS)
+def list_flags(query: FlagInboxQuery) -> Response:
+    """The flagged messages of the students the caller follows, newest first (no words)."""
+    return json_response(inbox.list_flags(db.session, current_principal(), query))
 
 
 @bp.get(
