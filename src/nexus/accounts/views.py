@@ -148,7 +148,7 @@ def verify_email(body: TokenIn) -> Response:
 def resend_verification() -> Response:
     """E-mail a new verification link (the earlier ones stop working); throttled per user."""
     recovery.resend_verification(db.session, current_principal().user_id)
-    return json_response(Message(message=_("Verification e-mail sent.")), 202)
+    return json_response(Message(message=_("A new verification e-mail has been sent.")), 202)
 
 
 @bp.post("/password-reset", responses={202: Message, **errors(422, 429)})
