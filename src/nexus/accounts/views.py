@@ -131,9 +131,19 @@ def _user_key() -> str:
     return str(current_principal().user_id)
 
 
+# One counter for the three routes that take an e-mailed token, one for the two that check the
+# current password (a stolen access token must not turn them into a password oracle).
+_token_failures = limiter.shared_limit(
+    TOKEN_FAILURES_PER_ADDRESS, scope="account-token-address", deduct_when=_bad_token
+)
+_current_password_checks = limiter.shared_limit(
+    lambda: settings().current_password_limit_per_user, scope="current-password", key_func=_user_key
+)
+
+
 @bp.post("/verify-email", responses={200: UserPublic, **errors(400, 422, 429)})
 @public
-@limiter.limit(TOKEN_FAILURES_PER_ADDRESS, deduct_when=_bad_token, scope="account-token-address")
+@_token_failures
 def verify_email(body: TokenIn) -> Response:
     """Prove the account's address with the token e-mailed to it."""
     user = recovery.verify_email(db.session, body.token)
@@ -175,7 +185,7 @@ def request_password_reset(body: PasswordResetIn) -> Response:
 
 @bp.post("/password-reset/confirm", responses={200: Message, **errors(400, 422, 429)})
 @public
-@limiter.limit(TOKEN_FAILURES_PER_ADDRESS, deduct_when=_bad_token, scope="account-token-address")
+@_token_failures
 def confirm_password_reset(body: PasswordResetConfirmIn) -> Response:
     """Set a new password with a reset token; every session of the account is signed out."""
     recovery.reset_password(db.session, body.token, body.new_password)
@@ -184,9 +194,7 @@ def confirm_password_reset(body: PasswordResetConfirmIn) -> Response:
 
 @bp.post("/password", responses={200: Message, **errors(401, 422, 429)})
 @allow()
-@limiter.limit(
-    lambda: settings().current_password_limit_per_user, key_func=_user_key, scope="password-check"
-)
+@_current_password_checks
 def change_password(body: PasswordChangeIn) -> Response:
     """Change the password; every other session is signed out, this one stays."""
     recovery.change_password(
@@ -197,9 +205,7 @@ def change_password(body: PasswordChangeIn) -> Response:
 
 @bp.post("/email", responses={202: Message, **errors(401, 409, 422, 429)})
 @allow()
-@limiter.limit(
-    lambda: settings().current_password_limit_per_user, key_func=_user_key, scope="password-check"
-)
+@_current_password_checks
 def request_email_change(body: EmailChangeIn) -> Response:
     """E-mail a confirmation link to the new address; the account keeps the old one until then."""
     recovery.request_email_change(
@@ -210,7 +216,7 @@ def request_email_change(body: EmailChangeIn) -> Response:
 
 @bp.post("/email/confirm", responses={200: UserPublic, **errors(400, 409, 422, 429)})
 @public
-@limiter.limit(TOKEN_FAILURES_PER_ADDRESS, deduct_when=_bad_token, scope="account-token-address")
+@_token_failures
 def confirm_email_change(body: TokenIn) -> Response:
     """Move the account to the address the confirmation token was sent to."""
     user = recovery.confirm_email_change(db.session, body.token)
