@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,7 +50,7 @@ class Mailbox:
 @contextmanager
 def capturing() -> Iterator[Mailbox]:
     box = Mailbox()
-    receivers = [
+    receivers: list[tuple[Any, Callable[..., None]]] = [
         (signals.verification_requested, box.on_verification),
         (signals.password_reset_requested, box.on_reset),
         (signals.email_change_requested, box.on_email_change),

@@ -22,9 +22,7 @@ from nexus.language import _
 def request_verification(session: Session, user: User) -> None:
     """E-mail a verification token (registration, resend): ``verification_requested``."""
     if user.email_verified_at is not None:
-        raise Conflict(
-            _("This e-mail address is already verified."), code="email_already_verified"
-        )
+        raise Conflict(_("This e-mail address is already verified."), code="email_already_verified")
     send_verification(session, user)
 
 

@@ -69,7 +69,8 @@ class RefreshIn(InputModel):
 
 # A token from an e-mail (secrets.token_urlsafe(32): 43 characters).
 EmailToken = Annotated[
-    str, Field(min_length=16, max_length=128, examples=["q3Vx9kP0bL2mN8rT4wY6zA1cE5gH7jK9sD3fR0uI2oQ"])
+    str,
+    Field(min_length=16, max_length=128, examples=["q3Vx9kP0bL2mN8rT4wY6zA1cE5gH7jK9sD3fR0uI2oQ"]),
 ]
 
 

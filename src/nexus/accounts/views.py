@@ -163,9 +163,7 @@ def resend_verification() -> Response:
 
 @bp.post("/password-reset", responses={202: Message, **errors(422, 429)})
 @public
-@limiter.limit(
-    lambda: settings().password_reset_limit_per_address, scope="password-reset-address"
-)
+@limiter.limit(lambda: settings().password_reset_limit_per_address, scope="password-reset-address")
 @limiter.limit(
     lambda: settings().password_reset_limit_per_email,
     key_func=_body_email,
@@ -175,12 +173,15 @@ def request_password_reset(body: PasswordResetIn) -> Response:
     """E-mail a password-reset link. The same 202 whether or not the address has an account;
     throttled per address and per client address."""
     recovery.request_password_reset(db.session, body.email)
-    return json_response(Message(
+    return json_response(
+        Message(
             message=_(
                 "If an account exists for this e-mail address, a link to choose a new password "
                 "has just been sent to it."
             )
-        ), 202)
+        ),
+        202,
+    )
 
 
 @bp.post("/password-reset/confirm", responses={200: Message, **errors(400, 422, 429)})

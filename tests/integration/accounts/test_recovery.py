@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
 
 from nexus.accounts import onetime
 from nexus.accounts.models import AccountToken, User
@@ -43,9 +44,9 @@ def _bearer(access_token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {access_token}"}
 
 
-def _assert_invalid_link(response: object) -> None:
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    error = response.get_json()["error"]  # type: ignore[attr-defined]
+def _assert_invalid_link(response: TestResponse) -> None:
+    assert response.status_code == 400
+    error = response.get_json()["error"]
     assert (error["code"], error["message"]) == ("invalid_token", INVALID_LINK)
 
 
@@ -131,9 +132,7 @@ def test_password_reset_signs_out_everywhere_and_changes_the_password(
         "/api/v1/auth/password-reset/confirm", json={"token": token, "new_password": NEW_PASSWORD}
     )
     assert done.status_code == 200, done.get_json()
-    assert done.get_json()["message"] == (
-        "Mot de passe modifié ; connectez-vous avec le nouveau."
-    )
+    assert done.get_json()["message"] == ("Mot de passe modifié ; connectez-vous avec le nouveau.")
     for access, refresh in (
         (parent.access_token, parent.refresh_token),
         (laptop["access_token"], laptop["refresh_token"]),
@@ -171,9 +170,7 @@ def test_unknown_address_gets_the_same_answer_and_no_mail(api: Api, mailbox: Mai
     assert [m.to for m in mailbox.sent] == [parent.email]
 
 
-def test_a_reset_token_expires(
-    api: Api, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_reset_token_expires(api: Api, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch) -> None:
     parent = api.create_user(Role.PARENT)
     api.post("/api/v1/auth/password-reset", json={"email": parent.email})
     token = mailbox.token("reset", parent.email)
@@ -209,7 +206,7 @@ def test_a_weak_password_keeps_the_token_and_a_new_link_retires_it(
 
 
 # --- Password change -------------------------------------------------------------------------
-def _change(api: Api, actor: Actor, current: str, new: str) -> object:
+def _change(api: Api, actor: Actor, current: str, new: str) -> TestResponse:
     return api.post(
         "/api/v1/auth/password",
         actor,
@@ -223,7 +220,7 @@ def test_password_change_keeps_this_session_and_revokes_the_others(
     laptop = api.actor(Role.STUDENT)
     phone = api.login(laptop.user.email).get_json()
     changed = _change(api, laptop, DEFAULT_PASSWORD, NEW_PASSWORD)
-    assert changed.status_code == 200, changed.get_json()  # type: ignore[attr-defined]
+    assert changed.status_code == 200, changed.get_json()
 
     assert api.get("/api/v1/auth/me", laptop).status_code == 200
     rotated = api.post("/api/v1/auth/refresh", json={"refresh_token": laptop.refresh_token})
@@ -242,21 +239,23 @@ def test_password_change_keeps_this_session_and_revokes_the_others(
 def test_password_change_needs_the_current_password_and_a_strong_new_one(api: Api) -> None:
     student = api.actor(Role.STUDENT)
     wrong = _change(api, student, "PasLeBon2026!", NEW_PASSWORD)
-    assert wrong.status_code == 422  # type: ignore[attr-defined]
-    error = wrong.get_json()["error"]  # type: ignore[attr-defined]
+    assert wrong.status_code == 422
+    error = wrong.get_json()["error"]
     assert (error["code"], error["message"]) == (
         "wrong_password",
         "Le mot de passe actuel est incorrect.",
     )
     assert error["fields"][0]["field"] == "current_password"
     weak = _change(api, student, DEFAULT_PASSWORD, "password123")
-    assert weak.get_json()["error"]["code"] == "weak_password"  # type: ignore[attr-defined]
+    assert weak.get_json()["error"]["code"] == "weak_password"
     assert api.post("/api/v1/auth/password", json={}).status_code == 401
     assert api.login(student.user.email, DEFAULT_PASSWORD).status_code == 200
 
 
 # --- E-mail change ---------------------------------------------------------------------------
-def _ask_email_change(api: Api, actor: Actor, new_email: str, password: str = DEFAULT_PASSWORD):  # type: ignore[no-untyped-def]
+def _ask_email_change(
+    api: Api, actor: Actor, new_email: str, password: str = DEFAULT_PASSWORD
+) -> TestResponse:
     return api.post(
         "/api/v1/auth/email",
         actor,
@@ -294,7 +293,9 @@ def test_email_change_refuses_a_taken_address_and_a_wrong_password(
     taken = _ask_email_change(api, parent, other.email)
     assert taken.status_code == 409
     assert taken.get_json()["error"]["code"] == "email_taken"
-    assert taken.get_json()["error"]["message"] == "Un compte existe déjà pour cette adresse e-mail."
+    assert (
+        taken.get_json()["error"]["message"] == "Un compte existe déjà pour cette adresse e-mail."
+    )
     wrong = _ask_email_change(api, parent, "libre@example.fr", "PasLeBon2026!")
     assert wrong.status_code == 422
     assert wrong.get_json()["error"]["code"] == "wrong_password"

@@ -181,7 +181,9 @@ def test_an_adult_student_erases_their_own_data(api: Api, session: Session) -> N
     assert response.status_code == 200
     assert response.get_json()["erased_user_ids"] == [fam["adult"].id]
     session.expire_all()
-    assert session.scalar(select(AccountToken).where(AccountToken.user_id == fam["adult"].id)) is None
+    assert (
+        session.scalar(select(AccountToken).where(AccountToken.user_id == fam["adult"].id)) is None
+    )
     assert session.get(User, fam["adult"].id).email == f"deleted-{fam['adult'].id}@invalid"
     assert session.get(User, fam["parent"].id).first_name == "Isabelle"
 

@@ -21,7 +21,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("email_verified_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(
+            sa.Column("email_verified_at", sa.DateTime(timezone=True), nullable=True)
+        )
     op.create_table(
         "account_tokens",
         sa.Column("id", sa.Integer(), nullable=False),
