@@ -19,15 +19,12 @@ from nexus.language import _
 
 
 # --- E-mail verification ---------------------------------------------------------------------
-def request_verification(session: Session, user: User) -> None:
-    """E-mail a verification token (registration, resend): ``verification_requested``."""
+def resend_verification(session: Session, user_id: int) -> None:
+    """E-mail a new verification token (``verification_requested``); 409 once verified."""
+    user = get_user(session, user_id)
     if user.email_verified_at is not None:
         raise Conflict(_("This e-mail address is already verified."), code="email_already_verified")
     send_verification(session, user)
-
-
-def resend_verification(session: Session, user_id: int) -> None:
-    request_verification(session, get_user(session, user_id))
 
 
 def verify_email(session: Session, token: str) -> User:
