@@ -165,6 +165,15 @@ class Settings(BaseSettings):
     login_limit_per_account: str = "30 per minute"
     login_limit_per_address: str = "30 per minute"
     register_limit_per_address: str = "20 per 10 minutes"
+    # Account recovery (nexus.accounts.recovery, docs/accounts.md): token lifetimes and throttles.
+    password_reset_ttl_seconds: int = Field(default=3600, ge=60, le=86_400)
+    email_verification_ttl_seconds: int = Field(default=48 * 3600, ge=60, le=30 * 86_400)
+    email_change_ttl_seconds: int = Field(default=24 * 3600, ge=60, le=30 * 86_400)
+    password_reset_limit_per_address: str = "10 per hour"
+    password_reset_limit_per_email: str = "3 per hour"
+    # Resending a verification e-mail; checking the current password (password/e-mail change).
+    account_email_limit_per_user: str = "3 per hour"
+    current_password_limit_per_user: str = "10 per hour"
     # Reverse proxies in front of the app whose X-Forwarded-For entry is believed (Werkzeug's
     # ProxyFix): 0 here, the header is ignored; 1 behind ingress-nginx (the overlays' ConfigMap).
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
@@ -20,6 +21,8 @@ class User(TimestampMixin, Base):
     last_name: Mapped[str] = mapped_column(String(80))
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    # When the owner proved they read this address (nexus.accounts.recovery); None: not yet.
+    email_verified_at: Mapped[datetime | None] = mapped_column(default=None)
 
     @property
     def full_name(self) -> str:
@@ -54,3 +57,27 @@ class RefreshToken(Base):
     used_at: Mapped[datetime | None] = mapped_column(default=None)
 
     session: Mapped[AuthSession] = relationship(lazy="joined")
+
+
+class TokenPurpose(enum.StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    PASSWORD_RESET = "password_reset"
+    EMAIL_CHANGE = "email_change"
+
+
+class AccountToken(Base):
+    """A single-use token sent by e-mail (nexus.accounts.recovery): only its SHA-256 is kept."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(str_enum(TokenPurpose, 24))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The address an e-mail change moves to (purpose email_change only).
+    new_email: Mapped[str | None] = mapped_column(String(254), default=None)
+
+    user: Mapped[User] = relationship(lazy="joined")

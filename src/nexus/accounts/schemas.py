@@ -67,6 +67,62 @@ class RefreshIn(InputModel):
     refresh_token: str = Field(min_length=16, max_length=512, examples=["c2VjcmV0LXJlZnJlc2g..."])
 
 
+# A token from an e-mail (secrets.token_urlsafe(32): 43 characters).
+EmailToken = Annotated[
+    str,
+    Field(min_length=16, max_length=128, examples=["q3Vx9kP0bL2mN8rT4wY6zA1cE5gH7jK9sD3fR0uI2oQ"]),
+]
+
+
+class TokenIn(InputModel):
+    """A token received by e-mail (verification, e-mail change)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    token: EmailToken
+
+
+class PasswordResetIn(InputModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"email": "camille.martin@example.fr"}]}
+    )
+
+    email: EmailStr
+
+
+class PasswordResetConfirmIn(InputModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: EmailToken
+    new_password: NewPassword
+
+
+class PasswordChangeIn(InputModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"current_password": "Révisions2026!", "new_password": "Vacances2027!"}]
+        },
+    )
+
+    current_password: Password
+    new_password: NewPassword
+
+
+class EmailChangeIn(InputModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"new_email": "camille.martin@exemple.fr", "current_password": "Révisions2026!"}
+            ]
+        },
+    )
+
+    new_email: EmailStr
+    current_password: Password
+
+
 class UserPublic(BaseModel):
     model_config = ConfigDict(
         from_attributes=True,
@@ -79,6 +135,7 @@ class UserPublic(BaseModel):
                     "first_name": "Camille",
                     "last_name": "Martin",
                     "is_active": True,
+                    "email_verified_at": None,
                     "created_at": "2026-09-01T08:30:00+00:00",
                 }
             ]
@@ -91,6 +148,9 @@ class UserPublic(BaseModel):
     first_name: str
     last_name: str
     is_active: bool
+    email_verified_at: datetime | None = Field(
+        description="When the owner proved they read this address; null: not yet"
+    )
     created_at: datetime
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nexus.accounts import passwords
-from nexus.accounts.models import User
+from nexus.accounts import onetime, passwords
+from nexus.accounts.models import TokenPurpose, User
 from nexus.accounts.roles import Role
-from nexus.accounts.signals import registration_with_existing_email
+from nexus.accounts.signals import registration_with_existing_email, verification_requested
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound, Unauthorized
 from nexus.language import _
@@ -63,11 +63,12 @@ def register(
     A new e-mail creates the account; a taken one changes nothing, costs the same password
     hash, and tells the owner: the ``registration_with_existing_email`` signal, to which
     notifications (an in-app notice; an e-mail once the platform sends e-mails) and the audit
-    log subscribe. The caller answers both the same way (docs/rate-limits.md).
+    log subscribe. The caller answers both the same way (docs/rate-limits.md). A new account
+    is sent a verification token (``verification_requested``, docs/accounts.md).
     """
     existing = find_by_email(session, email)
     if existing is None:
-        return create_user(
+        user = create_user(
             session,
             email=email,
             password=password,
@@ -75,10 +76,18 @@ def register(
             first_name=first_name,
             last_name=last_name,
         )
+        send_verification(session, user)
+        return user
     passwords.check_policy(password, normalise_email(email))
     passwords.hash_password(password)  # the time a creation takes
     registration_with_existing_email.send(session, user=existing)
     return None
+
+
+def send_verification(session: Session, user: User) -> None:
+    """Issue a verification token for ``user.email`` and hand it to the e-mail layer."""
+    token = onetime.issue(session, user, TokenPurpose.VERIFY_EMAIL)
+    verification_requested.send(session, user=user, token=token)
 
 
 def authenticate(session: Session, email: str, password: str) -> User:

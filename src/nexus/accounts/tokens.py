@@ -159,6 +159,24 @@ def revoke_family(session: Session, session_id: str, reason: str) -> None:
     revocation.get_check().revoked(session_id, reason)
 
 
+def revoke_user_sessions(
+    session: Session, user_id: int, reason: str, *, keep: str | None = None
+) -> int:
+    """Revoke every open login of the account but ``keep`` (the caller's own, when given):
+    their access and refresh tokens stop working at once. Returns how many were revoked."""
+    query = select(AuthSession.id).where(
+        AuthSession.user_id == user_id,
+        AuthSession.revoked_at.is_(None),
+        AuthSession.expires_at > utcnow(),
+    )
+    if keep is not None:
+        query = query.where(AuthSession.id != keep)
+    open_ids = session.scalars(query).all()
+    for session_id in open_ids:
+        revoke_family(session, session_id, reason=reason)
+    return len(open_ids)
+
+
 # Access tokens whose signature and claims this process has checked, with their expiry: a
 # client sends the same token for its every request, and PyJWT's decode was ~12 % of a cached
 # read's CPU. What a token says cannot change, so only its expiry is checked again; revocation

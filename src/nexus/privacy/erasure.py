@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from nexus.accounts import tokens
-from nexus.accounts.models import AuthSession, User
+from nexus.accounts.models import AccountToken, AuthSession, User
 from nexus.accounts.roles import Role
 from nexus.aria.models import Conversation, Message, StudyPlan, UsageRecord
 from nexus.assessments.models import Assessment
@@ -63,6 +63,8 @@ def _erase(session: Session, user: User, *, actor_id: int, action: str) -> Erasu
         profile.invitation_code = secrets.token_hex(8).upper()
     session.execute(update(Assessment).where(Assessment.student_id.in_(ids)).values(comment=""))
     session.execute(delete(Notification).where(Notification.user_id.in_(ids)))
+    # Pending e-mailed links, and the new address an e-mail change would move to.
+    session.execute(delete(AccountToken).where(AccountToken.user_id.in_(ids)))
     session.execute(
         delete(ParentLink).where(or_(ParentLink.parent_id.in_(ids), ParentLink.student_id.in_(ids)))
     )

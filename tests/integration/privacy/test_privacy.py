@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nexus.accounts.models import AuthSession, User
+from nexus.accounts.models import AccountToken, AuthSession, User
 from nexus.accounts.roles import Role
 from nexus.assessments.models import Assessment
 from nexus.audit.models import AuditEntry
@@ -21,7 +21,7 @@ from tests.factories.notifications import NotificationFactory
 from tests.factories.offers import EnrollmentFactory
 from tests.factories.people import ParentLinkFactory, StudentProfileFactory
 from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
-from tests.support.api import Actor, Api
+from tests.support.api import DEFAULT_PASSWORD, Actor, Api
 
 EXPORT = "/api/v1/privacy/export"
 ERASE = "/api/v1/privacy/erasure"
@@ -174,10 +174,16 @@ def test_parent_erases_the_family_and_accounting_is_unchanged(api: Api, session:
 
 def test_an_adult_student_erases_their_own_data(api: Api, session: Session) -> None:
     fam = _family(api, session)
+    pending = {"new_email": "nouvelle@example.fr", "current_password": DEFAULT_PASSWORD}
+    assert api.post("/api/v1/auth/email", fam["adult"], json=pending).status_code == 202
+    assert session.scalar(select(AccountToken.new_email)) == "nouvelle@example.fr"
     response = api.post(ERASE, fam["adult"], json={"confirm": "SUPPRIMER"})
     assert response.status_code == 200
     assert response.get_json()["erased_user_ids"] == [fam["adult"].id]
     session.expire_all()
+    assert (
+        session.scalar(select(AccountToken).where(AccountToken.user_id == fam["adult"].id)) is None
+    )
     assert session.get(User, fam["adult"].id).email == f"deleted-{fam['adult'].id}@invalid"
     assert session.get(User, fam["parent"].id).first_name == "Isabelle"
 
