@@ -3,8 +3,8 @@
 ``users.email_verified_at`` and ``account_tokens``: the single-use tokens sent by e-mail for
 address verification, password reset and e-mail change (only their SHA-256 is stored).
 
-Revision ID: 0020
-Revises: 0015
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-04
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020"
-down_revision = "0015"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
