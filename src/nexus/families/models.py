@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from nexus.accounts.models import User
 from nexus.db import Base, utcnow
+from nexus.scheduling.models import TutoringSession
 
 
 class SessionReport(Base):
@@ -30,6 +32,11 @@ class SessionReport(Base):
     mark: Mapped[float | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # Every read of a report shows its session, student and teacher: loaded with it.
+    session: Mapped[TutoringSession] = relationship(lazy="joined")
+    student: Mapped[User] = relationship(foreign_keys=[student_id], lazy="joined")
+    teacher: Mapped[User] = relationship(foreign_keys=[teacher_id], lazy="joined")
 
 
 class Thread(Base):
@@ -54,6 +61,10 @@ class Thread(Base):
     teacher_read_id: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    parent: Mapped[User] = relationship(foreign_keys=[parent_id], lazy="joined")
+    teacher: Mapped[User] = relationship(foreign_keys=[teacher_id], lazy="joined")
+    student: Mapped[User] = relationship(foreign_keys=[student_id], lazy="joined")
 
 
 class ThreadMessage(Base):
