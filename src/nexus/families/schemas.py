@@ -72,6 +72,13 @@ class ReportWrite(InputModel):
         default=None, ge=0, le=20, description="Out of 20, at most two decimals; null: none"
     )
 
+    @field_validator("mark", mode="before")
+    @classmethod
+    def _a_number(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(_("Input should be a valid number"))
+        return value
+
     @field_validator("mark")
     @classmethod
     def _two_decimals(cls, value: float | None) -> float | None:
