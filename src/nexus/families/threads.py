@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
@@ -136,11 +136,20 @@ def read_thread(
         )
     )
     if messages:
+        # A conditional UPDATE: a concurrent read or post of the same reader never moves the
+        # mark back.
+        column = (
+            Thread.parent_read_id
+            if principal.user_id == thread.parent_id
+            else (Thread.teacher_read_id)
+        )
         last = messages[-1].id
-        if principal.user_id == thread.parent_id:
-            thread.parent_read_id = max(thread.parent_read_id, last)
-        else:
-            thread.teacher_read_id = max(thread.teacher_read_id, last)
+        session.execute(
+            update(Thread)
+            .where(Thread.id == thread.id, column < last)
+            .values({column: last})
+            .execution_options(synchronize_session=False)
+        )
     return thread, messages
 
 

@@ -9,7 +9,7 @@ from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page, PageQuery
-from nexus.db import db
+from nexus.db import db, writes
 from nexus.families import reports, threads
 from nexus.families.models import Thread, ThreadMessage
 from nexus.families.schemas import (
@@ -138,6 +138,7 @@ def unread_count() -> Response:
 
 @threads_bp.get("/<int:thread_id>", responses={200: ThreadDetail, **errors(404)})
 @allow(Role.PARENT, Role.TEACHER)
+@writes  # reading marks the messages read
 def get_thread(path: ThreadPath) -> Response:
     """A thread's messages, oldest first; reading it marks them read for the caller."""
     principal = current_principal()
