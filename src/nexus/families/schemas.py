@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from nexus.api.schemas import MAX_ID, NULLABLE, InputModel, PageQuery, examples
 from nexus.content.vocabulary import Subject
 from nexus.language import _
+from nexus.scheduling.schemas import PERSON, PersonRef
 
 MAX_WORK_DONE = 5000
 MAX_HOMEWORK = 3000
@@ -25,7 +26,6 @@ REPORT_IN: dict[str, Any] = {
     "homework": "Exercices 12 et 14 p. 87 pour jeudi.",
     "mark": 14.5,
 }
-PERSON: dict[str, Any] = {"id": 3, "first_name": "Sophie", "last_name": "Bernard"}
 REPORT_OUT: dict[str, Any] = {
     "id": 7,
     "session_id": 12,
@@ -44,14 +44,6 @@ THREAD_IN: dict[str, Any] = {
     "subject": "Devoirs de mathématiques",
     "body": "Bonjour, Lucas peine sur les suites : que lui conseillez-vous ?",
 }
-
-
-class PersonRef(BaseModel):
-    model_config = ConfigDict(from_attributes=True, json_schema_extra=examples(PERSON))
-
-    id: int
-    first_name: str
-    last_name: str
 
 
 class ReportPath(BaseModel):
@@ -133,7 +125,7 @@ class MessageCreate(InputModel):
     body: str = Field(min_length=1, max_length=MAX_BODY)
 
 
-class MessagePublic(BaseModel):
+class ThreadMessagePublic(BaseModel):
     id: int
     author_id: int
     body: str
@@ -152,7 +144,7 @@ class ThreadSummary(BaseModel):
 
 
 class ThreadDetail(ThreadSummary):
-    messages: list[MessagePublic] = Field(description="Oldest first")
+    messages: list[ThreadMessagePublic] = Field(description="Oldest first")
 
 
 class ThreadPage(BaseModel):
@@ -163,5 +155,5 @@ class ThreadPage(BaseModel):
     unread: int = Field(description="Unread messages across all the caller's threads")
 
 
-class UnreadCount(BaseModel):
+class ThreadUnreadCount(BaseModel):
     unread: int = Field(examples=[2])

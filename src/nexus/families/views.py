@@ -14,7 +14,6 @@ from nexus.families import reports, threads
 from nexus.families.models import Thread, ThreadMessage
 from nexus.families.schemas import (
     MessageCreate,
-    MessagePublic,
     PersonRef,
     ReportPath,
     ReportPublic,
@@ -22,10 +21,11 @@ from nexus.families.schemas import (
     ReportWrite,
     ThreadCreate,
     ThreadDetail,
+    ThreadMessagePublic,
     ThreadPage,
     ThreadPath,
     ThreadSummary,
-    UnreadCount,
+    ThreadUnreadCount,
 )
 from nexus.people.schemas.students import StudentPath
 
@@ -96,7 +96,9 @@ def _detail(thread: Thread, messages: list[ThreadMessage]) -> ThreadDetail:
     return ThreadDetail(
         **_summary(thread, 0).model_dump(),
         messages=[
-            MessagePublic(id=m.id, author_id=m.author_id, body=m.body, created_at=m.created_at)
+            ThreadMessagePublic(
+                id=m.id, author_id=m.author_id, body=m.body, created_at=m.created_at
+            )
             for m in messages
         ],
     )
@@ -129,11 +131,13 @@ def list_threads(query: PageQuery) -> Response:
     )
 
 
-@threads_bp.get("/unread-count", responses={200: UnreadCount})
+@threads_bp.get("/unread-count", responses={200: ThreadUnreadCount})
 @allow(Role.PARENT, Role.TEACHER)
 def unread_count() -> Response:
     """How many messages the caller has not read, across their threads."""
-    return json_response(UnreadCount(unread=threads.unread_count(db.session, current_principal())))
+    return json_response(
+        ThreadUnreadCount(unread=threads.unread_count(db.session, current_principal()))
+    )
 
 
 @threads_bp.get("/<int:thread_id>", responses={200: ThreadDetail, **errors(404)})
@@ -146,13 +150,15 @@ def get_thread(path: ThreadPath) -> Response:
     return json_response(_detail(thread, messages))
 
 
-@threads_bp.post("/<int:thread_id>/messages", responses={201: MessagePublic, **errors(404, 422)})
+@threads_bp.post(
+    "/<int:thread_id>/messages", responses={201: ThreadMessagePublic, **errors(404, 422)}
+)
 @allow(Role.PARENT, Role.TEACHER)
 def post_message(path: ThreadPath, body: MessageCreate) -> Response:
     """Post a message in one of the caller's threads; the other participant is notified."""
     message = threads.post_message(db.session, current_principal(), path.thread_id, body)
     return json_response(
-        MessagePublic(
+        ThreadMessagePublic(
             id=message.id,
             author_id=message.author_id,
             body=message.body,

@@ -254,3 +254,18 @@ def test_reports_are_paginated_latest_session_first(
     second = api.get(url, family.parent, query_string={"page_size": 2, "page": 2}).get_json()
     assert [r["session_id"] for r in second["items"]] == [older[0].id]
     assert api.get(url, family.parent, query_string={"page_size": 0}).status_code == 422
+
+
+def test_dashboards_show_recent_reports(api: Api, family: Family) -> None:
+    # Read first: a cached board must still show a report written afterwards.
+    assert api.get("/api/v1/dashboards/student", family.student).get_json()["recent_reports"] == []
+    assert api.get("/api/v1/dashboards/parent", family.parent).get_json()["recent_reports"] == []
+    assert api.put(family.url(), family.teacher, json=REPORT).status_code == 201
+    for actor, board in ((family.student, "student"), (family.parent, "parent")):
+        shown = api.get(f"/api/v1/dashboards/{board}", actor).get_json()["recent_reports"]
+        assert [r["work_done"] for r in shown] == [REPORT["work_done"]], board
+        assert shown[0]["mark"] == 14.5 and shown[0]["teacher"]["last_name"] == "Haddad"
+    edited = {"work_done": "Corrigé.", "homework": "Rien."}
+    assert api.put(family.url(), family.teacher, json=edited).status_code == 200
+    shown = api.get("/api/v1/dashboards/parent", family.parent).get_json()["recent_reports"]
+    assert [(r["work_done"], r["mark"]) for r in shown] == [("Corrigé.", None)]
