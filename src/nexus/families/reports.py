@@ -42,7 +42,9 @@ def write_report(
 ) -> tuple[SessionReport, bool]:
     """Create or replace the report; ``(report, created)``."""
     ts = session.scalar(
-        select(TutoringSession).where(TutoringSession.id == session_id).with_for_update()
+        select(TutoringSession)
+        .where(TutoringSession.id == session_id)
+        .with_for_update(of=TutoringSession)
     )
     if ts is None or ts.teacher_id != principal.user_id:
         raise NotFound(_("Session not found."))
