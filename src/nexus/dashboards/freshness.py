@@ -3,8 +3,9 @@
 A student's dashboard (:mod:`nexus.dashboards.student`) is read from their account, profile,
 enrollments, bookings, marks and session reports — each write to one of those bumps that
 student's scope only — and from rows that many dashboards share: the booked sessions, their
-teachers' names, the offers' names and the bank's items, whose writes bump the whole namespace. A change that no
-dashboard shows (a session's seat counter, a login time) bumps nothing.
+teachers' names, the offers' names and the bank's items, whose writes bump the whole
+namespace. A change that no dashboard shows (a session's seat counter, a login time) bumps
+nothing.
 
 A student's progress report (:mod:`nexus.reports`) shows the same rows: it is filed under the
 student's scope too.

@@ -25,13 +25,14 @@ from nexus.api.pagination import fetch_counted_page
 from nexus.db import utcnow
 from nexus.errors import Conflict, NotFound
 from nexus.families.models import SessionReport
-from nexus.families.schemas import PersonRef, ReportPublic, ReportQuery, ReportWrite
+from nexus.families.schemas import ReportPublic, ReportQuery, ReportWrite
 from nexus.families.signals import report_written
 from nexus.language import _, force_locale
 from nexus.notifications.models import NotificationKind
 from nexus.notifications.services import notify
 from nexus.people import access
 from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession
+from nexus.scheduling.schemas import PersonRef
 from nexus.scheduling.texts import date_fr, subject_label
 
 EXCERPT = 300

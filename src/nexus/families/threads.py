@@ -23,7 +23,6 @@ from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
 from nexus.api.schemas import PageQuery
-from nexus.db import utcnow
 from nexus.errors import NotFound
 from nexus.families.models import Thread, ThreadMessage
 from nexus.families.schemas import MessageCreate, ThreadCreate

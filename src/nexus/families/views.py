@@ -14,7 +14,6 @@ from nexus.families import reports, threads
 from nexus.families.models import Thread, ThreadMessage
 from nexus.families.schemas import (
     MessageCreate,
-    PersonRef,
     ReportPath,
     ReportPublic,
     ReportQuery,
@@ -28,6 +27,7 @@ from nexus.families.schemas import (
     ThreadUnreadCount,
 )
 from nexus.people.schemas.students import StudentPath
+from nexus.scheduling.schemas import PersonRef
 
 reports_bp = api_blueprint(
     "session_reports",
