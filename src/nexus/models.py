@@ -8,6 +8,7 @@ from nexus.audit.models import AuditEntry
 from nexus.billing.models import BillingDocument, DocumentCounter, DocumentLine
 from nexus.content.models import ContentItem
 from nexus.db import Base
+from nexus.families.models import SessionReport, Thread, ThreadMessage
 from nexus.notifications.models import Notification
 from nexus.offers.models import Enrollment, Offer
 from nexus.people.models import ParentLink, StudentProfile, TeacherProfile
@@ -30,10 +31,13 @@ __all__ = [
     "Offer",
     "ParentLink",
     "RefreshToken",
+    "SessionReport",
     "SafetyFlag",
     "StudentProfile",
     "StudyPlan",
     "TeacherProfile",
+    "Thread",
+    "ThreadMessage",
     "TutoringSession",
     "UsageRecord",
     "User",

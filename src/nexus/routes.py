@@ -20,6 +20,8 @@ from nexus.content import freshness as content_freshness
 from nexus.content.views import bp as content_bp
 from nexus.dashboards import freshness as dashboards_freshness
 from nexus.dashboards.views import bp as dashboards_bp
+from nexus.families.views import reports_bp as session_reports_bp
+from nexus.families.views import threads_bp
 from nexus.notifications import subscriptions as notification_subscriptions
 from nexus.notifications.views import bp as notifications_bp
 from nexus.offers import freshness as offers_freshness
@@ -63,6 +65,8 @@ def blueprints() -> tuple[APIBlueprint, ...]:
         enrollments_bp,
         sessions_bp,
         bookings_bp,
+        session_reports_bp,
+        threads_bp,
         notifications_bp,
         admin_bp,
         content_bp,

@@ -1,10 +1,11 @@
 """Which writes change a cached dashboard or report (``nexus.cache``, namespace ``dashboards``).
 
 A student's dashboard (:mod:`nexus.dashboards.student`) is read from their account, profile,
-enrollments, bookings and marks — each write to one of those bumps that student's scope only —
-and from rows that many dashboards share: the booked sessions, their teachers' names, the
-offers' names and the bank's items, whose writes bump the whole namespace. A change that no
-dashboard shows (a session's seat counter, a login time) bumps nothing.
+enrollments, bookings, marks and session reports — each write to one of those bumps that
+student's scope only — and from rows that many dashboards share: the booked sessions, their
+teachers' names, the offers' names and the bank's items, whose writes bump the whole
+namespace. A change that no dashboard shows (a session's seat counter, a login time) bumps
+nothing.
 
 A student's progress report (:mod:`nexus.reports`) shows the same rows: it is filed under the
 student's scope too.
@@ -32,6 +33,7 @@ from nexus.accounts.roles import Role
 from nexus.assessments.models import Assessment
 from nexus.cache import Watch, key_of
 from nexus.content.models import ContentItem
+from nexus.families.models import SessionReport
 from nexus.offers.models import Enrollment, Offer
 from nexus.people.models import StudentProfile
 from nexus.scheduling.models import Booking, TutoringSession
@@ -80,6 +82,7 @@ WATCHES: dict[type, Watch] = {
     Assessment: _of_student("student_id"),
     Booking: _of_student("student_id"),
     Enrollment: _of_student("student_id"),
+    SessionReport: _of_student("student_id"),
     StudentProfile: _of_student("user_id"),
     User: Watch(NAMESPACE, _user),
     TutoringSession: Watch(NAMESPACE, _session),

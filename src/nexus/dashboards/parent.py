@@ -24,6 +24,7 @@ from nexus.dashboards.common import (
 )
 from nexus.dashboards.schemas.family import Alert, ChildSummary, ParentDashboard, RecentAssessment
 from nexus.db import utcnow
+from nexus.families.reports import recent_reports
 from nexus.language import formats
 from nexus.language.collation import french
 from nexus.people.access import children_of
@@ -31,6 +32,7 @@ from nexus.people.models import StudentProfile
 from nexus.scheduling.models import Attendance, Booking, TutoringSession
 
 RECENT_ASSESSMENTS = 10
+RECENT_REPORTS = 10
 ABSENCE_LOOKBACK = timedelta(days=30)
 
 
@@ -74,6 +76,7 @@ def parent_dashboard(
         children=summaries,
         upcoming_sessions=upcoming_sessions(session, ids, now),
         recent_assessments=_recent_assessments(session, ids),
+        recent_reports=recent_reports(session, ids, RECENT_REPORTS),
         alerts=_falling_alerts(recent, names, summaries) + _absences(session, ids, now),
     )
 

@@ -27,11 +27,13 @@ from nexus.dashboards.common import ranked_marks, summaries_of, upcoming_session
 from nexus.dashboards.schemas.family import EnrollmentSummary, RecommendedContent, StudentDashboard
 from nexus.db import utcnow
 from nexus.errors import NotFound
+from nexus.families.reports import recent_reports
 from nexus.language import _, formats
 from nexus.offers.models import Enrollment, EnrollmentStatus
 from nexus.people.models import StudentProfile
 
 RECOMMENDATIONS = 6
+RECENT_REPORTS = 5
 
 
 def student_dashboard(
@@ -75,6 +77,7 @@ def student_dashboard(
         progress=summaries,
         weakest_chapters=[ChapterProgress.of(c) for c in weakest],
         recommended_content=recommend(session, level, weakest),
+        recent_reports=recent_reports(session, [student.id], RECENT_REPORTS),
     )
 
 

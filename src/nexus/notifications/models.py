@@ -18,6 +18,10 @@ class NotificationKind(StrEnum):
     ALERT = "alert"
     # A student's message to ARIA was flagged by the safety screen (nexus.aria.safety).
     ARIA_SAFETY = "aria_safety"
+    # A teacher wrote or updated a session report (nexus.families.reports).
+    SESSION_REPORT = "session_report"
+    # A message in a parent–teacher thread (nexus.families.threads).
+    THREAD_MESSAGE = "thread_message"
 
 
 class Notification(Base):

@@ -242,7 +242,9 @@ def test_a_parents_board_ends_when_an_absence_gets_too_old() -> None:
         kind="missed_session", student_id=1, student_name="Léa", subject="nsi", on=day, message="…"
     )
     falling = absence.model_copy(update={"kind": "falling_average"})
-    board_ = ParentDashboard(children=[], upcoming_sessions=[], recent_assessments=[], alerts=[])
+    board_ = ParentDashboard(
+        children=[], upcoming_sessions=[], recent_assessments=[], recent_reports=[], alerts=[]
+    )
     assert changes_at(board_) == []
     board_.alerts = [absence, falling]
     assert changes_at(board_) == [paris_midnight(day) + ABSENCE_LOOKBACK]

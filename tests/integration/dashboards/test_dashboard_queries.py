@@ -18,6 +18,7 @@ from nexus.content.vocabulary import ContentKind, Level, Subject
 from nexus.scheduling.models import Attendance
 from tests.factories.assessments import AssessmentFactory
 from tests.factories.content import ContentItemFactory
+from tests.factories.families import SessionReportFactory
 from tests.factories.offers import EnrollmentFactory
 from tests.factories.people import ParentLinkFactory, StudentProfileFactory, new_student
 from tests.factories.scheduling import BookingFactory, TutoringSessionFactory
@@ -28,7 +29,7 @@ SUBJECTS = [Subject.MATHEMATIQUES, Subject.NSI, Subject.PHYSIQUE_CHIMIE]
 CHAPTERS = ["Suites", "Probabilités", "Graphes", "Limites", "Mécanique"]
 # The data queries each dashboard runs when it is not cached (the bearer-token revocation check
 # included; the parent's reads the family's ids first: they key its cache entry).
-BOUNDS = {"student": 5, "parent": 7, "teacher": 5, "admin": 5}
+BOUNDS = {"student": 6, "parent": 8, "teacher": 5, "admin": 5}
 
 
 @dataclass
@@ -61,6 +62,9 @@ def _world(api: Api, session: Session, n: int) -> World:
         attendance = (Attendance.ABSENT if i % 4 == 0 else Attendance.PRESENT) if past else None
         BookingFactory(session=ts, student_id=kid.id, attendance=attendance)
         BookingFactory(session=ts, student_id=sibling.id)
+        if past:
+            for student_id in (kid.id, sibling.id):
+                SessionReportFactory(session=ts, student_id=student_id)
         extra = new_student()
         BookingFactory(session=ts, student_id=extra.id)
         for student_id in (kid.id, sibling.id):

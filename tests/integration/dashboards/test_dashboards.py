@@ -177,7 +177,13 @@ def test_parent_dashboard_with_alerts(api: Api, session: Session) -> None:
 
 def test_parent_without_children(api: Api) -> None:
     body = api.get(f"{URL}/parent", api.actor(Role.PARENT)).get_json()
-    assert body == {"children": [], "upcoming_sessions": [], "recent_assessments": [], "alerts": []}
+    assert body == {
+        "children": [],
+        "upcoming_sessions": [],
+        "recent_assessments": [],
+        "recent_reports": [],
+        "alerts": [],
+    }
 
 
 def test_teacher_dashboard(api: Api, session: Session) -> None:

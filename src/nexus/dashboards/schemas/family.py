@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nexus.assessments.schemas.progress import GENERAL_AVERAGE, ChapterProgress, SubjectSummary
 from nexus.content.vocabulary import ContentKind, Level, Subject
+from nexus.families.schemas import ReportPublic
 from nexus.scheduling.models import SessionKind
 
 SESSION_EXAMPLE: dict[str, Any] = {
@@ -117,6 +118,7 @@ class StudentDashboard(BaseModel):
                     "progress": [],
                     "weakest_chapters": [],
                     "recommended_content": [],
+                    "recent_reports": [],
                 }
             ]
         }
@@ -132,6 +134,9 @@ class StudentDashboard(BaseModel):
     progress: list[SubjectSummary]
     weakest_chapters: list[ChapterProgress]
     recommended_content: list[RecommendedContent]
+    recent_reports: list[ReportPublic] = Field(
+        description="The latest session reports, latest session first (nexus.families)"
+    )
 
 
 class RecentAssessment(BaseModel):
@@ -219,7 +224,13 @@ class ParentDashboard(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"children": [], "upcoming_sessions": [], "recent_assessments": [], "alerts": []}
+                {
+                    "children": [],
+                    "upcoming_sessions": [],
+                    "recent_assessments": [],
+                    "recent_reports": [],
+                    "alerts": [],
+                }
             ]
         }
     )
@@ -227,6 +238,9 @@ class ParentDashboard(BaseModel):
     children: list[ChildSummary]
     upcoming_sessions: list[UpcomingSession]
     recent_assessments: list[RecentAssessment]
+    recent_reports: list[ReportPublic] = Field(
+        description="The children's latest session reports, latest session first"
+    )
     alerts: list[Alert] = Field(
         description="falling_average: last 3 marks of a subject average ≥ 2 points below the 3 "
         "before; missed_session: marked absent in the last 30 days"
