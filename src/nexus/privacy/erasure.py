@@ -23,6 +23,7 @@ from nexus.aria.models import Conversation, Message, StudyPlan, UsageRecord
 from nexus.assessments.models import Assessment
 from nexus.audit.services import record
 from nexus.db import Base, deleted_rows
+from nexus.families.models import SessionReport, Thread, ThreadMessage
 from nexus.notifications.models import Notification
 from nexus.offers.models import Enrollment
 from nexus.people.models import ParentLink, StudentProfile
@@ -73,7 +74,7 @@ def _erase(session: Session, user: User, *, actor_id: int, action: str) -> Erasu
     ).all()
     for session_id in live:
         tokens.revoke_family(session, session_id, reason="erased")
-    aria = _erase_aria(session, ids)
+    aria = {**_erase_aria(session, ids), **_erase_exchanges(session, ids)}
     kept_enrollments = _count(session, Enrollment.student_id.in_(ids), Enrollment)
     kept_bookings = _count(session, Booking.student_id.in_(ids), Booking)
     session.flush()
@@ -97,6 +98,19 @@ def _erase(session: Session, user: User, *, actor_id: int, action: str) -> Erasu
         **aria,
         message="Les données personnelles ont été effacées ; la comptabilité est conservée.",
     )
+
+
+def _erase_exchanges(session: Session, ids: list[int]) -> dict[str, int]:
+    """Delete the session reports about these students and the threads their parents opened
+    or that are about them, with every message in them (the teachers' replies included)."""
+    reports = deleted_rows(session, delete(SessionReport).where(SessionReport.student_id.in_(ids)))
+    threads = select(Thread.id).where(or_(Thread.parent_id.in_(ids), Thread.student_id.in_(ids)))
+    session.execute(delete(ThreadMessage).where(ThreadMessage.thread_id.in_(threads)))
+    erased_threads = deleted_rows(
+        session,
+        delete(Thread).where(or_(Thread.parent_id.in_(ids), Thread.student_id.in_(ids))),
+    )
+    return {"erased_session_reports": reports, "erased_message_threads": erased_threads}
 
 
 def _erase_aria(session: Session, ids: list[int]) -> dict[str, int]:

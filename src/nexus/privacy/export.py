@@ -15,6 +15,7 @@ from nexus.aria.safety.models import SafetyFlag
 from nexus.assessments.models import Assessment
 from nexus.audit.services import record
 from nexus.db import utcnow
+from nexus.families.models import SessionReport, Thread, ThreadMessage
 from nexus.notifications.models import Notification
 from nexus.offers.models import Enrollment
 from nexus.people.models import ParentLink, StudentProfile
@@ -31,7 +32,10 @@ from nexus.privacy.schemas import (
     ExportedNotification,
     ExportedProfile,
     ExportedSession,
+    ExportedSessionReport,
     ExportedStudyPlan,
+    ExportedThread,
+    ExportedThreadMessage,
     FamilyExport,
     PersonExport,
 )
@@ -84,6 +88,8 @@ def export_family(session: Session, principal: Principal) -> FamilyExport:
         for f in owned
         if f.family_involved
     }
+    reports = _owned(session, SessionReport, SessionReport.student_id, ids)
+    threads = _threads(session, ids)
     plans = _owned(session, StudyPlan, StudyPlan.student_id, ids)
     usage = _owned(session, UsageRecord, UsageRecord.user_id, ids)
     people = [
@@ -103,6 +109,8 @@ def export_family(session: Session, principal: Principal) -> FamilyExport:
             assessments=[ExportedAssessment.model_validate(a) for a in assessments[user_id]],
             notifications=[ExportedNotification.model_validate(n) for n in notifications[user_id]],
             sign_in_sessions=[ExportedSession.model_validate(s) for s in sign_ins[user_id]],
+            session_reports=[ExportedSessionReport.model_validate(r) for r in reports[user_id]],
+            message_threads=threads[user_id],
             aria_conversations=[
                 ExportedAriaConversation.model_validate(c)
                 for c in conversations[user_id]
@@ -120,6 +128,30 @@ def export_family(session: Session, principal: Principal) -> FamilyExport:
     ]
     record(session, requester.id, "privacy.export", "user", requester.id, {"user_ids": ids})
     return FamilyExport(generated_at=utcnow(), requested_by=requester.id, people=people, other={})
+
+
+def _threads(session: Session, ids: list[int]) -> dict[int, list[ExportedThread]]:
+    """The threads each parent opened, with every message (the teachers' replies too)."""
+    opened = _owned(session, Thread, Thread.parent_id, ids)
+    thread_ids = [thread.id for owned in opened.values() for thread in owned]
+    messages = _owned(session, ThreadMessage, ThreadMessage.thread_id, thread_ids)
+    return defaultdict(
+        list,
+        {
+            parent_id: [
+                ExportedThread(
+                    id=thread.id,
+                    teacher_id=thread.teacher_id,
+                    student_id=thread.student_id,
+                    subject=thread.subject,
+                    created_at=thread.created_at,
+                    messages=[ExportedThreadMessage.model_validate(m) for m in messages[thread.id]],
+                )
+                for thread in owned
+            ]
+            for parent_id, owned in opened.items()
+        },
+    )
 
 
 def _bookings(session: Session, ids: list[int]) -> dict[int, list[ExportedBooking]]:

@@ -41,6 +41,8 @@ class ErasureResult(BaseModel):
     erased_aria_conversations: int = Field(default=0, description="With all their messages")
     erased_aria_study_plans: int = 0
     erased_aria_usage: int = 0
+    erased_session_reports: int = 0
+    erased_message_threads: int = Field(default=0, description="With all their messages")
     message: str
 
 
@@ -161,6 +163,39 @@ class ExportedAriaConversation(BaseModel):
     messages: list[ExportedAriaMessage]
 
 
+class ExportedSessionReport(BaseModel):
+    model_config = _ORM
+
+    id: int
+    session_id: int
+    teacher_id: int
+    work_done: str
+    homework: str
+    mark: float | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ExportedThreadMessage(BaseModel):
+    model_config = _ORM
+
+    id: int
+    author_id: int
+    body: str
+    created_at: datetime
+
+
+class ExportedThread(BaseModel):
+    model_config = _ORM
+
+    id: int
+    teacher_id: int
+    student_id: int
+    subject: str
+    created_at: datetime
+    messages: list[ExportedThreadMessage]
+
+
 class ExportedAriaFlag(BaseModel):
     model_config = _ORM
 
@@ -209,6 +244,12 @@ class PersonExport(BaseModel):
     assessments: list[ExportedAssessment]
     notifications: list[ExportedNotification]
     sign_in_sessions: list[ExportedSession]
+    session_reports: list[ExportedSessionReport] = Field(
+        default_factory=list, description="The teachers' reports after their sessions"
+    )
+    message_threads: list[ExportedThread] = Field(
+        default_factory=list, description="Threads this parent opened with teachers"
+    )
     aria_conversations: list[ExportedAriaConversation] = Field(
         description="Conversations with ARIA, each with its messages"
     )
