@@ -11,7 +11,7 @@ from nexus.db import Base
 from nexus.notifications.models import Notification
 from nexus.offers.models import Enrollment, Offer
 from nexus.people.models import ParentLink, StudentProfile, TeacherProfile
-from nexus.scheduling.models import Booking, TutoringSession
+from nexus.scheduling.models import Booking, CalendarFeed, TutoringSession
 
 __all__ = [
     "Assessment",
@@ -20,6 +20,7 @@ __all__ = [
     "Base",
     "BillingDocument",
     "Booking",
+    "CalendarFeed",
     "ContentItem",
     "DocumentCounter",
     "DocumentLine",
