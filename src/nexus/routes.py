@@ -32,6 +32,7 @@ from nexus.probes import bp as ops_bp
 from nexus.reports.views import bp as reports_bp
 from nexus.scheduling.rules import booked_students
 from nexus.scheduling.views.bookings import bp as bookings_bp
+from nexus.scheduling.views.calendar import bp as calendar_bp
 from nexus.scheduling.views.sessions import bp as sessions_bp
 
 
@@ -63,6 +64,7 @@ def blueprints() -> tuple[APIBlueprint, ...]:
         enrollments_bp,
         sessions_bp,
         bookings_bp,
+        calendar_bp,
         notifications_bp,
         admin_bp,
         content_bp,
