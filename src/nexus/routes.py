@@ -30,7 +30,8 @@ from nexus.people.views.teachers import bp as teachers_bp
 from nexus.privacy.views import bp as privacy_bp
 from nexus.probes import bp as ops_bp
 from nexus.reports.views import bp as reports_bp
-from nexus.scheduling.rules import booked_students
+from nexus.people.slots import BusyTeachers
+from nexus.scheduling.rules import booked_students, teachers_busy
 from nexus.scheduling.views.bookings import bp as bookings_bp
 from nexus.scheduling.views.calendar import bp as calendar_bp
 from nexus.scheduling.views.sessions import bp as sessions_bp
@@ -44,6 +45,11 @@ def cache_watches() -> tuple[Watches, ...]:
 def teaching_relations() -> tuple[TeachingRelation, ...]:
     """What makes a teacher one of a student's teachers (``nexus.people.access``)."""
     return (booked_students, assessed_students)
+
+
+def teacher_schedule() -> tuple[BusyTeachers, ...]:
+    """What keeps a teacher from a free slot in the directory (``nexus.people.slots``)."""
+    return (teachers_busy,)
 
 
 def connect_subscribers() -> None:

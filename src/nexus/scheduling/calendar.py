@@ -180,7 +180,8 @@ def _event(entry: _Entry, user: User) -> Event:
     event.add("dtend", to_paris(ts.ends_at))
     event.add("summary", _summary(entry, user.role is Role.PARENT))
     event.add("description", _description(entry, user, show_link))
-    event.add("location", place_fr(ts.online_url, ts.room))
+    place = place_fr(ts.online_url, ts.room)
+    event.add("location", place[:1].upper() + place[1:])
     event.add("status", "CANCELLED" if ts.status is SessionStatus.CANCELLED else "CONFIRMED")
     if show_link and ts.online_url:
         event.add("url", ts.online_url)
