@@ -38,7 +38,11 @@ def change_session(
         )
     if ends_at <= starts_at or ends_at - starts_at > MAX_DURATION:
         raise Unprocessable(
-            _("A session ends after it starts and lasts at most 4 hours."), field="ends_at"
+            _(
+                "A session ends after it starts and lasts at most %(hours)s hours.",
+                hours=int(MAX_DURATION.total_seconds() // 3600),
+            ),
+            field="ends_at",
         )
     online_url = (str(data.online_url) if data.online_url else None) if "online_url" in sent else ts.online_url
     room = data.room if "room" in sent else ts.room

@@ -91,7 +91,7 @@ class TeacherPublic(BaseModel):
 
 class TeacherQuery(PageQuery):
     """``day`` and ``time`` together ask for a free slot: the teacher's weekly availability
-    covers it and none of their sessions overlaps it (see docs/scheduling.md)."""
+    covers it and none of their sessions overlaps it (see docs/teachers.md)."""
 
     model_config = ConfigDict(
         extra="forbid",
