@@ -25,12 +25,12 @@ from nexus.notifications.views import bp as notifications_bp
 from nexus.offers import freshness as offers_freshness
 from nexus.offers.views import enrollments_bp, offers_bp
 from nexus.people.access import TeachingRelation
+from nexus.people.slots import BusyTeachers
 from nexus.people.views.students import parents_bp, students_bp
 from nexus.people.views.teachers import bp as teachers_bp
 from nexus.privacy.views import bp as privacy_bp
 from nexus.probes import bp as ops_bp
 from nexus.reports.views import bp as reports_bp
-from nexus.people.slots import BusyTeachers
 from nexus.scheduling.rules import booked_students, teachers_busy
 from nexus.scheduling.views.bookings import bp as bookings_bp
 from nexus.scheduling.views.calendar import bp as calendar_bp

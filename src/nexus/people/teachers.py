@@ -91,7 +91,10 @@ def list_teachers(session: Session, query: TeacherQuery) -> tuple[list[TeacherPu
 
 
 def _with_free_slot(
-    session: Session, statement: Select[tuple[User, TeacherProfile]], slot: Slot, query: TeacherQuery
+    session: Session,
+    statement: Select[tuple[User, TeacherProfile]],
+    slot: Slot,
+    query: TeacherQuery,
 ) -> tuple[list[TeacherPublic], int]:
     """Busy teachers are left out in SQL; availability (JSON, portable between SQLite and
     PostgreSQL only as text) is read here: the directory is tens of teachers, not thousands."""

@@ -44,7 +44,11 @@ def change_session(
             ),
             field="ends_at",
         )
-    online_url = (str(data.online_url) if data.online_url else None) if "online_url" in sent else ts.online_url
+    online_url = (
+        (str(data.online_url) if data.online_url else None)
+        if "online_url" in sent
+        else ts.online_url
+    )
     room = data.room if "room" in sent else ts.room
     if online_url is None and room is None:
         raise Unprocessable(

@@ -63,7 +63,11 @@ def test_subject_level_and_weekday_filters(api: Api, session: Session) -> None:
     assert _names(api, viewer, "day=mercredi&time=15:00&level=terminale") == ["Lefèvre", "Martin"]
     # The whole slot must fit in one window: 19:30 + 60 min ends after 20:00.
     assert _names(api, viewer, "day=mardi&time=19:30") == []
-    assert _names(api, viewer, "day=mardi&time=19:30&duration=30") == ["Bernard", "Durand", "Martin"]
+    assert _names(api, viewer, "day=mardi&time=19:30&duration=30") == [
+        "Bernard",
+        "Durand",
+        "Martin",
+    ]
     # Nobody is available on Tuesday morning or on Sunday.
     assert _names(api, viewer, "day=mardi&time=10:00") == []
     assert _names(api, viewer, "day=dimanche&time=17:00") == []
@@ -98,6 +102,7 @@ def test_a_teacher_with_a_session_then_is_not_free(api: Api, session: Session) -
     # The week after, the same time is free for Bernard again.
     week_after = (datetime.fromisoformat(tuesday) + timedelta(days=7)).date().isoformat()
     assert _names(api, viewer, f"day={week_after}&time=17:00") == ["Bernard", "Durand", "Martin"]
+
 
 def test_slot_queries_are_validated(api: Api, session: Session) -> None:
     viewer = api.actor(Role.ADMIN)

@@ -50,7 +50,10 @@ def test_a_parent_sees_both_childrens_sessions(api: Api, session: Session) -> No
         ParentLinkFactory(parent_id=parent.id, student_id=child.id)
     maths = TutoringSessionFactory(teacher_id=teacher.id, title="Suites")
     nsi = TutoringSessionFactory(
-        teacher_id=teacher.id, subject="nsi", starts_in=timedelta(days=4), online_url=None,
+        teacher_id=teacher.id,
+        subject="nsi",
+        starts_in=timedelta(days=4),
+        online_url=None,
         room="B12",
     )
     group = TutoringSessionFactory(
@@ -148,7 +151,9 @@ def test_changing_a_session_is_checked(api: Api, session: Session) -> None:
     assert past.status_code == 422 and past.get_json()["error"]["code"] == "in_the_past"
     nowhere = api.patch(url, teacher, json={"online_url": None})
     assert nowhere.get_json()["error"]["code"] == "location_required"
-    long = api.patch(url, teacher, json={"ends_at": (ts.starts_at + timedelta(hours=5)).isoformat()})
+    long = api.patch(
+        url, teacher, json={"ends_at": (ts.starts_at + timedelta(hours=5)).isoformat()}
+    )
     assert long.status_code == 422 and long.get_json()["error"]["fields"][0]["field"] == "ends_at"
     assert api.patch(url, api.actor(Role.TEACHER), json={"room": "A1"}).status_code == 404
     assert api.patch(url, api.actor(Role.STUDENT), json={"room": "A1"}).status_code == 403
