@@ -33,7 +33,7 @@ WEEKDAYS: dict[str, int] = {
 }
 
 # The teachers busy between two UTC instants: the ids they give.
-BusyTeachers: TypeAlias = Callable[[datetime, datetime], Select[tuple[int]]]
+BusyTeachers: TypeAlias = Callable[[datetime, datetime], Select[int]]
 _busy: list[BusyTeachers] = []
 
 

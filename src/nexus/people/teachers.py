@@ -92,7 +92,7 @@ def list_teachers(session: Session, query: TeacherQuery) -> tuple[list[TeacherPu
 
 def _with_free_slot(
     session: Session,
-    statement: Select[tuple[User, TeacherProfile]],
+    statement: Select[User, TeacherProfile],
     slot: Slot,
     query: TeacherQuery,
 ) -> tuple[list[TeacherPublic], int]:

@@ -201,7 +201,7 @@ def render_feed(session: Session, user: User) -> bytes:
     entries = _entries(session, user)
     # Always the zone, even in an empty feed; its transitions cover the events and a margin.
     today = paris_today()
-    last = max([to_paris(e.ts.ends_at).date() for e in entries], default=today)
+    last = max((to_paris(e.ts.ends_at).date() for e in entries), default=today)
     calendar.add_component(
         Timezone.from_tzid(
             PARIS.key, first_date=date(today.year - 1, 1, 1), last_date=date(last.year + 2, 1, 1)

@@ -36,7 +36,7 @@ def booked_students(teacher_id: int) -> Select[int]:
     )
 
 
-def teachers_busy(starts_at: datetime, ends_at: datetime) -> Select[tuple[int]]:
+def teachers_busy(starts_at: datetime, ends_at: datetime) -> Select[int]:
     """The teachers with a session (not cancelled) overlapping that time: not free for
     another (``nexus.people.slots``)."""
     return select(TutoringSession.teacher_id).where(
