@@ -10,7 +10,8 @@ from nexus.audit.services import record
 from nexus.db import utcnow
 from nexus.errors import Conflict, Unprocessable
 from nexus.language import _
-from nexus.scheduling.models import SessionStatus, TutoringSession
+from nexus.scheduling import notices
+from nexus.scheduling.models import BookingStatus, SessionStatus, TutoringSession
 from nexus.scheduling.schemas import MAX_DURATION, SessionChange
 from nexus.scheduling.sessions import ensure_free, owned_session
 
@@ -59,9 +60,12 @@ def change_session(
         ensure_free(session, ts.teacher_id, starts_at, ends_at, besides=ts.id)
     if not moved and (online_url, room) == (ts.online_url, ts.room):
         return ts
+    old_start = ts.starts_at
     before = {"starts_at": ts.starts_at.isoformat(), "room": ts.room, "online_url": ts.online_url}
     ts.starts_at, ts.ends_at, ts.online_url, ts.room = starts_at, ends_at, online_url, room
     ts.revise(now)
+    booked = [b for b in ts.bookings if b.status is BookingStatus.BOOKED]
+    notices.session_changed(session, ts, booked, old_start=old_start)
     if principal.role is Role.ADMIN:
         record(session, principal.user_id, "session.change", "tutoring_session", ts.id, before)
     return ts

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.demo import seed_demo
+from nexus.notifications.models import Notification, NotificationKind
 from nexus.scheduling.models import BookingStatus, CalendarFeed, TutoringSession
 from tests.factories.accounts import UserFactory
 from tests.factories.people import ParentLinkFactory
@@ -107,6 +108,8 @@ def test_teacher_and_student_feeds(api: Api, session: Session) -> None:
 
 def test_sequence_rises_on_a_move_and_a_cancellation_stays(api: Api, session: Session) -> None:
     teacher, student = api.actor(Role.TEACHER), api.actor(Role.STUDENT)
+    parent = UserFactory(role=Role.PARENT)
+    ParentLinkFactory(parent_id=parent.id, student_id=student.id)
     ts = TutoringSessionFactory(teacher_id=teacher.id)
     BookingFactory(session=ts, student_id=student.id)
     session.commit()
@@ -122,12 +125,22 @@ def test_sequence_rises_on_a_move_and_a_cancellation_stays(api: Api, session: Se
     assert after_move["SEQUENCE"] == 1
     assert after_move["DTSTART"].dt == ts.starts_at + timedelta(days=1)
     assert after_move["LAST-MODIFIED"].dt >= first["LAST-MODIFIED"].dt
+    told = session.scalars(
+        select(Notification).where(Notification.kind == NotificationKind.SESSION_CHANGED)
+    ).all()
+    assert {n.user_id for n in told} == {student.id, parent.id}
+    assert told[0].title.startswith("Séance déplacée : Mathématiques le ")
+    assert "La réservation est conservée." in told[0].body
     same = api.patch(f"/api/v1/sessions/{ts.id}", teacher, json={"starts_at": later})
     assert same.status_code == 200
     assert _events(api, path)[_uid(ts)]["SEQUENCE"] == 1  # nothing changed
 
     placed = api.patch(f"/api/v1/sessions/{ts.id}", teacher, json={"room": "B12"})
     assert placed.status_code == 200
+    assert (
+        session.scalar(select(Notification).where(Notification.title.startswith("Lieu modifié")))
+        is not None
+    )
     assert _events(api, path)[_uid(ts)]["SEQUENCE"] == 2
 
     cancelled = api.post(f"/api/v1/sessions/{ts.id}/cancel", teacher, json={"reason": "Grève"})
