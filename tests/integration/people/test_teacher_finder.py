@@ -104,7 +104,7 @@ def test_a_teacher_with_a_session_then_is_not_free(api: Api, session: Session) -
     assert _names(api, viewer, f"day={week_after}&time=17:00") == ["Bernard", "Durand", "Martin"]
 
 
-def test_slot_queries_are_validated(api: Api, session: Session) -> None:
+def test_slot_queries_are_validated(api: Api) -> None:
     viewer = api.actor(Role.ADMIN)
     yesterday = (paris_today() - timedelta(days=1)).isoformat()
     cases = {
