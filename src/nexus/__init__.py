@@ -76,11 +76,12 @@ def _cache_watches() -> tuple[cache.Watches, ...]:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from nexus.people import access
-    from nexus.routes import blueprints, connect_subscribers, teaching_relations
+    from nexus.people import access, slots
+    from nexus.routes import blueprints, connect_subscribers, teacher_schedule, teaching_relations
 
     connect_subscribers()
     access.teach_through(*teaching_relations())
+    slots.busy_through(*teacher_schedule())
     for blueprint in blueprints():
         app.register_api(blueprint)  # type: ignore[attr-defined]
 

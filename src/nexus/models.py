@@ -12,7 +12,7 @@ from nexus.families.models import SessionReport, Thread, ThreadMessage
 from nexus.notifications.models import Notification
 from nexus.offers.models import Enrollment, Offer
 from nexus.people.models import ParentLink, StudentProfile, TeacherProfile
-from nexus.scheduling.models import Booking, TutoringSession
+from nexus.scheduling.models import Booking, CalendarFeed, TutoringSession
 
 __all__ = [
     "Assessment",
@@ -21,6 +21,7 @@ __all__ = [
     "Base",
     "BillingDocument",
     "Booking",
+    "CalendarFeed",
     "ContentItem",
     "DocumentCounter",
     "DocumentLine",

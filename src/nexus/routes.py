@@ -27,13 +27,15 @@ from nexus.notifications.views import bp as notifications_bp
 from nexus.offers import freshness as offers_freshness
 from nexus.offers.views import enrollments_bp, offers_bp
 from nexus.people.access import TeachingRelation
+from nexus.people.slots import BusyTeachers
 from nexus.people.views.students import parents_bp, students_bp
 from nexus.people.views.teachers import bp as teachers_bp
 from nexus.privacy.views import bp as privacy_bp
 from nexus.probes import bp as ops_bp
 from nexus.reports.views import bp as reports_bp
-from nexus.scheduling.rules import booked_students
+from nexus.scheduling.rules import booked_students, teachers_busy
 from nexus.scheduling.views.bookings import bp as bookings_bp
+from nexus.scheduling.views.calendar import bp as calendar_bp
 from nexus.scheduling.views.sessions import bp as sessions_bp
 
 
@@ -45,6 +47,11 @@ def cache_watches() -> tuple[Watches, ...]:
 def teaching_relations() -> tuple[TeachingRelation, ...]:
     """What makes a teacher one of a student's teachers (``nexus.people.access``)."""
     return (booked_students, assessed_students)
+
+
+def teacher_schedule() -> tuple[BusyTeachers, ...]:
+    """What keeps a teacher from a free slot in the directory (``nexus.people.slots``)."""
+    return (teachers_busy,)
 
 
 def connect_subscribers() -> None:
@@ -67,6 +74,7 @@ def blueprints() -> tuple[APIBlueprint, ...]:
         bookings_bp,
         session_reports_bp,
         threads_bp,
+        calendar_bp,
         notifications_bp,
         admin_bp,
         content_bp,

@@ -13,6 +13,8 @@ from nexus.db import Base, JSONType, str_enum, utcnow
 class NotificationKind(StrEnum):
     SESSION_BOOKED = "session_booked"
     SESSION_CANCELLED = "session_cancelled"
+    # Moved or its place changed (nexus.scheduling.changes).
+    SESSION_CHANGED = "session_changed"
     SESSION_REMINDER = "session_reminder"
     NEW_ASSESSMENT = "new_assessment"
     ALERT = "alert"

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, func, select
+from sqlalchemy import ColumnElement, Select, String, cast, func, select
 from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
+from nexus.db import utcnow
 from nexus.errors import NotFound
 from nexus.language import _
+from nexus.people import slots
 from nexus.people.models import TeacherProfile
 from nexus.people.schemas.teachers import TeacherProfileUpdate, TeacherPublic, TeacherQuery
+from nexus.people.slots import Slot
 
 
 def teacher_profile(session: Session, teacher: User) -> TeacherProfile:
@@ -67,7 +70,9 @@ def _json_list_has(column: Any, value: str) -> ColumnElement[bool]:
 
 
 def list_teachers(session: Session, query: TeacherQuery) -> tuple[list[TeacherPublic], int]:
-    """Active teachers, by last name; filters need a profile that lists the subject/level."""
+    """Active teachers, by last name; filters need a profile that lists the subject/level,
+    a slot (``day`` + ``time``) a profile whose availability covers it and no session then."""
+    slot = slots.parse_slot(query.day, query.time, query.duration, utcnow())
     statement = (
         select(User, TeacherProfile)
         .outerjoin(TeacherProfile, TeacherProfile.user_id == User.id)
@@ -77,13 +82,31 @@ def list_teachers(session: Session, query: TeacherQuery) -> tuple[list[TeacherPu
         statement = statement.where(_json_list_has(TeacherProfile.subjects, query.subject.value))
     if query.level is not None:
         statement = statement.where(_json_list_has(TeacherProfile.levels, query.level.value))
+    ordered = statement.order_by(User.last_name, User.first_name, User.id)
+    if slot is not None:
+        return _with_free_slot(session, ordered, slot, query)
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = session.execute(
-        statement.order_by(User.last_name, User.first_name, User.id)
-        .offset(query.offset)
-        .limit(query.page_size)
-    ).all()
+    rows = session.execute(ordered.offset(query.offset).limit(query.page_size)).all()
     return [to_public(user, profile) for user, profile in rows], total
+
+
+def _with_free_slot(
+    session: Session,
+    statement: Select[User, TeacherProfile],
+    slot: Slot,
+    query: TeacherQuery,
+) -> tuple[list[TeacherPublic], int]:
+    """Busy teachers are left out in SQL; availability (JSON, portable between SQLite and
+    PostgreSQL only as text) is read here: the directory is tens of teachers, not thousands."""
+    for busy in slots.busy_sources():
+        statement = statement.where(User.id.not_in(busy(slot.starts_at, slot.ends_at)))
+    free = [
+        (user, profile)
+        for user, profile in session.execute(statement).all()
+        if profile is not None and slot.within(profile.weekly_availability)
+    ]
+    page = free[query.offset : query.offset + query.page_size]
+    return [to_public(user, profile) for user, profile in page], len(free)
 
 
 def get_teacher(session: Session, teacher_id: int) -> TeacherPublic:

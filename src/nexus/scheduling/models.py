@@ -67,6 +67,10 @@ class TutoringSession(Base):
     # Shown to the booked students in the cancellation notice.
     cancellation_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Raised by every change calendars must see (time, place, cancellation): the iCalendar
+    # SEQUENCE; ``revised_at`` is when that last happened (LAST-MODIFIED). See ``revise``.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    revised_at: Mapped[datetime | None] = mapped_column(default=None)
 
     teacher: Mapped[User] = relationship(lazy="joined")
     # Loaded explicitly (selectinload) where a view needs them: never lazily, never N+1.
@@ -77,6 +81,11 @@ class TutoringSession(Base):
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    def revise(self, now: datetime) -> None:
+        """Record a change subscribers' calendars must pick up (time, place, cancellation)."""
+        self.sequence = (self.sequence or 0) + 1
+        self.revised_at = now
 
 
 class Booking(Base):
@@ -104,3 +113,18 @@ class Booking(Base):
 
     session: Mapped[TutoringSession] = relationship(back_populates="bookings", lazy="joined")
     student: Mapped[User] = relationship(lazy="joined")
+
+
+class CalendarFeed(Base):
+    """A user's secret calendar (iCalendar) address: only the token's SHA-256 is stored; a new
+    token replaces the old one, deleting the row revokes the address."""
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
@@ -97,4 +99,25 @@ def session_cancelled(session: Session, ts: TutoringSession, bookings: list[Book
         f"{ts.teacher.full_name} a annulé la séance.{reason} Les heures réservées ont été "
         "recréditées.",
         {"session_id": ts.id},
+    )
+
+
+def session_changed(
+    session: Session, ts: TutoringSession, bookings: list[Booking], *, old_start: datetime
+) -> None:
+    """Tell every student who holds a seat, and their parents, the new time and place."""
+    parents = access.parents_by_student(session, (b.student_id for b in bookings))
+    recipients = [user for student, ps in parents.items() for user in (student, *ps)]
+    place = place_fr(ts.online_url, ts.room)
+    if old_start != ts.starts_at:
+        title = _headline("Séance déplacée", ts)
+        body = (
+            f"{ts.teacher.full_name} a déplacé la séance du {when_fr(old_start)} au "
+            f"{when_fr(ts.starts_at)} ({place}). La réservation est conservée."
+        )
+    else:
+        title = _headline("Lieu modifié", ts)
+        body = f"Nouveau lieu de la séance avec {ts.teacher.full_name} : {place}."
+    notify(
+        session, recipients, NotificationKind.SESSION_CHANGED, title, body, {"session_id": ts.id}
     )

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select
 
-from nexus.scheduling.models import Booking, BookingStatus, TutoringSession
+from nexus.scheduling.models import Booking, BookingStatus, SessionStatus, TutoringSession
 
 CANCELLATION_NOTICE = timedelta(hours=24)
 
@@ -33,4 +33,14 @@ def booked_students(teacher_id: int) -> Select[int]:
         select(Booking.student_id)
         .join(TutoringSession, TutoringSession.id == Booking.session_id)
         .where(TutoringSession.teacher_id == teacher_id, Booking.status == BookingStatus.BOOKED)
+    )
+
+
+def teachers_busy(starts_at: datetime, ends_at: datetime) -> Select[int]:
+    """The teachers with a session (not cancelled) overlapping that time: not free for
+    another (``nexus.people.slots``)."""
+    return select(TutoringSession.teacher_id).where(
+        TutoringSession.status != SessionStatus.CANCELLED,
+        TutoringSession.starts_at < ends_at,
+        TutoringSession.ends_at > starts_at,
     )

@@ -7,7 +7,7 @@ Instants are exchanged in UTC (``starts_at``) with their Europe/Paris rendering 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
 )
 
-from nexus.api.schemas import MAX_ID, InputModel, PageQuery, examples
+from nexus.api.schemas import MAX_ID, NULLABLE, InputModel, PageQuery, examples
 from nexus.content.vocabulary import Level, Subject
 from nexus.language import _
 from nexus.scheduling.models import Attendance, BookingStatus, SessionKind, SessionStatus
@@ -193,6 +193,28 @@ class SessionPath(BaseModel):
     session_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 12})
 
 
+class SessionChange(InputModel):
+    """Move a session or change its place: the fields sent replace the stored ones (a start
+    alone keeps the duration). Booked seats stay booked."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=examples(
+            {"starts_at": "2026-12-02T16:00:00Z"},
+            {"room": "B12", "online_url": None},
+        ),
+    )
+
+    starts_at: AwareDatetime | None = Field(default=None, description="With an offset; future")
+    ends_at: AwareDatetime | None = Field(default=None, description="At most 4 hours after start")
+    online_url: Annotated[HttpUrl | None, NULLABLE] = Field(
+        default=None, description="Video link; null removes it (a room must then remain)"
+    )
+    room: Annotated[str | None, NULLABLE] = Field(
+        default=None, min_length=1, max_length=120, description="null removes it"
+    )
+
+
 class SessionCancel(InputModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra=examples({"reason": "Professeur malade"})
@@ -289,3 +311,23 @@ class AttendanceUpdate(InputModel):
         if len(set(ids)) != len(ids):
             raise ValueError(_("each booking appears at most once"))
         return value
+
+
+class CalendarFeedPublic(BaseModel):
+    """Shown once: only a hash of the token is kept, a lost address is replaced by a new one."""
+
+    model_config = ConfigDict(
+        json_schema_extra=examples(
+            {
+                "url": "https://api.nexus-reussite.fr/api/v1/calendar/Zk3…q8.ics",
+                "created_at": "2026-12-04T18:00:00+00:00",
+            }
+        )
+    )
+
+    url: str = Field(description="The secret address to subscribe to (iCalendar)")
+    created_at: datetime
+
+
+class CalendarTokenPath(BaseModel):
+    token: str = Field(max_length=200, json_schema_extra={"example": "Zk3…q8"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -42,29 +42,27 @@ def _capacity(data: SessionCreate) -> int:
     return data.capacity or DEFAULT_GROUP_CAPACITY
 
 
-def create_session(session: Session, principal: Principal, data: SessionCreate) -> TutoringSession:
-    """Schedule a session for the calling teacher; it may not overlap one of theirs (409)."""
-    if data.starts_at <= utcnow():
-        raise Unprocessable(
-            _("starts_at must be in the future."), field="starts_at", code="in_the_past"
-        )
-    if data.online_url is None and data.room is None:
-        raise Unprocessable(
-            _("Give an online_url or a room."), field="online_url", code="location_required"
-        )
-    capacity = _capacity(data)
-    # Serialise one teacher's scheduling so two concurrent requests cannot both pass the check.
-    session.execute(select(User.id).where(User.id == principal.user_id).with_for_update())
-    clash = session.scalar(
-        select(TutoringSession)
-        .where(
-            TutoringSession.teacher_id == principal.user_id,
-            TutoringSession.status != SessionStatus.CANCELLED,
-            TutoringSession.starts_at < data.ends_at,
-            TutoringSession.ends_at > data.starts_at,
-        )
-        .limit(1)
-    )
+def ensure_free(
+    session: Session,
+    teacher_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    besides: int | None = None,
+) -> None:
+    """409 when the teacher already teaches (another session, not ``besides``) at that time.
+
+    The teacher's row is locked first: two concurrent requests cannot both pass the check."""
+    session.execute(select(User.id).where(User.id == teacher_id).with_for_update())
+    conditions = [
+        TutoringSession.teacher_id == teacher_id,
+        TutoringSession.status != SessionStatus.CANCELLED,
+        TutoringSession.starts_at < ends_at,
+        TutoringSession.ends_at > starts_at,
+    ]
+    if besides is not None:
+        conditions.append(TutoringSession.id != besides)
+    clash = session.scalar(select(TutoringSession).where(*conditions).limit(1))
     if clash is not None:
         raise Conflict(
             _(
@@ -76,6 +74,20 @@ def create_session(session: Session, principal: Principal, data: SessionCreate) 
             field="starts_at",
             code="teacher_overlap",
         )
+
+
+def create_session(session: Session, principal: Principal, data: SessionCreate) -> TutoringSession:
+    """Schedule a session for the calling teacher; it may not overlap one of theirs (409)."""
+    if data.starts_at <= utcnow():
+        raise Unprocessable(
+            _("starts_at must be in the future."), field="starts_at", code="in_the_past"
+        )
+    if data.online_url is None and data.room is None:
+        raise Unprocessable(
+            _("Give an online_url or a room."), field="online_url", code="location_required"
+        )
+    capacity = _capacity(data)
+    ensure_free(session, principal.user_id, data.starts_at, data.ends_at)
     ts = TutoringSession(
         teacher_id=principal.user_id,
         kind=data.kind,
@@ -245,6 +257,7 @@ def cancel_session(
     ts.seats_taken = 0
     ts.cancelled_at = now
     ts.cancellation_reason = reason
+    ts.revise(now)
     notices.session_cancelled(session, ts, active)
     if principal.role is Role.ADMIN:
         record(

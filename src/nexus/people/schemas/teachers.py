@@ -90,12 +90,29 @@ class TeacherPublic(BaseModel):
 
 
 class TeacherQuery(PageQuery):
+    """``day`` and ``time`` together ask for a free slot: the teacher's weekly availability
+    covers it and none of their sessions overlaps it (see docs/teachers.md)."""
+
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra=examples({"subject": "nsi", "level": "terminale"})
+        extra="forbid",
+        json_schema_extra=examples(
+            {"subject": "nsi", "level": "terminale"},
+            {"subject": "mathematiques", "day": "mardi", "time": "17:30", "duration": 90},
+        ),
     )
 
     subject: Subject | None = Field(default=None, description="Teachers of this subject")
     level: Level | None = Field(default=None, description="Teachers of this level")
+    day: str | None = Field(
+        default=None,
+        max_length=20,
+        description="A weekday (lundi … dimanche, or monday … sunday: the next one) or an "
+        "ISO date (YYYY-MM-DD), Europe/Paris; with time",
+    )
+    time: Clock | None = Field(default=None, description="HH:MM, Europe/Paris; with day")
+    duration: int | None = Field(
+        default=None, ge=15, le=240, description="Minutes (default 60); with day and time"
+    )
 
 
 class TeacherPath(BaseModel):

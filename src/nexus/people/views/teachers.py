@@ -41,7 +41,7 @@ def update_my_profile(body: TeacherProfileUpdate) -> Response:
 @bp.get("", responses={200: Page[TeacherPublic], **errors(422)})
 @allow()
 def list_teachers(query: TeacherQuery) -> Response:
-    """Active teachers, filtered by subject and level, sorted by name."""
+    """Active teachers by name, filtered by subject, level and a free slot (day + time)."""
     items, total = teachers.list_teachers(db.session, query)
     return json_response(Page[TeacherPublic].of(items, query, total))
 

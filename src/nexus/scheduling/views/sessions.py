@@ -10,12 +10,13 @@ from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page
 from nexus.db import db
-from nexus.scheduling import attendance, bookings, presenters, sessions
+from nexus.scheduling import attendance, bookings, changes, presenters, sessions
 from nexus.scheduling.schemas import (
     AttendanceUpdate,
     BookingCreate,
     BookingPublic,
     SessionCancel,
+    SessionChange,
     SessionCreate,
     SessionDetail,
     SessionPath,
@@ -63,6 +64,14 @@ def get_session(path: SessionPath) -> Response:
     booked = sessions.booked_session_ids(db.session, principal.user_id, [ts.id])
     detail = presenters.session_detail(ts, in_charge=in_charge, show_link=bool(booked))
     return json_response(detail)
+
+
+@bp.patch("/<int:session_id>", responses={200: SessionDetail, **errors(404, 409, 422)})
+@allow(Role.TEACHER, Role.ADMIN)
+def change_session(path: SessionPath, body: SessionChange) -> Response:
+    """Move a session or change its place before it starts (its teacher or an admin)."""
+    ts = changes.change_session(db.session, current_principal(), path.session_id, body)
+    return json_response(presenters.session_detail(ts, in_charge=True, show_link=True))
 
 
 @bp.post("/<int:session_id>/cancel", responses={200: SessionDetail, **errors(404, 409, 422)})
