@@ -42,3 +42,17 @@ class Notification(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(120), default=None, unique=True)
     read_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class NotificationPreference(Base):
+    """A user's choice for one category on one channel (``nexus.notifications.preferences``);
+    only choices that differ from the default (on) are stored."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[str] = mapped_column(String(24), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(default=False)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nexus.api.schemas import MAX_ID, PageQuery, examples
+from nexus.api.schemas import MAX_ID, InputModel, PageQuery, examples
 from nexus.notifications.models import NotificationKind
 
 
@@ -54,3 +54,43 @@ class MarkedRead(BaseModel):
     model_config = ConfigDict(json_schema_extra=examples({"marked": 3}))
 
     marked: int = Field(ge=0, description="How many notifications this call marked read")
+
+
+class CategoryPreference(BaseModel):
+    category: str = Field(description="sessions, reports, messages or billing")
+    in_app: bool
+    email: bool
+
+
+class PreferencesPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra=examples(
+            {
+                "preferences": [
+                    {"category": "sessions", "in_app": True, "email": True},
+                    {"category": "reports", "in_app": True, "email": False},
+                ],
+                "always_sent": "essential",
+            }
+        )
+    )
+
+    preferences: list[CategoryPreference]
+    always_sent: str = Field(
+        description="Account security, ARIA's safety flags and alerts: cannot be turned off",
+    )
+
+
+class PreferenceChange(InputModel):
+    category: Literal["sessions", "reports", "messages", "billing"]
+    in_app: bool | None = None
+    email: bool | None = None
+
+
+class PreferencesUpdate(InputModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=examples({"preferences": [{"category": "reports", "email": False}]}),
+    )
+
+    preferences: list[PreferenceChange] = Field(min_length=1, max_length=8)

@@ -14,6 +14,7 @@ from nexus.db import utcnow
 from nexus.errors import NotFound
 from nexus.language import _
 from nexus.notifications.models import Notification, NotificationKind
+from nexus.notifications.preferences import KIND_CATEGORY, Channel, wanting
 
 
 def notify(
@@ -24,10 +25,12 @@ def notify(
     body: str,
     data: dict[str, Any],
 ) -> None:
-    """Queue one notification per distinct recipient, in the caller's transaction."""
+    """Queue one notification per distinct recipient who wants its category in the app, in
+    the caller's transaction."""
+    wanted = wanting(session, user_ids, KIND_CATEGORY[kind], Channel.IN_APP)
     rows = [
         {"user_id": user_id, "kind": kind, "title": title[:200], "body": body, "data": data}
-        for user_id in dict.fromkeys(user_ids)
+        for user_id in wanted
     ]
     if rows:
         session.add_all(Notification(**row) for row in rows)
@@ -46,6 +49,8 @@ def notify_once(
     ``INSERT … ON CONFLICT DO NOTHING`` keeps two concurrent runs from sending twice without
     aborting the surrounding transaction. Returns how many were actually inserted.
     """
+    wanted = set(wanting(session, recipients, KIND_CATEGORY[kind], Channel.IN_APP))
+    recipients = {user_id: key for user_id, key in recipients.items() if user_id in wanted}
     if not recipients:
         return 0
     now = utcnow()

@@ -8,11 +8,15 @@ from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page
 from nexus.db import db
 from nexus.notifications import services
+from nexus.notifications.preferences import Category, Channel, preferences_of, set_preference
 from nexus.notifications.schemas import (
+    CategoryPreference,
     MarkedRead,
     NotificationPath,
     NotificationPublic,
     NotificationQuery,
+    PreferencesPublic,
+    PreferencesUpdate,
     UnreadCount,
 )
 
@@ -61,3 +65,37 @@ def mark_read(path: NotificationPath) -> Response:
 def mark_all_read() -> Response:
     """Mark every unread notification of the caller read."""
     return json_response(MarkedRead(marked=services.mark_all_read(db.session, current_principal())))
+
+
+@bp.get("/preferences", responses={200: PreferencesPublic})
+@allow()
+def get_preferences() -> Response:
+    """What the caller is told, per category, in the app and by e-mail."""
+    return json_response(_preferences(current_principal().user_id))
+
+
+@bp.put("/preferences", responses={200: PreferencesPublic, **errors(422)})
+@allow()
+def update_preferences(body: PreferencesUpdate) -> Response:
+    """Turn categories on or off per channel (fields left out stay as they are)."""
+    user_id = current_principal().user_id
+    for change in body.preferences:
+        for channel, enabled in ((Channel.IN_APP, change.in_app), (Channel.EMAIL, change.email)):
+            if enabled is not None:
+                set_preference(db.session, user_id, Category(change.category), channel, enabled)
+    return json_response(_preferences(user_id))
+
+
+def _preferences(user_id: int) -> PreferencesPublic:
+    chosen = preferences_of(db.session, user_id)
+    return PreferencesPublic(
+        preferences=[
+            CategoryPreference(
+                category=category.value,
+                in_app=channels[Channel.IN_APP],
+                email=channels[Channel.EMAIL],
+            )
+            for category, channels in chosen.items()
+        ],
+        always_sent=Category.ESSENTIAL.value,
+    )
