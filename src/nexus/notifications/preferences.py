@@ -68,14 +68,13 @@ def wanting(
 
 def preferences_of(session: Session, user_id: int) -> dict[Category, dict[Channel, bool]]:
     """Every optional category × channel for this user (True unless turned off)."""
-    off = set(
-        session.execute(
-            select(NotificationPreference.category, NotificationPreference.channel).where(
-                NotificationPreference.user_id == user_id,
-                NotificationPreference.enabled.is_(False),
-            )
-        ).tuples()
+    rows = session.execute(
+        select(NotificationPreference.category, NotificationPreference.channel).where(
+            NotificationPreference.user_id == user_id,
+            NotificationPreference.enabled.is_(False),
+        )
     )
+    off = {(category, channel) for category, channel in rows}
     return {c: {ch: (c, ch) not in off for ch in Channel} for c in OPTIONAL}
 
 
