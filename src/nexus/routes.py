@@ -32,6 +32,7 @@ from nexus.probes import bp as ops_bp
 from nexus.reports.views import bp as reports_bp
 from nexus.scheduling.rules import booked_students
 from nexus.scheduling.views.bookings import bp as bookings_bp
+from nexus.scheduling.views.series import bp as series_bp
 from nexus.scheduling.views.sessions import bp as sessions_bp
 
 
@@ -62,6 +63,7 @@ def blueprints() -> tuple[APIBlueprint, ...]:
         offers_bp,
         enrollments_bp,
         sessions_bp,
+        series_bp,
         bookings_bp,
         notifications_bp,
         admin_bp,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -42,8 +42,8 @@ def _capacity(data: SessionCreate) -> int:
     return data.capacity or DEFAULT_GROUP_CAPACITY
 
 
-def create_session(session: Session, principal: Principal, data: SessionCreate) -> TutoringSession:
-    """Schedule a session for the calling teacher; it may not overlap one of theirs (409)."""
+def check_new_session(data: SessionCreate) -> int:
+    """The checks every new session passes (future, located, seats); its capacity."""
     if data.starts_at <= utcnow():
         raise Unprocessable(
             _("starts_at must be in the future."), field="starts_at", code="in_the_past"
@@ -52,32 +52,27 @@ def create_session(session: Session, principal: Principal, data: SessionCreate) 
         raise Unprocessable(
             _("Give an online_url or a room."), field="online_url", code="location_required"
         )
-    capacity = _capacity(data)
-    # Serialise one teacher's scheduling so two concurrent requests cannot both pass the check.
-    session.execute(select(User.id).where(User.id == principal.user_id).with_for_update())
-    clash = session.scalar(
-        select(TutoringSession)
-        .where(
-            TutoringSession.teacher_id == principal.user_id,
-            TutoringSession.status != SessionStatus.CANCELLED,
-            TutoringSession.starts_at < data.ends_at,
-            TutoringSession.ends_at > data.starts_at,
-        )
-        .limit(1)
-    )
-    if clash is not None:
-        raise Conflict(
-            _(
-                "You already teach at that time: session %(id)s (%(subject)s, %(starts_at)s).",
-                id=clash.id,
-                subject=subject_label(clash.subject),
-                starts_at=formats.when(clash.starts_at),
-            ),
-            field="starts_at",
-            code="teacher_overlap",
-        )
+    return _capacity(data)
+
+
+def create_session(session: Session, principal: Principal, data: SessionCreate) -> TutoringSession:
+    """Schedule a session for the calling teacher; it may not overlap one of theirs (409)."""
+    capacity = check_new_session(data)
+    return schedule(session, principal.user_id, data, capacity)
+
+
+def schedule(
+    session: Session,
+    teacher_id: int,
+    data: SessionCreate,
+    capacity: int,
+    series_id: int | None = None,
+) -> TutoringSession:
+    """Insert a checked session for ``teacher_id`` unless it overlaps one of theirs (409)."""
+    check_teacher_free(session, teacher_id, data.starts_at, data.ends_at)
     ts = TutoringSession(
-        teacher_id=principal.user_id,
+        teacher_id=teacher_id,
+        series_id=series_id,
         kind=data.kind,
         subject=data.subject,
         level=data.level,
@@ -92,6 +87,38 @@ def create_session(session: Session, principal: Principal, data: SessionCreate) 
     session.add(ts)
     session.flush()
     return ts
+
+
+def check_teacher_free(
+    session: Session,
+    teacher_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    exclude_id: int | None = None,
+) -> None:
+    """409 when the teacher already teaches in that slot (``exclude_id``: a session moved)."""
+    # Serialise one teacher's scheduling so two concurrent requests cannot both pass the check.
+    session.execute(select(User.id).where(User.id == teacher_id).with_for_update())
+    conditions = [
+        TutoringSession.teacher_id == teacher_id,
+        TutoringSession.status != SessionStatus.CANCELLED,
+        TutoringSession.starts_at < ends_at,
+        TutoringSession.ends_at > starts_at,
+    ]
+    if exclude_id is not None:
+        conditions.append(TutoringSession.id != exclude_id)
+    clash = session.scalar(select(TutoringSession).where(*conditions).limit(1))
+    if clash is not None:
+        raise Conflict(
+            _(
+                "You already teach at that time: session %(id)s (%(subject)s, %(starts_at)s).",
+                id=clash.id,
+                subject=subject_label(clash.subject),
+                starts_at=formats.when(clash.starts_at),
+            ),
+            field="starts_at",
+            code="teacher_overlap",
+        )
 
 
 def _day_range(date_from: date | None, date_to: date | None) -> list[Any]:
