@@ -42,9 +42,7 @@ class SessionSeries(Base):
     __table_args__ = (CheckConstraint("zone IN ('A', 'B', 'C')", name="zone_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    teacher_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="RESTRICT"), index=True
-    )
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     # The academic zone whose school holidays are skipped; public holidays always are.
     zone: Mapped[str | None] = mapped_column(String(1), default=None)
     until: Mapped[date | None] = mapped_column(default=None)

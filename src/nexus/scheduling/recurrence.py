@@ -119,8 +119,6 @@ def weekly(
             if len(occurrences) == MAX_OCCURRENCES:
                 raise TooManyOccurrences
             wall = datetime.combine(day, start_time, tzinfo=PARIS)
-            occurrences.append(
-                Occurrence(wall.astimezone(UTC), (wall + length).astimezone(UTC))
-            )
+            occurrences.append(Occurrence(wall.astimezone(UTC), (wall + length).astimezone(UTC)))
         day += WEEK
     return occurrences, skipped

@@ -30,8 +30,8 @@ from nexus.scheduling.models import (
     SessionStatus,
     TutoringSession,
 )
-from nexus.scheduling.series_schemas import OccurrenceMove, SeriesBookingCreate, SeriesCreate
 from nexus.scheduling.schemas import MAX_DURATION
+from nexus.scheduling.series_schemas import OccurrenceMove, SeriesBookingCreate, SeriesCreate
 
 
 def _on_day(error: ApiError, starts_at: datetime) -> ApiError:
@@ -102,8 +102,7 @@ def create_series(session: Session, principal: Principal, data: SeriesCreate) ->
         until=data.until,
         count=data.count,
         skipped=[
-            {"date": s.day.isoformat(), "kind": s.kind.value, "reason": s.reason}
-            for s in skipped
+            {"date": s.day.isoformat(), "kind": s.kind.value, "reason": s.reason} for s in skipped
         ],
         created_by_id=principal.user_id,
     )

@@ -165,12 +165,13 @@ def test_a_single_booking_taking_the_last_seat_fails_the_whole_series_booking(
                 .order_by(TutoringSession.starts_at)
             ).all()
             assert list(seats) == [0, 0, 2]
-            assert session.scalar(
-                select(Enrollment.minutes_used).where(Enrollment.student_id == ids["family"])
-            ) == 0
-            rival = session.scalars(
-                select(Booking).where(Booking.student_id == ids["rival"])
-            ).one()
+            assert (
+                session.scalar(
+                    select(Enrollment.minutes_used).where(Enrollment.student_id == ids["family"])
+                )
+                == 0
+            )
+            rival = session.scalars(select(Booking).where(Booking.student_id == ids["rival"])).one()
             assert rival.session_id == last and rival.status is BookingStatus.BOOKED
             assert session.get_one(User, ids["family"]).id == ids["family"]
         finally:

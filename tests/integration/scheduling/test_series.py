@@ -65,7 +65,13 @@ def test_a_weekly_series_across_the_toussaint_holidays_of_zone_c_skips_them(api:
     response = _create(api, teacher, date(2027, 10, 11), until="2027-11-22", zone="C")
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
-    assert _local_days(body) == ["2027-10-11", "2027-10-18", "2027-11-08", "2027-11-15", "2027-11-22"]
+    assert _local_days(body) == [
+        "2027-10-11",
+        "2027-10-18",
+        "2027-11-08",
+        "2027-11-15",
+        "2027-11-22",
+    ]
     assert body["skipped"] == [
         {"date": "2027-10-25", "kind": "school_holiday", "reason": "Vacances de la Toussaint"},
         {"date": "2027-11-01", "kind": "public_holiday", "reason": "Toussaint"},
@@ -241,7 +247,9 @@ def test_booking_a_series_is_all_or_nothing_and_names_the_failing_date(
     body = _create(api, teacher, date(2027, 11, 4), count=3, capacity=2).get_json()
     series_id, last = body["id"], body["occurrences"][2]
     for _ in range(1):
-        assert api.post(f"/api/v1/sessions/{last['id']}/bookings", rival, json={}).status_code == 201
+        assert (
+            api.post(f"/api/v1/sessions/{last['id']}/bookings", rival, json={}).status_code == 201
+        )
     other = api.actor(Role.STUDENT)
     EnrollmentFactory(student_id=other.id, offer__hours=10)
     session.commit()
@@ -263,7 +271,9 @@ def test_booking_a_series_is_all_or_nothing_and_names_the_failing_date(
         .order_by(TutoringSession.starts_at)
     ).all()
     assert list(seats) == [0, 0, 2]
-    minutes = session.scalar(select(Enrollment.minutes_used).where(Enrollment.student_id == student.id))
+    minutes = session.scalar(
+        select(Enrollment.minutes_used).where(Enrollment.student_id == student.id)
+    )
     assert minutes == 0
     kinds = session.scalars(select(Notification.kind).where(Notification.user_id == student.id))
     assert list(kinds) == []

@@ -70,9 +70,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("student_profiles", schema=None) as batch_op:
         batch_op.add_column(sa.Column("academic_zone", sa.String(length=1), nullable=True))
-        batch_op.create_check_constraint(
-            "academic_zone_known", "academic_zone IN ('A', 'B', 'C')"
-        )
+        batch_op.create_check_constraint("academic_zone_known", "academic_zone IN ('A', 'B', 'C')")
 
 
 def downgrade() -> None:

@@ -82,9 +82,7 @@ def cancel_series(path: SeriesPath, body: SeriesCancel) -> Response:
     return _present(found)
 
 
-@bp.post(
-    "/<int:series_id>/bookings", responses={201: SeriesBookings, **errors(404, 409, 422)}
-)
+@bp.post("/<int:series_id>/bookings", responses={201: SeriesBookings, **errors(404, 409, 422)})
 @allow(Role.STUDENT, Role.PARENT, Role.ADMIN)
 def book_series(path: SeriesPath, body: SeriesBookingCreate) -> Response:
     """Book every upcoming occurrence for a student, all or nothing."""
