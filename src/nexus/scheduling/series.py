@@ -9,7 +9,7 @@ as they do for one session.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -32,6 +32,10 @@ from nexus.scheduling.models import (
 )
 from nexus.scheduling.schemas import MAX_DURATION
 from nexus.scheduling.series_schemas import OccurrenceMove, SeriesBookingCreate, SeriesCreate
+
+
+# How far ahead a series may start (the calendars' arithmetic stays within known years).
+MAX_LEAD = timedelta(days=730)
 
 
 def _on_day(error: ApiError, starts_at: datetime) -> ApiError:
@@ -95,6 +99,10 @@ def create_series(session: Session, principal: Principal, data: SeriesCreate) ->
     """Schedule every weekly occurrence that is not a public or (zone) school holiday."""
     teacher_id = _teacher_for(session, principal, data)
     capacity = sessions.check_new_session(data)
+    if data.starts_at > utcnow() + MAX_LEAD:
+        raise Unprocessable(
+            _("A series starts within two years."), field="starts_at", code="too_far_ahead"
+        )
     occurrences, skipped = _plan(data)
     series = SessionSeries(
         teacher_id=teacher_id,

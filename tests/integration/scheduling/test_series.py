@@ -121,6 +121,13 @@ def test_invalid_series_are_refused_in_the_error_shape(
     assert session.scalar(select(func.count()).select_from(SessionSeries)) == 0
 
 
+def test_a_series_starting_too_far_ahead_is_refused(api: Api) -> None:
+    teacher = api.actor(Role.TEACHER)
+    error = _error(_create(api, teacher, date(9999, 12, 2), count=52), 422)
+    assert error["code"] == "too_far_ahead"
+    assert error["message"] == "Une série commence dans les deux ans."
+
+
 def test_a_zone_past_the_known_holiday_data_is_a_clear_422(api: Api, session: Session) -> None:
     teacher = api.actor(Role.TEACHER)
     last = school_data_last_day()
