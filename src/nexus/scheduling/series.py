@@ -33,7 +33,6 @@ from nexus.scheduling.models import (
 from nexus.scheduling.schemas import MAX_DURATION
 from nexus.scheduling.series_schemas import OccurrenceMove, SeriesBookingCreate, SeriesCreate
 
-
 # How far ahead a series may start (the calendars' arithmetic stays within known years).
 MAX_LEAD = timedelta(days=730)
 
@@ -42,7 +41,7 @@ def _on_day(error: ApiError, starts_at: datetime) -> ApiError:
     """The same error, its message naming the occurrence it was raised for."""
     when = formats.when(starts_at)
     named = ApiError(
-        _("Occurrence of %(when)s: %(message)s", when=when, message=error.message),
+        _("Occurrence of %(when)s: %(refusal)s", when=when, refusal=error.message),
         status=error.status,
         code=error.code,
     )
@@ -156,7 +155,7 @@ def owned_series(session: Session, principal: Principal, series_id: int) -> Sess
     return series
 
 
-def occurrences(
+def list_occurrences(
     session: Session, series: SessionSeries, *, with_bookings: bool
 ) -> list[TutoringSession]:
     statement = (
@@ -209,7 +208,7 @@ def cancel_from(
     now = utcnow()
     to_cancel = [
         ts
-        for ts in occurrences(session, series, with_bookings=False)
+        for ts in list_occurrences(session, series, with_bookings=False)
         if ts.status is SessionStatus.SCHEDULED
         and ts.starts_at >= paris_midnight(from_day)
         and ts.starts_at > now
@@ -244,7 +243,7 @@ def book_series(
     now = utcnow()
     upcoming = [
         ts
-        for ts in occurrences(session, series, with_bookings=False)
+        for ts in list_occurrences(session, series, with_bookings=False)
         if ts.status is SessionStatus.SCHEDULED and ts.starts_at > now
     ]
     if not upcoming:

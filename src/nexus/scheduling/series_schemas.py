@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from nexus.api.schemas import MAX_ID, NULLABLE, InputModel, examples
+from nexus.api.schemas import MAX_ID, InputModel, examples
 from nexus.clock import to_paris
 from nexus.language import _
 from nexus.scheduling.recurrence import MAX_OCCURRENCES, ClosureKind, Zone
@@ -37,16 +37,22 @@ class SeriesCreate(SessionCreate):
         ),
     )
 
-    until: Annotated[date | None, NULLABLE] = Field(
-        default=None, description="Last day (Paris), inclusive; or give count"
+    until: date | None = Field(
+        default=None,
+        description="Last day (Paris), inclusive, not before the first start; exactly one of until "
+        "and count",
     )
-    count: Annotated[int | None, NULLABLE] = Field(
-        default=None, ge=1, le=MAX_OCCURRENCES, description="Number of sessions actually held"
+    count: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_OCCURRENCES,
+        description="Sessions actually held (skipped weeks do not count); exactly one of until and "
+        "count",
     )
-    zone: Annotated[Zone | None, NULLABLE] = Field(
+    zone: Zone | None = Field(
         default=None, description="Skip this academic zone's school holidays too"
     )
-    teacher_id: Annotated[int | None, NULLABLE] = Field(
+    teacher_id: int | None = Field(
         default=None, ge=1, le=MAX_ID, description="Admins: the teacher; teachers: themselves"
     )
 
@@ -135,10 +141,10 @@ class SeriesBookingCreate(InputModel):
         extra="forbid", json_schema_extra=examples({"student_id": 12}, {"enrollment_id": 4})
     )
 
-    student_id: Annotated[int | None, NULLABLE] = Field(
+    student_id: int | None = Field(
         default=None, ge=1, le=MAX_ID, description="Parents and admins: the student"
     )
-    enrollment_id: Annotated[int | None, NULLABLE] = Field(default=None, ge=1, le=MAX_ID)
+    enrollment_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class SeriesBookings(BaseModel):

@@ -34,7 +34,7 @@ bp = api_blueprint(
 def _present(found: SessionSeries) -> Response:
     principal = current_principal()
     in_charge = series.in_charge(principal, found)
-    items = series.occurrences(db.session, found, with_bookings=in_charge)
+    items = series.list_occurrences(db.session, found, with_bookings=in_charge)
     booked = sessions.booked_session_ids(db.session, principal.user_id, [ts.id for ts in items])
     teacher = series.teacher_of(db.session, found)
     return json_response(
