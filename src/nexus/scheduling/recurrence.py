@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import cache
 
-from jours_feries_france.compute import JoursFeries
-from vacances_scolaires_france import SchoolHolidayDates
+from jours_feries_france.compute import JoursFeries  # type: ignore[import-untyped]
+from vacances_scolaires_france import SchoolHolidayDates  # type: ignore[import-untyped]
 
 from nexus.clock import PARIS
 
@@ -64,7 +64,8 @@ def _school_holidays() -> SchoolHolidayDates:
 
 
 def school_data_last_day() -> date:
-    return max(_school_holidays().data)
+    last: date = max(_school_holidays().data)
+    return last
 
 
 @cache

@@ -283,7 +283,7 @@ def test_booking_a_series_is_all_or_nothing_and_names_the_failing_date(
     )
     assert minutes == 0
     kinds = session.scalars(select(Notification.kind).where(Notification.user_id == student.id))
-    assert list(kinds) == []
+    assert not list(kinds)
 
 
 def test_hours_running_out_mid_series_books_nothing(api: Api, session: Session) -> None:
