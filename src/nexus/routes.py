@@ -36,6 +36,7 @@ from nexus.reports.views import bp as reports_bp
 from nexus.scheduling.rules import booked_students, teachers_busy
 from nexus.scheduling.views.bookings import bp as bookings_bp
 from nexus.scheduling.views.calendar import bp as calendar_bp
+from nexus.scheduling.views.series import bp as series_bp
 from nexus.scheduling.views.sessions import bp as sessions_bp
 
 
@@ -71,6 +72,7 @@ def blueprints() -> tuple[APIBlueprint, ...]:
         offers_bp,
         enrollments_bp,
         sessions_bp,
+        series_bp,
         bookings_bp,
         session_reports_bp,
         threads_bp,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, true
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nexus.accounts.models import User
@@ -15,6 +15,9 @@ from nexus.db import Base, JSONType, str_enum, utcnow
 
 class StudentProfile(Base):
     __tablename__ = "student_profiles"
+    __table_args__ = (
+        CheckConstraint("academic_zone IN ('A', 'B', 'C')", name="academic_zone_known"),
+    )
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
@@ -29,6 +32,8 @@ class StudentProfile(Base):
     # Given by the student to a parent, who links with it (single use, then rotated).
     invitation_code: Mapped[str] = mapped_column(String(16), unique=True)
     birth_date: Mapped[date | None] = mapped_column(default=None)
+    # The family's academic zone (school holidays A, B or C), set by a parent or an admin.
+    academic_zone: Mapped[str | None] = mapped_column(String(1), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(lazy="joined")

@@ -15,11 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
+from nexus.accounts.roles import Role
 from nexus.accounts.tokens import Principal
+from nexus.audit.services import record
 from nexus.content.vocabulary import Level
 from nexus.people import access
 from nexus.people.models import StudentProfile
 from nexus.people.schemas.students import (
+    AcademicZoneUpdate,
     LearningPreferences,
     StudentProfilePublic,
     StudentProfileUpdate,
@@ -103,6 +106,7 @@ def _fields(student: User, profile: StudentProfile) -> dict[str, object]:
         "learning_preferences": LearningPreferences.model_validate(
             profile.learning_preferences or {}
         ),
+        "academic_zone": profile.academic_zone,
     }
 
 
@@ -133,3 +137,22 @@ def rotate_invitation_code(session: Session, principal: Principal) -> str:
 def get_student(session: Session, principal: Principal, student_id: int) -> StudentPublic:
     student = access.ensure_can_view_student(session, principal, student_id)
     return to_public(student, student_profile(session, student))
+
+
+def set_academic_zone(
+    session: Session, principal: Principal, student_id: int, update: AcademicZoneUpdate
+) -> StudentPublic:
+    """A linked parent or an admin sets the family's academic zone (404 for anyone else)."""
+    student = access.ensure_can_view_student(session, principal, student_id)
+    profile = student_profile(session, student)
+    previous, profile.academic_zone = profile.academic_zone, update.academic_zone
+    if principal.role is Role.ADMIN:
+        record(
+            session,
+            principal.user_id,
+            "student.academic_zone",
+            "user",
+            student.id,
+            {"from": previous, "to": update.academic_zone},
+        )
+    return to_public(student, profile)

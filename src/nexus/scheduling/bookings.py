@@ -116,8 +116,16 @@ def book(
     session: Session, principal: Principal, session_id: int, enrollment_id: int | None
 ) -> Booking:
     """Book a seat for the calling student, charging an enrollment."""
+    return book_for(session, principal.user_id, session_id, enrollment_id)
+
+
+def book_for(
+    session: Session, student_id: int, session_id: int, enrollment_id: int | None
+) -> Booking:
+    """Book a seat for ``student_id`` (whose booking the caller may make), charging an
+    enrollment; the student's row lock serialises their bookings."""
     student = session.execute(
-        select(User).where(User.id == principal.user_id).with_for_update(of=User)
+        select(User).where(User.id == student_id).with_for_update(of=User)
     ).scalar_one()
     ts = session.get(TutoringSession, session_id)
     if ts is None:

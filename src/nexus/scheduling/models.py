@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nexus.accounts.models import User
 from nexus.content.vocabulary import Level, Subject
-from nexus.db import Base, str_enum, utcnow
+from nexus.db import Base, JSONType, str_enum, utcnow
 
 
 class SessionKind(StrEnum):
@@ -33,6 +33,26 @@ class Attendance(StrEnum):
     PRESENT = "present"
     LATE = "late"
     ABSENT = "absent"
+
+
+class SessionSeries(Base):
+    """A weekly series: its sessions carry ``series_id``; the closed days it skipped are kept."""
+
+    __tablename__ = "session_series"
+    __table_args__ = (CheckConstraint("zone IN ('A', 'B', 'C')", name="zone_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    # The academic zone whose school holidays are skipped; public holidays always are.
+    zone: Mapped[str | None] = mapped_column(String(1), default=None)
+    until: Mapped[date | None] = mapped_column(default=None)
+    count: Mapped[int | None] = mapped_column(default=None)
+    # [{"date": "2026-10-19", "kind": "school_holiday", "reason": "Vacances de la Toussaint"}]
+    skipped: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class TutoringSession(Base):
@@ -71,6 +91,9 @@ class TutoringSession(Base):
     # SEQUENCE; ``revised_at`` is when that last happened (LAST-MODIFIED). See ``revise``.
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     revised_at: Mapped[datetime | None] = mapped_column(default=None)
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("session_series.id", ondelete="SET NULL"), default=None, index=True
+    )
 
     teacher: Mapped[User] = relationship(lazy="joined")
     # Loaded explicitly (selectinload) where a view needs them: never lazily, never N+1.

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from nexus.accounts.models import User
 from nexus.offers.enrollments import hours
 from nexus.scheduling import rules
-from nexus.scheduling.models import Booking, BookingStatus, TutoringSession
+from nexus.scheduling.models import Booking, BookingStatus, SessionSeries, TutoringSession
+from nexus.scheduling.recurrence import Zone
 from nexus.scheduling.schemas import (
     BookingPublic,
     PersonRef,
@@ -12,6 +14,7 @@ from nexus.scheduling.schemas import (
     SessionDetail,
     SessionPublic,
 )
+from nexus.scheduling.series_schemas import SeriesPublic, SeriesSkipped
 from nexus.scheduling.texts import to_paris
 
 # Students may cancel a booking until this long before the session starts.
@@ -83,4 +86,26 @@ def booking_public(booking: Booking) -> BookingPublic:
         cancelled_at=booking.cancelled_at,
         cancellable_until=rules.cancellable_until(ts.starts_at),
         session=session_public(ts, show_link=booking.status is BookingStatus.BOOKED),
+    )
+
+
+def series_public(
+    series: SessionSeries,
+    teacher: User,
+    occurrences: list[TutoringSession],
+    *,
+    in_charge: bool,
+    booked: set[int],
+) -> SeriesPublic:
+    return SeriesPublic(
+        id=series.id,
+        teacher=PersonRef.model_validate(teacher),
+        zone=Zone(series.zone) if series.zone else None,
+        until=series.until,
+        count=series.count,
+        occurrences=[
+            session_detail(ts, in_charge=in_charge, show_link=in_charge or ts.id in booked)
+            for ts in occurrences
+        ],
+        skipped=[SeriesSkipped.model_validate(s) for s in series.skipped],
     )

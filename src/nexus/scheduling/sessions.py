@@ -42,6 +42,53 @@ def _capacity(data: SessionCreate) -> int:
     return data.capacity or DEFAULT_GROUP_CAPACITY
 
 
+def check_new_session(data: SessionCreate) -> int:
+    """The checks every new session passes (future, located, seats); its capacity."""
+    if data.starts_at <= utcnow():
+        raise Unprocessable(
+            _("starts_at must be in the future."), field="starts_at", code="in_the_past"
+        )
+    if data.online_url is None and data.room is None:
+        raise Unprocessable(
+            _("Give an online_url or a room."), field="online_url", code="location_required"
+        )
+    return _capacity(data)
+
+
+def create_session(session: Session, principal: Principal, data: SessionCreate) -> TutoringSession:
+    """Schedule a session for the calling teacher; it may not overlap one of theirs (409)."""
+    capacity = check_new_session(data)
+    return schedule(session, principal.user_id, data, capacity)
+
+
+def schedule(
+    session: Session,
+    teacher_id: int,
+    data: SessionCreate,
+    capacity: int,
+    series_id: int | None = None,
+) -> TutoringSession:
+    """Insert a checked session for ``teacher_id`` unless it overlaps one of theirs (409)."""
+    ensure_free(session, teacher_id, data.starts_at, data.ends_at)
+    ts = TutoringSession(
+        teacher_id=teacher_id,
+        series_id=series_id,
+        kind=data.kind,
+        subject=data.subject,
+        level=data.level,
+        title=data.title,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        online_url=str(data.online_url) if data.online_url else None,
+        room=data.room,
+        capacity=capacity,
+        seats_taken=0,
+    )
+    session.add(ts)
+    session.flush()
+    return ts
+
+
 def ensure_free(
     session: Session,
     teacher_id: int,
@@ -74,36 +121,6 @@ def ensure_free(
             field="starts_at",
             code="teacher_overlap",
         )
-
-
-def create_session(session: Session, principal: Principal, data: SessionCreate) -> TutoringSession:
-    """Schedule a session for the calling teacher; it may not overlap one of theirs (409)."""
-    if data.starts_at <= utcnow():
-        raise Unprocessable(
-            _("starts_at must be in the future."), field="starts_at", code="in_the_past"
-        )
-    if data.online_url is None and data.room is None:
-        raise Unprocessable(
-            _("Give an online_url or a room."), field="online_url", code="location_required"
-        )
-    capacity = _capacity(data)
-    ensure_free(session, principal.user_id, data.starts_at, data.ends_at)
-    ts = TutoringSession(
-        teacher_id=principal.user_id,
-        kind=data.kind,
-        subject=data.subject,
-        level=data.level,
-        title=data.title,
-        starts_at=data.starts_at,
-        ends_at=data.ends_at,
-        online_url=str(data.online_url) if data.online_url else None,
-        room=data.room,
-        capacity=capacity,
-        seats_taken=0,
-    )
-    session.add(ts)
-    session.flush()
-    return ts
 
 
 def _day_range(date_from: date | None, date_to: date | None) -> list[Any]:

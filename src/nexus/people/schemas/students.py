@@ -21,6 +21,8 @@ from nexus.content.vocabulary import Level, Subject
 from nexus.language import _, formats
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+# The three academic zones of the French school holiday calendar.
+AcademicZone = Literal["A", "B", "C"]
 
 # A specialty count per level: three in Première, two kept in Terminale (French reform).
 MAX_SPECIALTIES = {Level.SECONDE: 3, Level.PREMIERE: 3, Level.TERMINALE: 2}
@@ -115,6 +117,9 @@ class StudentPublic(BaseModel):
     exam_date: date | None
     birth_date: date | None
     learning_preferences: LearningPreferences
+    academic_zone: AcademicZone | None = Field(
+        default=None, description="The family's school holiday zone (set by a parent or admin)"
+    )
 
 
 class StudentProfilePublic(StudentPublic):
@@ -170,6 +175,16 @@ class ChildPublic(StudentPublic):
     )
 
     linked_at: datetime
+
+
+class AcademicZoneUpdate(InputModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=examples({"academic_zone": "C"}, {"academic_zone": None})
+    )
+
+    academic_zone: Annotated[AcademicZone | None, NULLABLE] = Field(
+        description="A, B or C; null when unknown"
+    )
 
 
 class StudentPath(BaseModel):

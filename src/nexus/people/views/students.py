@@ -12,6 +12,7 @@ from nexus.api.schemas import Page, PageQuery
 from nexus.db import db, writes
 from nexus.people import links, services
 from nexus.people.schemas.students import (
+    AcademicZoneUpdate,
     ChildLinkCreate,
     ChildPublic,
     InvitationCodePublic,
@@ -59,6 +60,16 @@ def rotate_invitation_code() -> Response:
 def get_student(path: StudentPath) -> Response:
     """A student, for themself, a linked parent, one of their teachers or an admin."""
     return json_response(services.get_student(db.session, current_principal(), path.student_id))
+
+
+@students_bp.put(
+    "/<int:student_id>/academic-zone", responses={200: StudentPublic, **errors(404, 422)}
+)
+@allow(Role.PARENT, Role.ADMIN)
+def set_academic_zone(path: StudentPath, body: AcademicZoneUpdate) -> Response:
+    """Set the family's academic zone (A, B or C, or null): a linked parent or an admin."""
+    student = services.set_academic_zone(db.session, current_principal(), path.student_id, body)
+    return json_response(student)
 
 
 @parents_bp.post("/me/children", responses={201: ChildPublic, **errors(404, 409, 422, 429)})
