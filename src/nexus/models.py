@@ -8,6 +8,7 @@ from nexus.audit.models import AuditEntry
 from nexus.billing.models import BillingDocument, DocumentCounter, DocumentLine
 from nexus.content.models import ContentItem
 from nexus.db import Base
+from nexus.mail.models import MailOptOut, OutboxMessage
 from nexus.notifications.models import Notification
 from nexus.offers.models import Enrollment, Offer
 from nexus.people.models import ParentLink, StudentProfile, TeacherProfile
@@ -23,11 +24,13 @@ __all__ = [
     "ContentItem",
     "DocumentCounter",
     "DocumentLine",
+    "MailOptOut",
     "Conversation",
     "Enrollment",
     "Message",
     "Notification",
     "Offer",
+    "OutboxMessage",
     "ParentLink",
     "RefreshToken",
     "SafetyFlag",
