@@ -230,6 +230,7 @@ class Worker:
                 if self.stopping.is_set():
                     self._release(rows[index:])
                     break
+                self.heartbeat()
                 self.deliver(row)
         finally:
             self.transport.close()
