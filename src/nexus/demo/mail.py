@@ -12,9 +12,7 @@ from nexus.mail import OutboxMessage, enqueue
 
 def seed(session: Session) -> None:
     welcomed = set(
-        session.scalars(
-            select(OutboxMessage.to_user_id).where(OutboxMessage.template == "welcome")
-        )
+        session.scalars(select(OutboxMessage.to_user_id).where(OutboxMessage.template == "welcome"))
     )
     for user in session.scalars(select(User).order_by(User.id)):
         if user.id not in welcomed:

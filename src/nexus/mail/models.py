@@ -38,9 +38,7 @@ class OutboxMessage(Base):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
-    status: Mapped[MailStatus] = mapped_column(
-        str_enum(MailStatus, 16), default=MailStatus.PENDING
-    )
+    status: Mapped[MailStatus] = mapped_column(str_enum(MailStatus, 16), default=MailStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # When the row is next due: a claim moves it forward by the lease, a failure by the backoff.
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -71,5 +71,3 @@ def retry(session: Session, principal: Principal, message_id: int) -> OutboxMess
     )
     session.refresh(message)
     return message
-
-

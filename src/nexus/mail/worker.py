@@ -76,7 +76,10 @@ class Metrics:
 def backoff_seconds(settings: Settings, attempts: int) -> float:
     """Delay before attempt ``attempts + 1``: base, 2 x base, 4 x base ... capped."""
     return float(
-        min(settings.mail_backoff_seconds * 2 ** max(attempts - 1, 0), settings.mail_backoff_max_seconds)
+        min(
+            settings.mail_backoff_seconds * 2 ** max(attempts - 1, 0),
+            settings.mail_backoff_max_seconds,
+        )
     )
 
 

@@ -25,9 +25,7 @@ def smtp() -> Iterator[SmtpServer]:
 
 
 @pytest.fixture()
-def mail_app(
-    database_url: str, connection: Connection
-) -> Callable[..., tuple[Flask, Session]]:
+def mail_app(database_url: str, connection: Connection) -> Callable[..., tuple[Flask, Session]]:
     """An app with these settings on the test's connection, and a session on it."""
     made: list[Session] = []
 

@@ -39,7 +39,9 @@ def test_max_attempts_make_a_dead_letter_that_an_admin_sees_and_retries(
     closed = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
     app, session = mail_app(smtp_url=closed, mail_max_attempts=3)
     with app.app_context():
-        row = enqueue(session, to_address="e@example.fr", template="welcome", context={"first_name": "Emma"})
+        row = enqueue(
+            session, to_address="e@example.fr", template="welcome", context={"first_name": "Emma"}
+        )
         session.commit()
     # Plain values: reading an expired row later would open a savepoint on the shared
     # connection, and the rollbacks below would then undo the requests' commits.
@@ -88,11 +90,19 @@ def test_unsubscribe_link_records_the_opt_out_and_later_mail_is_suppressed(
 ) -> None:
     student = api.create_user(Role.STUDENT, first_name="Lucas")
     app, session = mail_app(smtp_url=smtp.url())
-    context = {"first_name": "Lucas", "subject_name": "Mathématiques", "when": "mardi 8 décembre à 17 h"}
+    context = {
+        "first_name": "Lucas",
+        "subject_name": "Mathématiques",
+        "when": "mardi 8 décembre à 17 h",
+    }
     with app.app_context():
         first = enqueue(
-            session, to_address=student.email, template="session_reminder", context=context,
-            to_user_id=student.id, category="reminders",
+            session,
+            to_address=student.email,
+            template="session_reminder",
+            context=context,
+            to_user_id=student.id,
+            category="reminders",
         )
         session.commit()
     assert first.subject == "Rappel : séance de Mathématiques le mardi 8 décembre à 17 h"
@@ -107,7 +117,10 @@ def test_unsubscribe_link_records_the_opt_out_and_later_mail_is_suppressed(
     path = link.group(0).split("127.0.0.1:8000", 1)[1]
     answer = client.get(path)
     assert answer.status_code == 200, answer.get_json()
-    assert answer.get_json() == {"message": "Vous ne recevrez plus ces e-mails.", "category": "reminders"}
+    assert answer.get_json() == {
+        "message": "Vous ne recevrez plus ces e-mails.",
+        "category": "reminders",
+    }
     assert client.post(path).status_code == 200  # one-click, idempotent
     opt_outs = session.scalars(select(MailOptOut).where(MailOptOut.user_id == student.id)).all()
     assert [o.category for o in opt_outs] == ["reminders"]
@@ -115,11 +128,18 @@ def test_unsubscribe_link_records_the_opt_out_and_later_mail_is_suppressed(
 
     with app.app_context():
         second = enqueue(
-            session, to_address=student.email, template="session_reminder", context=context,
-            to_user_id=student.id, category="reminders",
+            session,
+            to_address=student.email,
+            template="session_reminder",
+            context=context,
+            to_user_id=student.id,
+            category="reminders",
         )
         essential = enqueue(
-            session, to_address=student.email, template="welcome", context=context,
+            session,
+            to_address=student.email,
+            template="welcome",
+            context=context,
             to_user_id=student.id,
         )
         session.commit()

@@ -63,7 +63,9 @@ def test_rolled_back_request_sends_nothing_committed_one_is_delivered_once(
 
     assert client.post("/test/signup").status_code == 201
     (row,) = _outbox(session)
-    assert row.status is MailStatus.PENDING and row.subject == "Bienvenue sur Nexus Réussite, Lucas !"
+    assert (
+        row.status is MailStatus.PENDING and row.subject == "Bienvenue sur Nexus Réussite, Lucas !"
+    )
 
     worker = Worker(app)
     assert worker.run_once() == 1
@@ -95,7 +97,12 @@ def test_starttls_with_a_trusted_self_signed_certificate_and_login(
             smtp_url=server.url("nexus", "s3cret"), smtp_ca_file=str(ca_file), smtp_require_tls=True
         )
         with app.app_context():
-            enqueue(session, to_address="a@example.fr", template="welcome", context={"first_name": "Ana"})
+            enqueue(
+                session,
+                to_address="a@example.fr",
+                template="welcome",
+                context={"first_name": "Ana"},
+            )
             session.commit()
         worker = Worker(app)
         worker.run_once()
@@ -106,11 +113,18 @@ def test_starttls_with_a_trusted_self_signed_certificate_and_login(
         # Without the CA the certificate is refused: nothing is sent, the row waits.
         untrusting, session2 = mail_app(smtp_url=server.url("nexus", "s3cret"))
         with untrusting.app_context():
-            enqueue(session2, to_address="b@example.fr", template="welcome", context={"first_name": "Bo"})
+            enqueue(
+                session2,
+                to_address="b@example.fr",
+                template="welcome",
+                context={"first_name": "Bo"},
+            )
             session2.commit()
         Worker(untrusting).run_once()
         rows = _outbox(session2)
-        assert rows[1].status is MailStatus.PENDING and "CERTIFICATE_VERIFY_FAILED" in (rows[1].last_error or "")
+        assert rows[1].status is MailStatus.PENDING and "CERTIFICATE_VERIFY_FAILED" in (
+            rows[1].last_error or ""
+        )
         assert len(server.inbox.messages) == 1
     finally:
         server.stop()
@@ -125,7 +139,12 @@ def test_burst_survives_a_server_outage_without_loss_or_duplicate(mail_app: Make
     app, session = mail_app(smtp_url=server.url(), mail_batch_size=20)
     with app.app_context():
         for n in range(100):
-            enqueue(session, to_address=f"eleve{n}@example.fr", template="welcome", context={"first_name": f"N{n}"})
+            enqueue(
+                session,
+                to_address=f"eleve{n}@example.fr",
+                template="welcome",
+                context={"first_name": f"N{n}"},
+            )
         session.commit()
     worker = Worker(app)
     try:
@@ -157,7 +176,9 @@ def test_a_crash_after_acceptance_resends_the_same_message_id(
     """The at-least-once boundary: the process dies between the server's 250 and the commit."""
     app, session = mail_app(smtp_url=smtp.url(), mail_lease_seconds=0.05)
     with app.app_context():
-        enqueue(session, to_address="c@example.fr", template="welcome", context={"first_name": "Chloé"})
+        enqueue(
+            session, to_address="c@example.fr", template="welcome", context={"first_name": "Chloé"}
+        )
         session.commit()
     worker = Worker(app)
     (claimed,) = worker.claim()
@@ -180,7 +201,11 @@ def test_without_smtp_url_messages_become_eml_files(mail_app: MakeApp, tmp_path:
     app, session = mail_app(smtp_url=None, mail_outbox_dir=str(outbox))
     with app.app_context():
         user_row = enqueue(
-            session, to_address="d@example.fr", template="welcome", context={"first_name": "Dan"}, language="en"
+            session,
+            to_address="d@example.fr",
+            template="welcome",
+            context={"first_name": "Dan"},
+            language="en",
         )
         session.commit()
     assert Worker(app).run_once() == 1

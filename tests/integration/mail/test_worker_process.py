@@ -62,7 +62,12 @@ def test_worker_process_finishes_the_current_message_on_sigterm_and_exits_0(
     app = create_app(settings)
     with app.app_context(), db.standalone_session(app) as session:
         for n in range(3):
-            enqueue(session, to_address=f"w{n}@example.fr", template="welcome", context={"first_name": f"W{n}"})
+            enqueue(
+                session,
+                to_address=f"w{n}@example.fr",
+                template="welcome",
+                context={"first_name": f"W{n}"},
+            )
     heartbeat = tmp_path / "heartbeat"
     env = {
         **os.environ,
@@ -96,14 +101,17 @@ def test_worker_process_finishes_the_current_message_on_sigterm_and_exits_0(
     try:
         with engine.connect() as conn:
             rows = conn.execute(
-                select(OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.message_id)
-                .order_by(OutboxMessage.id)
+                select(
+                    OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.message_id
+                ).order_by(OutboxMessage.id)
             ).all()
     finally:
         engine.dispose()
     # The message in flight at SIGTERM was finished and recorded; the third was given back.
     assert [(r.status, r.attempts) for r in rows] == [
-        (MailStatus.SENT, 1), (MailStatus.SENT, 1), (MailStatus.PENDING, 0)
+        (MailStatus.SENT, 1),
+        (MailStatus.SENT, 1),
+        (MailStatus.PENDING, 0),
     ]
     assert inbox.message_ids() == [rows[0].message_id, rows[1].message_id]
     assert time.time() - heartbeat.stat().st_mtime < 60

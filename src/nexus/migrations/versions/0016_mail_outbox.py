@@ -13,7 +13,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0016"
 down_revision = "0015"
 branch_labels = None
@@ -36,8 +35,13 @@ def upgrade() -> None:
         sa.Column(
             "status",
             sa.Enum(
-                "pending", "sent", "dead", "suppressed",
-                name="mailstatus", native_enum=False, length=16,
+                "pending",
+                "sent",
+                "dead",
+                "suppressed",
+                name="mailstatus",
+                native_enum=False,
+                length=16,
             ),
             nullable=False,
         ),
