@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
@@ -53,11 +55,14 @@ def retry(session: Session, principal: Principal, message_id: int) -> OutboxMess
     if message is None:
         raise NotFound(_("No such e-mail."))
     # Conditional: two administrators retrying at once revive it once.
-    revived = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.DEAD)
-        .values(status=MailStatus.PENDING, attempts=0, next_attempt_at=utcnow())
-        .execution_options(synchronize_session=False)
+    revived = cast(
+        CursorResult[Any],
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.DEAD)
+            .values(status=MailStatus.PENDING, attempts=0, next_attempt_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     if revived != 1:
         raise Conflict(_("Only an e-mail that was given up (dead) can be retried."))

@@ -23,10 +23,11 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any, cast
 
 from flask import Flask
 from prometheus_client import CollectorRegistry, Counter, Gauge
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from nexus.config import Settings
@@ -125,15 +126,18 @@ class Worker:
             for row in rows:
                 # Conditional: should a row be claimed elsewhere meanwhile (no row locks on
                 # SQLite), the row count says who won.
-                won = session.execute(
-                    update(OutboxMessage)
-                    .where(
-                        OutboxMessage.id == row.id,
-                        OutboxMessage.status == MailStatus.PENDING,
-                        OutboxMessage.attempts == row.attempts,
-                    )
-                    .values(attempts=row.attempts + 1, next_attempt_at=lease)
-                    .execution_options(synchronize_session=False)
+                won = cast(
+                    CursorResult[Any],
+                    session.execute(
+                        update(OutboxMessage)
+                        .where(
+                            OutboxMessage.id == row.id,
+                            OutboxMessage.status == MailStatus.PENDING,
+                            OutboxMessage.attempts == row.attempts,
+                        )
+                        .values(attempts=row.attempts + 1, next_attempt_at=lease)
+                        .execution_options(synchronize_session=False)
+                    ),
                 ).rowcount
                 if won == 1:
                     claimed.append(

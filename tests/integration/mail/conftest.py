@@ -8,7 +8,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from nexus import create_app
-from tests import factories
 from tests.conftest import make_settings
 from tests.support.smtp import Inbox, SmtpServer
 
@@ -25,7 +24,9 @@ def smtp() -> Iterator[SmtpServer]:
 
 
 @pytest.fixture()
-def mail_app(database_url: str, connection: Connection) -> Callable[..., tuple[Flask, Session]]:
+def mail_app(
+    database_url: str, connection: Connection
+) -> Iterator[Callable[..., tuple[Flask, Session]]]:
     """An app with these settings on the test's connection, and a session on it."""
     made: list[Session] = []
 
@@ -41,8 +42,3 @@ def mail_app(database_url: str, connection: Connection) -> Callable[..., tuple[F
     yield make
     for session in made:
         session.close()
-
-
-@pytest.fixture()
-def bound() -> Callable[[Session], object]:
-    return factories.bound
