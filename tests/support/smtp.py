@@ -26,7 +26,7 @@ class Inbox:
     accept_limit: int | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_MAIL(  # noqa: N802 - aiosmtpd's hook name
+    async def handle_MAIL(  # noqa: N802 # pylint: disable=invalid-name  # aiosmtpd's hook
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
         with self.lock:
@@ -37,7 +37,7 @@ class Inbox:
         envelope.mail_options.extend(options)
         return "250 OK"
 
-    async def handle_DATA(  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(  # noqa: N802 # pylint: disable=invalid-name  # aiosmtpd's hook
         self, server: Any, session: Any, envelope: Any
     ) -> str:
         parsed = message_from_bytes(envelope.original_content, policy=policy.default)

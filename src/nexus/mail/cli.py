@@ -27,12 +27,11 @@ from nexus.mail.worker import Worker
 @with_appcontext
 def worker(once: bool, metrics_port: int | None) -> None:
     """Deliver the e-mail outbox (SMTP_URL, or .eml files under MAIL_OUTBOX_DIR)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    settings: Settings = app.extensions["settings"]
+    settings: Settings = current_app.extensions["settings"]
     if settings.is_production and settings.smtp_url is None:
         # .eml files in a pod's temporary directory would be e-mails nobody ever receives.
         raise click.ClickException("SMTP_URL is missing: production delivers over SMTP")
-    mail_worker = Worker(app)
+    mail_worker = Worker(current_app)
     if once:
         tried = mail_worker.run_once()
         click.echo(f"{tried} e-mail(s) tried, {mail_worker.count_pending()} pending")

@@ -96,7 +96,9 @@ class SmtpTransport:
             smtp.login(self.username, self.password or "")
         return smtp
 
-    def send(self, message: EmailMessage, name: str) -> None:
+    def send(  # pylint: disable=unused-argument  # the name is for files
+        self, message: EmailMessage, name: str
+    ) -> None:
         if self._smtp is None:
             self._smtp = self._connect()
         self._smtp.send_message(message)

@@ -59,7 +59,7 @@ def test_rolled_back_request_sends_nothing_committed_one_is_delivered_once(
     client = app.test_client()
 
     assert client.post("/test/signup?fail=1").status_code == 409
-    assert _outbox(session) == []
+    assert not _outbox(session)
 
     assert client.post("/test/signup").status_code == 201
     (row,) = _outbox(session)
@@ -181,8 +181,10 @@ def test_a_crash_after_acceptance_resends_the_same_message_id(
         )
         session.commit()
     worker = Worker(app)
-    (claimed,) = worker.claim()
-    assert worker.claim() == []  # leased: no one else takes it meanwhile
+    claims = worker.claim()
+    assert len(claims) == 1
+    claimed = claims[0]
+    assert not worker.claim()  # leased: no one else takes it meanwhile
     from nexus.mail.worker import build_email
 
     worker.transport.send(build_email(worker.settings, claimed), name="crash")

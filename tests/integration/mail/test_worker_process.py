@@ -80,7 +80,7 @@ def test_worker_process_finishes_the_current_message_on_sigterm_and_exits_0(
         "LOG_LEVEL": "WARNING",
     }
     env.pop("REDIS_URL", None)
-    process = subprocess.Popen(  # nosec B603 - fixed argv
+    process = subprocess.Popen(  # nosec B603  # pylint: disable=consider-using-with
         [NEXUS, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
