@@ -115,3 +115,17 @@ def test_worker_process_finishes_the_current_message_on_sigterm_and_exits_0(
     ]
     assert inbox.message_ids() == [rows[0].message_id, rows[1].message_id]
     assert time.time() - heartbeat.stat().st_mtime < 60
+
+
+def test_worker_refuses_to_start_in_production_without_smtp_url(database_url: str) -> None:
+    from nexus.config import Environment
+
+    # model_copy skips the production checks that do not concern the worker.
+    settings = make_settings(database_url).model_copy(update={"env": Environment.PRODUCTION})
+    app = create_app(settings)
+    try:
+        result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    finally:
+        Database.engine_for(app).dispose()
+    assert result.exit_code == 1
+    assert "SMTP_URL is missing: production delivers over SMTP" in result.output
