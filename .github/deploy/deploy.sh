@@ -214,25 +214,30 @@ render() {
   "$DEPLOY_DIR/render.sh" "$ENV_NAME" "$TAG" "$1"
 }
 
-# Keep (only) or drop (others) the documents whose kind is one of KINDS (a|b), from a rendered
-# multi-document stream. kubectl kustomize writes documents separated by `---` with `kind:` at
-# column 0.
+# Keep (only) or drop (others) the documents whose kind, or kind/name, is one of KINDS (a|b),
+# from a rendered multi-document stream. kubectl kustomize writes documents separated by `---`
+# with `kind:` and `metadata:` at column 0 and the object's `name:` two spaces in.
 select_kinds() {
   awk -v mode="$1" -v kinds="^($2)$" '
     function flush() {
-      if (doc != "" && ((kind ~ kinds) == (mode == "only"))) printf "---\n%s", doc
-      doc = ""; kind = ""
+      if (doc != "" && ((kind ~ kinds || (kind "/" name) ~ kinds) == (mode == "only")))
+        printf "---\n%s", doc
+      doc = ""; kind = ""; name = ""; meta = 0
     }
     /^---$/ { flush(); next }
     /^kind: / { kind = $2 }
+    /^[a-zA-Z]/ { meta = ($0 ~ /^metadata:/) }
+    meta && /^  name: / && name == "" { name = $2 }
     { doc = doc $0 "\n" }
     END { flush() }
   '
 }
 
-# The workloads that run the release's image: applied after the migrations (the Deployment)
-# and after the smoke tests (the CronJobs, which have no rollout to undo).
+# The workloads that run the release's image: applied after the migrations (the API
+# Deployment) and after the smoke tests (the mail worker and the CronJobs: a failed release
+# leaves them on the image the rolled-back API runs).
 readonly RELEASE_KINDS='Deployment|CronJob'
+readonly AFTER_SMOKE_KINDS='CronJob|Deployment/nexus-backend-worker'
 
 # --- deployment state ----------------------------------------------------------------------
 
@@ -254,7 +259,7 @@ current_replicas() {
 # rendered one (applying the rendered number would scale a busy Deployment down).
 deployment_manifest() {
   local manifest rendered live
-  manifest=$(printf '%s\n' "$1" | select_kinds only Deployment)
+  manifest=$(printf '%s\n' "$1" | select_kinds only "Deployment/$APP")
   rendered=$(printf '%s\n' "$manifest" | sed -nE 's/^  replicas: ([0-9]+)$/\1/p' | head -n 1)
   live=$(current_replicas)
   if [[ "$live" =~ ^[0-9]+$ && "$rendered" =~ ^[0-9]+$ ]] && ((live > rendered)); then
@@ -513,8 +518,8 @@ do_deploy() {
 
   # Scheduled commands move to the new image only once it is serving: a failed release
   # leaves them on the image the rolled-back Deployment runs.
-  step "Applying the scheduled jobs (image $IMAGE)"
-  printf '%s\n' "$app_manifests" | select_kinds only CronJob |
+  step "Applying the mail worker and the scheduled jobs (image $IMAGE)"
+  printf '%s\n' "$app_manifests" | select_kinds only "$AFTER_SMOKE_KINDS" |
     kubectl apply --request-timeout="$KUBECTL_REQUEST_TIMEOUT" -f -
 
   revision_after=$(current_revision)

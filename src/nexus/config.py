@@ -203,6 +203,24 @@ class Settings(BaseSettings):
     # How many processes serve the app (gunicorn_conf exports it): an in-process cache is only
     # coherent in a single process.
     worker_processes: int = Field(default=1, ge=1, alias="NEXUS_WORKER_PROCESSES")
+    # E-mail (nexus.mail, docs/mail.md): smtp://user:pass@host:587 (STARTTLS when offered) or
+    # smtps://host:465; unset, the worker writes .eml files to ``mail_outbox_dir`` instead.
+    smtp_url: SecretStr | None = None
+    smtp_require_tls: bool = False
+    smtp_ca_file: str | None = None
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    mail_from: str = "Nexus Réussite <no-reply@nexus-reussite.fr>"
+    mail_outbox_dir: str = "instance/outbox"
+    mail_poll_seconds: float = Field(default=2.0, gt=0, le=300)
+    mail_max_attempts: int = Field(default=8, ge=1, le=50)
+    mail_backoff_seconds: float = Field(default=30.0, gt=0)
+    mail_backoff_max_seconds: float = Field(default=6 * 3600.0, gt=0)
+    # A claimed row is due again after this long if its worker died before saying how it went.
+    mail_lease_seconds: float = Field(default=300.0, gt=0)
+    mail_batch_size: int = Field(default=20, ge=1, le=500)
+    mail_heartbeat_file: str | None = None
+    # Where links in e-mails point (the unsubscribe link).
+    public_base_url: str = "http://127.0.0.1:8000"
     billing_business: BusinessIdentity = Field(default_factory=BusinessIdentity)
     build_version: str = "0.1.0"
     build_commit: str = "unknown"

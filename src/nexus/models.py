@@ -9,6 +9,7 @@ from nexus.billing.models import BillingDocument, DocumentCounter, DocumentLine
 from nexus.content.models import ContentItem
 from nexus.db import Base
 from nexus.families.models import SessionReport, Thread, ThreadMessage
+from nexus.mail.models import OutboxMessage
 from nexus.notifications.models import Notification
 from nexus.offers.models import Enrollment, Offer
 from nexus.people.models import ParentLink, StudentProfile, TeacherProfile
@@ -30,6 +31,7 @@ __all__ = [
     "Message",
     "Notification",
     "Offer",
+    "OutboxMessage",
     "ParentLink",
     "RefreshToken",
     "SessionReport",

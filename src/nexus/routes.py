@@ -22,6 +22,8 @@ from nexus.dashboards import freshness as dashboards_freshness
 from nexus.dashboards.views import bp as dashboards_bp
 from nexus.families.views import reports_bp as session_reports_bp
 from nexus.families.views import threads_bp
+from nexus.mail.views import admin_bp as mail_admin_bp
+from nexus.mail.views import bp as mail_bp
 from nexus.notifications import subscriptions as notification_subscriptions
 from nexus.notifications.views import bp as notifications_bp
 from nexus.offers import freshness as offers_freshness
@@ -88,4 +90,6 @@ def blueprints() -> tuple[APIBlueprint, ...]:
         privacy_bp,
         audit_bp,
         billing_bp,
+        mail_bp,
+        mail_admin_bp,
     )

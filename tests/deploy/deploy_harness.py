@@ -28,7 +28,7 @@ STAND_IN_KUBECTL = Path(__file__).with_name("stand_in_kubectl.py")
 SMOKE_EMAIL = "smoke.test@nexus-reussite.com"
 SMOKE_PASSWORD = 'Sm0ke-"quoted"\\pass'  # JSON-escaping is part of what is tested
 ACCESS_TOKEN = "eyJhbGciOiJIUzI1NiJ9.smoke.signature"
-SECRET_KEYS = ["database-url", "openai-api-key", "redis-url", "secret-key"]
+SECRET_KEYS = ["database-url", "openai-api-key", "redis-url", "secret-key", "smtp-url"]
 
 
 def require_kubectl() -> str:

@@ -62,8 +62,9 @@ def test_deploy_runs_migrations_before_the_deployment_and_smoke_tests_it(
     assert {"Namespace", "ConfigMap", "Service", "Ingress", "NetworkPolicy"} <= set(config)
     assert job == ["Job"]
     assert deployment == DEPLOYMENT_APPLY
-    # The scheduled commands follow once the release has passed its smoke tests.
-    assert scheduled == ["CronJob", "CronJob"]
+    # The mail worker and the scheduled commands follow once the release has passed its
+    # smoke tests.
+    assert scheduled == ["Deployment", "CronJob", "CronJob"]
     job_manifest, deployment_manifest, cronjob_manifest = run.applied()[1:]
     assert _cronjob_images(cronjob_manifest) == ["ghcr.io/nexus-reussite/nexus-backend:v1.2.3"] * 2
     applies = [i for i, argv in enumerate(run.argvs) if argv[0] == "apply"]

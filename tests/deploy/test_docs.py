@@ -120,7 +120,8 @@ def test_documented_deploys_pull_what_ci_pushes(
         for doc in yaml.safe_load_all(manifest)
         if doc and doc["kind"] in ("Deployment", "Job", "CronJob")
     ]
-    assert len(workloads) == 4  # the migration Job, the Deployment, two CronJobs
+    # The migration Job, the API and mail worker Deployments, two CronJobs.
+    assert len(workloads) == 5
     assert all(f"image: {image}" in yaml.safe_dump(doc) for doc in workloads)
 
 

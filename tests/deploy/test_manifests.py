@@ -25,7 +25,7 @@ ENVIRONMENTS = {
         "limits": {"cpu": "2", "memory": "2Gi"},
     },
 }
-SECRET_KEYS = {"database-url", "redis-url", "secret-key", "openai-api-key"}
+SECRET_KEYS = {"database-url", "redis-url", "secret-key", "openai-api-key", "smtp-url"}
 GUNICORN_GRACEFUL_TIMEOUT = 25  # nexus.ops.gunicorn_conf's default, also set in the ConfigMap
 
 Doc = dict[str, Any]
@@ -86,11 +86,11 @@ def test_deployment_and_service(env: str) -> None:
 def test_replicas_and_autoscaling() -> None:
     staging, production = render("staging"), render("production")
 
-    assert one(staging, "Deployment")["spec"]["replicas"] == 2
+    assert one(staging, "Deployment", "nexus-backend")["spec"]["replicas"] == 2
     assert by_kind(staging, "HorizontalPodAutoscaler") == []
 
     # Production starts at the HPA's minimum (deploy.sh keeps a larger live count).
-    assert one(production, "Deployment")["spec"]["replicas"] == 3
+    assert one(production, "Deployment", "nexus-backend")["spec"]["replicas"] == 3
     hpa = one(production, "HorizontalPodAutoscaler", "nexus-backend")
     assert hpa["apiVersion"] == "autoscaling/v2"
     assert hpa["spec"]["scaleTargetRef"] == {
@@ -124,7 +124,7 @@ def test_probes(env: str) -> None:
 
 
 def test_rolling_update_never_drops_capacity(env: str) -> None:
-    spec = one(render(env), "Deployment")["spec"]
+    spec = one(render(env), "Deployment", "nexus-backend")["spec"]
 
     assert spec["strategy"]["type"] == "RollingUpdate"
     assert spec["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
@@ -134,7 +134,7 @@ def test_rolling_update_never_drops_capacity(env: str) -> None:
 
 def test_pods_leave_the_endpoints_before_gunicorn_stops(env: str) -> None:
     docs = render(env)
-    pod = one(docs, "Deployment")["spec"]["template"]["spec"]
+    pod = one(docs, "Deployment", "nexus-backend")["spec"]["template"]["spec"]
     container = _container(docs)
 
     command = container["lifecycle"]["preStop"]["exec"]["command"]
@@ -148,7 +148,7 @@ def test_pods_leave_the_endpoints_before_gunicorn_stops(env: str) -> None:
 
 def test_security_context(env: str) -> None:
     docs = render(env)
-    pod = one(docs, "Deployment")["spec"]["template"]["spec"]
+    pod = one(docs, "Deployment", "nexus-backend")["spec"]["template"]["spec"]
     container = _container(docs)
 
     assert pod["securityContext"]["runAsNonRoot"] is True
@@ -170,7 +170,7 @@ def test_security_context(env: str) -> None:
 
 def test_writable_tmp_and_prometheus_multiprocess_dir(env: str) -> None:
     docs = render(env)
-    pod = one(docs, "Deployment")["spec"]["template"]["spec"]
+    pod = one(docs, "Deployment", "nexus-backend")["spec"]["template"]["spec"]
     mounts = {m["mountPath"]: m["name"] for m in _container(docs)["volumeMounts"]}
     volumes = {v["name"]: v for v in pod["volumes"]}
 
@@ -188,7 +188,8 @@ def test_settings_come_from_the_configmap_and_the_secret(env: str) -> None:
         e["name"]: e["valueFrom"]["secretKeyRef"] for e in container["env"] if "valueFrom" in e
     }
     assert {ref["name"] for ref in secret_refs.values()} == {"nexus-backend-secrets"}
-    assert {ref["key"] for ref in secret_refs.values()} == SECRET_KEYS
+    # smtp-url is the mail worker's alone (tests/deploy/test_worker_manifest.py).
+    assert {ref["key"] for ref in secret_refs.values()} == SECRET_KEYS - {"smtp-url"}
     assert set(secret_refs) == {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "OPENAI_API_KEY"}
     assert container["envFrom"] == [
         {"configMapRef": {"name": one(docs, "ConfigMap")["metadata"]["name"]}}
@@ -247,7 +248,7 @@ def test_rate_limiting_in_production_only() -> None:
 def test_disruption_budget_and_topology_spread(env: str) -> None:
     docs = render(env)
     pdb = one(docs, "PodDisruptionBudget", "nexus-backend")
-    pod = one(docs, "Deployment")["spec"]["template"]["spec"]
+    pod = one(docs, "Deployment", "nexus-backend")["spec"]["template"]["spec"]
 
     assert pdb["spec"]["selector"] == {"matchLabels": {"app": "nexus-backend"}}
     assert pdb["spec"]["maxUnavailable"] == 1

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from nexus.demo import accounts, assessments
 from nexus.demo import billing as demo_billing
 from nexus.demo import content
+from nexus.demo import mail as demo_mail
 from nexus.demo import offers as demo_offers
 from nexus.demo import people as demo_people
 from nexus.demo import scheduling as demo_scheduling
@@ -22,6 +23,7 @@ SEEDERS: list[Callable[[Session], None]] = [
     demo_billing.seed,
     demo_scheduling.seed,
     assessments.seed,
+    demo_mail.seed,
 ]
 
 
