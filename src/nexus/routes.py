@@ -22,6 +22,7 @@ from nexus.dashboards import freshness as dashboards_freshness
 from nexus.dashboards.views import bp as dashboards_bp
 from nexus.families.views import reports_bp as session_reports_bp
 from nexus.families.views import threads_bp
+from nexus.mail import subscriptions as mail_subscriptions
 from nexus.mail.views import admin_bp as mail_admin_bp
 from nexus.mail.views import bp as mail_bp
 from nexus.notifications import subscriptions as notification_subscriptions
@@ -62,6 +63,7 @@ def connect_subscribers() -> None:
     notification_subscriptions.connect()
     audit_subscriptions.connect()
     billing_subscriptions.connect()
+    mail_subscriptions.connect()
 
 
 def blueprints() -> tuple[APIBlueprint, ...]:

@@ -43,5 +43,7 @@ class OutboxMessage(Base):
     # When the row is next due: a claim moves it forward by the lease, a failure by the backoff.
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    # A notice given once (a reminder) is e-mailed once: the notice's dedupe key.
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), default=None, unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)

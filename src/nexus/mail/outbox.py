@@ -47,13 +47,22 @@ def enqueue(
     language: str = "fr",
     to_user_id: int | None = None,
     category: str = ESSENTIAL,
-) -> OutboxMessage:
+    dedupe_key: str | None = None,
+    wanted: bool = False,
+) -> OutboxMessage | None:
     """Render ``template`` and add it to the outbox in ``session``'s transaction.
 
     A non-essential ``category`` needs ``to_user_id``: the e-mail carries an unsubscribe link,
     and a user who opted out of the category gets a ``suppressed`` row instead (kept so that
-    the caller can see what happened; the worker never sends it).
+    the caller can see what happened; the worker never sends it). With a ``dedupe_key``
+    already in the outbox, nothing is added and None is returned (a notice given once).
+    ``wanted``: the caller already read the recipient's preferences. The row is inserted at
+    the session's next flush, with the others of the request.
     """
+    if dedupe_key is not None and session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+    ):
+        return None
     settings: Settings = current_app.extensions["settings"]
     link = None
     status = MailStatus.PENDING
@@ -61,7 +70,7 @@ def enqueue(
         if to_user_id is None:
             raise ValueError("a non-essential e-mail needs to_user_id (its unsubscribe link)")
         link = unsubscribe_url(settings, to_user_id, category)
-        if has_opted_out(session, to_user_id, category):
+        if not wanted and has_opted_out(session, to_user_id, category):
             status = MailStatus.SUPPRESSED
     rendered = render(template, context, language, unsubscribe_url=link)
     message = OutboxMessage(
@@ -74,9 +83,9 @@ def enqueue(
         body_text=rendered.text,
         body_html=rendered.html,
         message_id=new_message_id(settings),
+        dedupe_key=dedupe_key,
         status=status,
         attempts=0,
     )
     session.add(message)
-    session.flush()
     return message

@@ -11,11 +11,13 @@ unsubscribe link writes here.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, case, delete, func, select
 from sqlalchemy.orm import Session
 
+from nexus.accounts.models import User
 from nexus.notifications.models import NotificationKind, NotificationPreference
 
 
@@ -46,24 +48,52 @@ KIND_CATEGORY: dict[NotificationKind, Category] = {
 }
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """A user to tell, with what an e-mail to them needs and the channels they want."""
+
+    user_id: int
+    email: str
+    first_name: str
+    in_app: bool
+    by_email: bool
+
+
+def recipients(session: Session, user_ids: Iterable[int], category: Category) -> list[Recipient]:
+    """The active users among ``user_ids``, in their order, each with the channels on which
+    they want ``category``: one query (users and their choices for it)."""
+    ids = list(dict.fromkeys(user_ids))
+    if not ids:
+        return []
+    choice = NotificationPreference
+    joined = and_(choice.user_id == User.id, choice.category == category, choice.enabled.is_(False))
+    off_in_app = func.max(case((choice.channel == Channel.IN_APP, 1), else_=0))
+    off_email = func.max(case((choice.channel == Channel.EMAIL, 1), else_=0))
+    # Without autoflush: the notices and e-mails a request gives are inserted together at its
+    # next flush (one INSERT per table), not one flush per notice.
+    with session.no_autoflush:
+        rows = session.execute(
+            select(User.id, User.email, User.first_name, off_in_app, off_email)
+            .outerjoin(choice, joined)
+            .where(User.id.in_(ids), User.is_active.is_(True))
+            .group_by(User.id, User.email, User.first_name)
+        ).all()
+    essential = category is Category.ESSENTIAL
+    found = {
+        user_id: Recipient(user_id, email, first, essential or not no_app, essential or not no_mail)
+        for user_id, email, first, no_app, no_mail in rows
+    }
+    return [found[user_id] for user_id in ids if user_id in found]
+
+
 def wanting(
     session: Session, user_ids: Iterable[int], category: Category, channel: Channel
 ) -> list[int]:
-    """The users among ``user_ids`` who want ``category`` on ``channel``, in their order."""
-    ids = list(dict.fromkeys(user_ids))
-    if category is Category.ESSENTIAL or not ids:
-        return ids
-    off = set(
-        session.scalars(
-            select(NotificationPreference.user_id).where(
-                NotificationPreference.user_id.in_(ids),
-                NotificationPreference.category == category,
-                NotificationPreference.channel == channel,
-                NotificationPreference.enabled.is_(False),
-            )
-        )
-    )
-    return [user_id for user_id in ids if user_id not in off]
+    """The active users among ``user_ids`` who want ``category`` on ``channel``."""
+    chosen = recipients(session, user_ids, category)
+    if channel is Channel.IN_APP:
+        return [r.user_id for r in chosen if r.in_app]
+    return [r.user_id for r in chosen if r.by_email]
 
 
 def preferences_of(session: Session, user_id: int) -> dict[Category, dict[Channel, bool]]:

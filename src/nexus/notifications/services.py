@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -14,7 +15,8 @@ from nexus.db import utcnow
 from nexus.errors import NotFound
 from nexus.language import _
 from nexus.notifications.models import Notification, NotificationKind
-from nexus.notifications.preferences import KIND_CATEGORY, Channel, wanting
+from nexus.notifications.preferences import KIND_CATEGORY, recipients
+from nexus.notifications.signals import notified
 
 
 def notify(
@@ -26,32 +28,60 @@ def notify(
     data: dict[str, Any],
 ) -> None:
     """Queue one notification per distinct recipient who wants its category in the app, in
-    the caller's transaction."""
-    wanted = wanting(session, user_ids, KIND_CATEGORY[kind], Channel.IN_APP)
-    rows = [
-        {"user_id": user_id, "kind": kind, "title": title[:200], "body": body, "data": data}
-        for user_id in wanted
-    ]
-    if rows:
-        session.add_all(Notification(**row) for row in rows)
+    the caller's transaction (and its e-mail copy for those who want it by e-mail)."""
+    notify_each(session, kind, data, [Notice(list(user_ids), title, body)])
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One text of a notification and who reads it."""
+
+    user_ids: list[int]
+    title: str
+    body: str
+
+
+def notify_each(
+    session: Session, kind: NotificationKind, data: dict[str, Any], notices: Sequence[Notice]
+) -> None:
+    """Several texts of one notification, each to its readers (the student about their
+    booking, the parents about their child): one query finds what every reader wants."""
+    everyone = [user_id for notice in notices for user_id in notice.user_ids]
+    chosen = {r.user_id: r for r in recipients(session, everyone, KIND_CATEGORY[kind])}
+    for notice in notices:
+        readers = [chosen[u] for u in dict.fromkeys(notice.user_ids) if u in chosen]
+        session.add_all(
+            Notification(
+                user_id=r.user_id, kind=kind, title=notice.title[:200], body=notice.body, data=data
+            )
+            for r in readers
+            if r.in_app
+        )
+        by_email = [r for r in readers if r.by_email]
+        notified.send(
+            session, kind=kind, title=notice.title, body=notice.body, to=by_email, keys=None
+        )
 
 
 def notify_once(
     session: Session,
-    recipients: Mapping[int, str],
+    keys: Mapping[int, str],
     kind: NotificationKind,
     title: str,
     body: str,
     data: dict[str, Any],
 ) -> int:
-    """Insert one notification per ``{user_id: dedupe_key}`` unless that key exists already.
+    """Insert one notification per ``keys`` item, ``{user_id: dedupe_key}``, unless that key
+    exists already (and copy it by e-mail once: ``nexus.mail`` keeps the key too).
 
     ``INSERT … ON CONFLICT DO NOTHING`` keeps two concurrent runs from sending twice without
     aborting the surrounding transaction. Returns how many were actually inserted.
     """
-    wanted = set(wanting(session, recipients, KIND_CATEGORY[kind], Channel.IN_APP))
-    recipients = {user_id: key for user_id, key in recipients.items() if user_id in wanted}
-    if not recipients:
+    chosen = recipients(session, keys, KIND_CATEGORY[kind])
+    by_email = [r for r in chosen if r.by_email]
+    notified.send(session, kind=kind, title=title, body=body, to=by_email, keys=dict(keys))
+    in_app = {r.user_id: keys[r.user_id] for r in chosen if r.in_app}
+    if not in_app:
         return 0
     now = utcnow()
     rows = [
@@ -64,7 +94,7 @@ def notify_once(
             "dedupe_key": key,
             "created_at": now,
         }
-        for user_id, key in recipients.items()
+        for user_id, key in in_app.items()
     ]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert

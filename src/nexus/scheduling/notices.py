@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
 from nexus.notifications.models import NotificationKind
-from nexus.notifications.services import notify
+from nexus.notifications.services import Notice, notify, notify_each
 from nexus.people import access
 from nexus.scheduling.models import Booking, TutoringSession
 from nexus.scheduling.texts import hours_fr, place_fr, subject_label, when_fr
@@ -35,15 +35,13 @@ def _to_student_and_others(
     ts = booking.session
     data = {"session_id": ts.id, "booking_id": booking.id, "student_id": student.id}
     yours, family, teachers = bodies
-    # Before the first notify: a query after it would flush its row on its own. The rows are
-    # added to the session, and flushed together (one INSERT).
     parents = [
         uid for uid in _family(session, student.id) if uid not in (student.id, ts.teacher_id)
     ]
-    notify(session, [student.id], kind, title, yours, data)
-    notify(session, parents, kind, title, family, data)
+    notices = [Notice([student.id], title, yours), Notice(parents, title, family)]
     if ts.teacher_id != student.id:
-        notify(session, [ts.teacher_id], kind, title, teachers, data)
+        notices.append(Notice([ts.teacher_id], title, teachers))
+    notify_each(session, kind, data, notices)
 
 
 def booked(session: Session, booking: Booking, student: User) -> None:

@@ -17,7 +17,7 @@ from nexus.content.labels import subject_name
 from nexus.errors import Forbidden, NotFound, Unprocessable
 from nexus.language import _, formats
 from nexus.notifications.models import NotificationKind
-from nexus.notifications.services import notify
+from nexus.notifications.services import Notice, notify_each
 from nexus.people.access import parents_of, teacher_has_student
 
 
@@ -135,8 +135,9 @@ def _notify_new_assessment(session: Session, assessment: Assessment, student: Us
     }
     title = f"Nouvelle évaluation en {subject}"
     kind = NotificationKind.NEW_ASSESSMENT
-    # The parents first: their SELECT would autoflush a notification already added, and the
-    # student's and the parents' notifications would take two INSERTs instead of one.
     parents = parents_of(session, student.id)
-    notify(session, [student.id], kind, title, f"Vous avez obtenu {detail}", data)
-    notify(session, parents, kind, title, f"{student.first_name} a obtenu {detail}", data)
+    notices = [
+        Notice([student.id], title, f"Vous avez obtenu {detail}"),
+        Notice(parents, title, f"{student.first_name} a obtenu {detail}"),
+    ]
+    notify_each(session, kind, data, notices)
