@@ -16,6 +16,8 @@ from nexus.audit.views import bp as audit_bp
 from nexus.billing import subscriptions as billing_subscriptions
 from nexus.billing.views import bp as billing_bp
 from nexus.cache import Watches
+from nexus.catalogue import freshness as catalogue_freshness
+from nexus.catalogue.views import bp as catalogue_bp
 from nexus.content import freshness as content_freshness
 from nexus.content.views import bp as content_bp
 from nexus.dashboards import freshness as dashboards_freshness
@@ -37,7 +39,12 @@ from nexus.scheduling.views.sessions import bp as sessions_bp
 
 def cache_watches() -> tuple[Watches, ...]:
     """What each domain with cached reads says its models' writes change (``nexus.cache``)."""
-    return (content_freshness.WATCHES, offers_freshness.WATCHES, dashboards_freshness.WATCHES)
+    return (
+        content_freshness.WATCHES,
+        offers_freshness.WATCHES,
+        dashboards_freshness.WATCHES,
+        catalogue_freshness.WATCHES,
+    )
 
 
 def teaching_relations() -> tuple[TeachingRelation, ...]:
@@ -61,6 +68,7 @@ def blueprints() -> tuple[APIBlueprint, ...]:
         teachers_bp,
         offers_bp,
         enrollments_bp,
+        catalogue_bp,
         sessions_bp,
         bookings_bp,
         notifications_bp,
