@@ -76,11 +76,13 @@ def _cache_watches() -> tuple[cache.Watches, ...]:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from nexus.offers import pricing
     from nexus.people import access
-    from nexus.routes import blueprints, connect_subscribers, teaching_relations
+    from nexus.routes import blueprints, connect_subscribers, offer_pricer, teaching_relations
 
     connect_subscribers()
     access.teach_through(*teaching_relations())
+    pricing.price_with(offer_pricer())
     for blueprint in blueprints():
         app.register_api(blueprint)  # type: ignore[attr-defined]
 

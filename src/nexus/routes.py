@@ -14,6 +14,7 @@ from nexus.assessments.views import progress_bp
 from nexus.audit import subscriptions as audit_subscriptions
 from nexus.audit.views import bp as audit_bp
 from nexus.billing import subscriptions as billing_subscriptions
+from nexus.billing.prices import PRICER
 from nexus.billing.views import bp as billing_bp
 from nexus.cache import Watches
 from nexus.catalogue import freshness as catalogue_freshness
@@ -25,6 +26,7 @@ from nexus.dashboards.views import bp as dashboards_bp
 from nexus.notifications import subscriptions as notification_subscriptions
 from nexus.notifications.views import bp as notifications_bp
 from nexus.offers import freshness as offers_freshness
+from nexus.offers.pricing import Pricer
 from nexus.offers.views import enrollments_bp, offers_bp
 from nexus.people.access import TeachingRelation
 from nexus.people.views.students import parents_bp, students_bp
@@ -50,6 +52,11 @@ def cache_watches() -> tuple[Watches, ...]:
 def teaching_relations() -> tuple[TeachingRelation, ...]:
     """What makes a teacher one of a student's teachers (``nexus.people.access``)."""
     return (booked_students, assessed_students)
+
+
+def offer_pricer() -> Pricer:
+    """Who prices the offers' public JSON (``nexus.offers.pricing``): billing's VAT rule."""
+    return PRICER
 
 
 def connect_subscribers() -> None:

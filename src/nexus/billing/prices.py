@@ -23,10 +23,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask import current_app
+
 from nexus.billing.amounts import ht_from_ttc, line_amounts
 from nexus.billing.eligibility import offer_is_eligible
-from nexus.config import BusinessIdentity
+from nexus.config import BusinessIdentity, Settings
 from nexus.offers.models import Offer
+from nexus.offers.pricing import Pricer
+from nexus.offers.schemas import PricesPublic
 
 TAX_CREDIT_RATE_BP = 5000
 # A legal mention in French whatever the reader's language (like the invoice's mentions).
@@ -94,3 +98,21 @@ def offer_prices(offer: Offer, seller: BusinessIdentity) -> OfferPrices:
         per_hour_ttc_cents=_per_hour(line.total_ttc_cents, offer.hours),
         tax_credit=tax_credit,
     )
+
+
+def _seller() -> BusinessIdentity:
+    settings: Settings = current_app.extensions["settings"]
+    return settings.billing_business
+
+
+def public_prices(offer: Offer) -> PricesPublic:
+    """:func:`offer_prices` at this app's seller's settings, as every offer's JSON shows it."""
+    return PricesPublic.model_validate(offer_prices(offer, _seller()))
+
+
+def variant() -> str:
+    seller = _seller()
+    return f"vat={seller.vat_rate_bp}:{seller.vat_exemption_mention}"
+
+
+PRICER = Pricer(prices=public_prices, variant=variant)

@@ -7,57 +7,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from nexus.api.schemas import PageQuery, examples
-from nexus.billing.prices import TAX_CREDIT_NOTE, OfferPrices
 from nexus.content.vocabulary import Level, Subject
 from nexus.offers.models import Offer, OfferKind
-
-TAX_CREDIT_EXAMPLE: dict[str, Any] = {
-    "rate_bp": 5000,
-    "credit_cents": 22500,
-    "after_credit_cents": 22500,
-    "after_credit_per_hour_cents": 2250,
-    "note": TAX_CREDIT_NOTE,
-}
-PRICES_EXAMPLE: dict[str, Any] = {
-    "total_ht_cents": 45000,
-    "total_vat_cents": 0,
-    "total_ttc_cents": 45000,
-    "per_hour_ht_cents": 4500,
-    "per_hour_ttc_cents": 4500,
-    "vat_rate_bp": 0,
-    "vat_exemption_mention": "TVA non applicable, art. 293 B du CGI",
-    "tax_credit": TAX_CREDIT_EXAMPLE,
-}
-
-
-class TaxCreditPublic(BaseModel):
-    """The services-à-la-personne tax credit, shown apart from the price."""
-
-    model_config = ConfigDict(from_attributes=True, json_schema_extra=examples(TAX_CREDIT_EXAMPLE))
-
-    rate_bp: int = Field(description="50 % = 5000")
-    credit_cents: int = Field(description="50 % of the TTC, rounded down to the cent")
-    after_credit_cents: int = Field(description="TTC minus the credit")
-    after_credit_per_hour_cents: int | None = Field(description="null for an offer of 0 hours")
-    note: str = Field(description="The legal conditions, in French")
-
-
-class PricesPublic(BaseModel):
-    """Integer cents; the TTC is what the invoice charges (docs/billing.md)."""
-
-    model_config = ConfigDict(from_attributes=True, json_schema_extra=examples(PRICES_EXAMPLE))
-
-    total_ht_cents: int
-    total_vat_cents: int
-    total_ttc_cents: int
-    per_hour_ht_cents: int | None = Field(description="null for an offer of 0 hours")
-    per_hour_ttc_cents: int | None = Field(description="null for an offer of 0 hours")
-    vat_rate_bp: int = Field(description="VAT rate in basis points (10 % = 1000)")
-    vat_exemption_mention: str | None = Field(description="When no VAT is charged: why")
-    tax_credit: TaxCreditPublic | None = Field(
-        description="Only for offers eligible to the services-à-la-personne tax credit"
-    )
-
+from nexus.offers.schemas import PRICES_EXAMPLE, PricesPublic
 
 CATALOGUE_OFFER_EXAMPLE: dict[str, Any] = {
     "id": 1,
@@ -84,7 +36,7 @@ class CatalogueOffer(BaseModel):
     prices: PricesPublic
 
     @classmethod
-    def of(cls, offer: Offer, prices: OfferPrices) -> CatalogueOffer:
+    def of(cls, offer: Offer, prices: PricesPublic) -> CatalogueOffer:
         return cls(
             id=offer.id,
             code=offer.code,
@@ -93,7 +45,7 @@ class CatalogueOffer(BaseModel):
             description=offer.description,
             hours=offer.hours,
             max_group_size=offer.max_group_size,
-            prices=PricesPublic.model_validate(prices),
+            prices=prices,
         )
 
 

@@ -1,17 +1,16 @@
-"""The public catalogue's reads: active offers priced by billing, active teachers cut down to
-what a stranger may see."""
+"""The public catalogue's reads: active offers priced by billing (``nexus.billing.prices``,
+through ``nexus.offers.pricing``), active teachers cut down to what a stranger may see."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from nexus.billing.prices import offer_prices
 from nexus.catalogue.schemas import CatalogueOffer, CatalogueOfferQuery, CatalogueTeacher
-from nexus.config import BusinessIdentity
 from nexus.errors import NotFound
 from nexus.language import _
 from nexus.offers.models import Offer
+from nexus.offers.pricing import prices_of
 from nexus.offers.services import SORTS
 from nexus.people import teachers
 from nexus.people.schemas.teachers import TeacherPublic, TeacherQuery
@@ -19,9 +18,7 @@ from nexus.people.schemas.teachers import TeacherPublic, TeacherQuery
 SHORT_BIO_CHARS = 280
 
 
-def list_offers(
-    session: Session, seller: BusinessIdentity, query: CatalogueOfferQuery
-) -> tuple[list[CatalogueOffer], int]:
+def list_offers(session: Session, query: CatalogueOfferQuery) -> tuple[list[CatalogueOffer], int]:
     conditions = [Offer.is_active.is_(True)]
     if query.kind is not None:
         conditions.append(Offer.kind == query.kind)
@@ -33,15 +30,15 @@ def list_offers(
         .offset(query.offset)
         .limit(query.page_size)
     ).all()
-    return [CatalogueOffer.of(o, offer_prices(o, seller)) for o in offers], total
+    return [CatalogueOffer.of(o, prices_of(o)) for o in offers], total
 
 
-def get_offer(session: Session, seller: BusinessIdentity, offer_id: int) -> CatalogueOffer:
+def get_offer(session: Session, offer_id: int) -> CatalogueOffer:
     """An active offer; an inactive or unknown one is a 404 alike."""
     offer = session.get(Offer, offer_id)
     if offer is None or not offer.is_active:
         raise NotFound(_("Offer not found."))
-    return CatalogueOffer.of(offer, offer_prices(offer, seller))
+    return CatalogueOffer.of(offer, prices_of(offer))
 
 
 def short_bio(bio: str) -> str:

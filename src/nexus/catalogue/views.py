@@ -11,9 +11,10 @@ from nexus.api.schemas import Page
 from nexus.cache import cached_json, key_of
 from nexus.catalogue import freshness, services
 from nexus.catalogue.schemas import CatalogueOffer, CatalogueOfferQuery, CatalogueTeacher
-from nexus.config import BusinessIdentity, Settings
+from nexus.config import Settings
 from nexus.db import db
 from nexus.offers import freshness as offers_freshness
+from nexus.offers.pricing import price_variant
 from nexus.offers.schemas import OfferPath
 from nexus.people.schemas.teachers import TeacherQuery
 from nexus.ratelimit import limiter
@@ -35,13 +36,9 @@ def catalogue_limit() -> str:
     return _settings().catalogue_limit_per_address
 
 
-def _seller() -> BusinessIdentity:
-    return _settings().billing_business
-
-
-def _price_key(seller: BusinessIdentity) -> str:
+def _price_key() -> str:
     # The prices depend on the seller's VAT settings as well as on the offers.
-    return key_of("catalogue", seller.vat_rate_bp, seller.vat_exemption_mention)
+    return key_of("catalogue", price_variant())
 
 
 throttled = limiter.shared_limit(catalogue_limit, scope="catalogue-address")
@@ -52,13 +49,12 @@ throttled = limiter.shared_limit(catalogue_limit, scope="catalogue-address")
 @throttled
 def list_offers(query: CatalogueOfferQuery) -> Response:
     """Active offers with their prices HT/TTC and, apart, the price after the tax credit."""
-    seller = _seller()
 
     def page() -> str:
-        items, total = services.list_offers(db.session, seller, query)
+        items, total = services.list_offers(db.session, query)
         return Page[CatalogueOffer].of(items, query, total).model_dump_json()
 
-    key = key_of(_price_key(seller), "list", query.model_dump_json())
+    key = key_of(_price_key(), "list", query.model_dump_json())
     return raw_json_response(cached_json(offers_freshness.NAMESPACE, key, page))
 
 
@@ -67,12 +63,11 @@ def list_offers(query: CatalogueOfferQuery) -> Response:
 @throttled
 def get_offer(path: OfferPath) -> Response:
     """One active offer with its prices (an inactive offer is a 404)."""
-    seller = _seller()
 
     def offer() -> str:
-        return services.get_offer(db.session, seller, path.offer_id).model_dump_json()
+        return services.get_offer(db.session, path.offer_id).model_dump_json()
 
-    key = key_of(_price_key(seller), "offer", path.offer_id)
+    key = key_of(_price_key(), "offer", path.offer_id)
     return raw_json_response(cached_json(offers_freshness.NAMESPACE, key, offer))
 
 
