@@ -3,7 +3,7 @@ through ``nexus.offers.pricing``), active teachers cut down to what a stranger m
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from nexus.catalogue.schemas import CatalogueOffer, CatalogueOfferQuery, CatalogueTeacher
@@ -19,7 +19,7 @@ SHORT_BIO_CHARS = 280
 
 
 def list_offers(session: Session, query: CatalogueOfferQuery) -> tuple[list[CatalogueOffer], int]:
-    conditions = [Offer.is_active.is_(True)]
+    conditions: list[ColumnElement[bool]] = [Offer.is_active.is_(True)]
     if query.kind is not None:
         conditions.append(Offer.kind == query.kind)
     total = session.scalar(select(func.count()).select_from(Offer).where(*conditions)) or 0

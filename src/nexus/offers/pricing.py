@@ -45,5 +45,16 @@ def price_variant() -> str:
 
 
 def to_public(offer: Offer) -> OfferPublic:
-    fields = {name: getattr(offer, name) for name in OfferPublic.model_fields if name != "prices"}
-    return OfferPublic(**fields, prices=prices_of(offer))
+    return OfferPublic(
+        id=offer.id,
+        code=offer.code,
+        name=offer.name,
+        kind=offer.kind,
+        description=offer.description,
+        price_cents=offer.price_cents,
+        hours=offer.hours,
+        max_group_size=offer.max_group_size,
+        is_active=offer.is_active,
+        created_at=offer.created_at,
+        prices=prices_of(offer),
+    )

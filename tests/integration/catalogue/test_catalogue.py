@@ -249,3 +249,19 @@ def test_the_openapi_document_lists_the_catalogue_as_public(api: Api) -> None:
         assert "security" not in operation, path
         assert "401" not in operation["responses"] and "403" not in operation["responses"], path
         assert "200" in operation["responses"] and "422" in operation["responses"], path
+
+
+def test_the_catalogue_routes_are_the_public_ones_of_their_blueprint(app: Flask) -> None:
+    from nexus.accounts.permissions import access_of
+
+    catalogue = {
+        rule.endpoint: access_of(app, rule.endpoint)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/catalogue")
+    }
+    assert set(catalogue) == {
+        "catalogue.list_offers",
+        "catalogue.get_offer",
+        "catalogue.list_teachers",
+    }
+    assert all(access is not None and access.public for access in catalogue.values())
