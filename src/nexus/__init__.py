@@ -76,12 +76,20 @@ def _cache_watches() -> tuple[cache.Watches, ...]:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from nexus.offers import pricing
     from nexus.people import access, slots
-    from nexus.routes import blueprints, connect_subscribers, teacher_schedule, teaching_relations
+    from nexus.routes import (
+        blueprints,
+        connect_subscribers,
+        offer_pricer,
+        teacher_schedule,
+        teaching_relations,
+    )
 
     connect_subscribers()
     access.teach_through(*teaching_relations())
     slots.busy_through(*teacher_schedule())
+    pricing.price_with(offer_pricer())
     for blueprint in blueprints():
         app.register_api(blueprint)  # type: ignore[attr-defined]
 

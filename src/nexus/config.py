@@ -165,6 +165,8 @@ class Settings(BaseSettings):
     login_limit_per_account: str = "30 per minute"
     login_limit_per_address: str = "30 per minute"
     register_limit_per_address: str = "20 per 10 minutes"
+    # The public catalogue (nexus.catalogue): every request, per address, all its routes together.
+    catalogue_limit_per_address: str = "120 per minute"
     # Account recovery (nexus.accounts.recovery, docs/accounts.md): token lifetimes and throttles.
     password_reset_ttl_seconds: int = Field(default=3600, ge=60, le=86_400)
     email_verification_ttl_seconds: int = Field(default=48 * 3600, ge=60, le=30 * 86_400)

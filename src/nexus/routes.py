@@ -14,8 +14,11 @@ from nexus.assessments.views import progress_bp
 from nexus.audit import subscriptions as audit_subscriptions
 from nexus.audit.views import bp as audit_bp
 from nexus.billing import subscriptions as billing_subscriptions
+from nexus.billing.prices import PRICER
 from nexus.billing.views import bp as billing_bp
 from nexus.cache import Watches
+from nexus.catalogue import freshness as catalogue_freshness
+from nexus.catalogue.views import bp as catalogue_bp
 from nexus.content import freshness as content_freshness
 from nexus.content.views import bp as content_bp
 from nexus.dashboards import freshness as dashboards_freshness
@@ -28,6 +31,7 @@ from nexus.mail.views import bp as mail_bp
 from nexus.notifications import subscriptions as notification_subscriptions
 from nexus.notifications.views import bp as notifications_bp
 from nexus.offers import freshness as offers_freshness
+from nexus.offers.pricing import Pricer
 from nexus.offers.views import enrollments_bp, offers_bp
 from nexus.people.access import TeachingRelation
 from nexus.people.slots import BusyTeachers
@@ -45,7 +49,12 @@ from nexus.scheduling.views.sessions import bp as sessions_bp
 
 def cache_watches() -> tuple[Watches, ...]:
     """What each domain with cached reads says its models' writes change (``nexus.cache``)."""
-    return (content_freshness.WATCHES, offers_freshness.WATCHES, dashboards_freshness.WATCHES)
+    return (
+        content_freshness.WATCHES,
+        offers_freshness.WATCHES,
+        dashboards_freshness.WATCHES,
+        catalogue_freshness.WATCHES,
+    )
 
 
 def teaching_relations() -> tuple[TeachingRelation, ...]:
@@ -56,6 +65,11 @@ def teaching_relations() -> tuple[TeachingRelation, ...]:
 def teacher_schedule() -> tuple[BusyTeachers, ...]:
     """What keeps a teacher from a free slot in the directory (``nexus.people.slots``)."""
     return (teachers_busy,)
+
+
+def offer_pricer() -> Pricer:
+    """Who prices the offers' public JSON (``nexus.offers.pricing``): billing's VAT rule."""
+    return PRICER
 
 
 def connect_subscribers() -> None:
@@ -75,6 +89,7 @@ def blueprints() -> tuple[APIBlueprint, ...]:
         teachers_bp,
         offers_bp,
         enrollments_bp,
+        catalogue_bp,
         sessions_bp,
         series_bp,
         bookings_bp,

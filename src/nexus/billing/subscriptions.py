@@ -6,9 +6,9 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
-from nexus.billing.amounts import ht_from_ttc
 from nexus.billing.eligibility import offer_is_eligible
 from nexus.billing.models import BillingDocument
+from nexus.billing.prices import offer_prices
 from nexus.billing.services import LineInput, issue_invoice
 from nexus.clock import paris_today
 from nexus.config import BusinessIdentity, Settings
@@ -36,9 +36,9 @@ def invoice_enrollment(
     """Issue the invoice of an enrollment (one line: the offer's hours)."""
     payer = _payer(session, enrollment, payer_id)
     offer = enrollment.offer
-    hours = max(offer.hours, 1)
-    # The offer's price is TTC; the per-hour HT price is derived from it at the seller's rate.
-    hourly_ht = ht_from_ttc(offer.price_cents, hours * 100, seller.vat_rate_bp)
+    # The offer's price is TTC; the per-hour HT price is derived from it at the seller's rate,
+    # by the same function as the catalogue's displayed prices.
+    prices = offer_prices(offer, seller)
     return issue_invoice(
         session,
         buyer_name=f"{payer.first_name} {payer.last_name}",
@@ -46,9 +46,9 @@ def invoice_enrollment(
         lines=[
             LineInput(
                 f"{offer.name} — {offer.hours} h",
-                quantity_hundredths=hours * 100,
-                unit_price_ht_cents=hourly_ht,
-                vat_rate_bp=seller.vat_rate_bp,
+                quantity_hundredths=prices.quantity_hundredths,
+                unit_price_ht_cents=prices.unit_price_ht_cents,
+                vat_rate_bp=prices.vat_rate_bp,
                 eligible=offer_is_eligible(offer),
             )
         ],

@@ -52,11 +52,68 @@ class OfferUpdate(InputModel):
     is_active: bool | None = None
 
 
+TAX_CREDIT_EXAMPLE: dict[str, Any] = {
+    "rate_bp": 5000,
+    "credit_cents": 22500,
+    "after_credit_cents": 22500,
+    "after_credit_per_hour_cents": 2250,
+    "note": (
+        "Crédit d'impôt de 50 % (art. 199 sexdecies du CGI) sur les sommes effectivement "
+        "payées, sous conditions"
+    ),
+}
+PRICES_EXAMPLE: dict[str, Any] = {
+    "total_ht_cents": 45000,
+    "total_vat_cents": 0,
+    "total_ttc_cents": 45000,
+    "per_hour_ht_cents": 4500,
+    "per_hour_ttc_cents": 4500,
+    "vat_rate_bp": 0,
+    "vat_exemption_mention": "TVA non applicable, art. 293 B du CGI",
+    "tax_credit": TAX_CREDIT_EXAMPLE,
+}
+
+
+class TaxCreditPublic(BaseModel):
+    """The services-à-la-personne tax credit, shown apart from the price."""
+
+    model_config = ConfigDict(from_attributes=True, json_schema_extra=examples(TAX_CREDIT_EXAMPLE))
+
+    rate_bp: int = Field(description="50 % = 5000")
+    credit_cents: int = Field(description="50 % of the TTC, rounded down to the cent")
+    after_credit_cents: int = Field(description="TTC minus the credit")
+    after_credit_per_hour_cents: int | None = Field(description="null for an offer of 0 hours")
+    note: str = Field(description="The legal conditions, in French")
+
+
+class PricesPublic(BaseModel):
+    """Integer cents, computed by ``nexus.billing.prices`` (given at app set-up,
+    ``nexus.offers.pricing``); the TTC is what the invoice charges (docs/billing.md)."""
+
+    model_config = ConfigDict(from_attributes=True, json_schema_extra=examples(PRICES_EXAMPLE))
+
+    total_ht_cents: int
+    total_vat_cents: int
+    total_ttc_cents: int
+    per_hour_ht_cents: int | None = Field(description="null for an offer of 0 hours")
+    per_hour_ttc_cents: int | None = Field(description="null for an offer of 0 hours")
+    vat_rate_bp: int = Field(description="VAT rate in basis points (10 % = 1000)")
+    vat_exemption_mention: str | None = Field(description="When no VAT is charged: why")
+    tax_credit: TaxCreditPublic | None = Field(
+        description="Only for offers eligible to the services-à-la-personne tax credit"
+    )
+
+
 class OfferPublic(BaseModel):
     model_config = ConfigDict(
         from_attributes=True,
         json_schema_extra=examples(
-            {"id": 1, **OFFER_EXAMPLE, "created_at": "2026-09-01T08:00:00+00:00"}
+            {
+                "id": 1,
+                **OFFER_EXAMPLE,
+                "created_at": "2026-09-01T08:00:00+00:00",
+                "prices": PRICES_EXAMPLE,
+            }
         ),
     )
 
@@ -70,6 +127,7 @@ class OfferPublic(BaseModel):
     max_group_size: int
     is_active: bool
     created_at: datetime
+    prices: PricesPublic
 
 
 class OfferQuery(PageQuery):

@@ -11,7 +11,7 @@ from nexus.api.responses import errors, json_response, raw_json_response
 from nexus.api.schemas import Page
 from nexus.cache import cached_json, key_of
 from nexus.db import db
-from nexus.offers import enrollments, freshness, services
+from nexus.offers import enrollments, freshness, pricing, services
 from nexus.offers.schemas import (
     EnrollmentCreate,
     EnrollmentPath,
@@ -42,15 +42,15 @@ def list_offers(query: OfferQuery) -> Response:
         items, total = services.list_offers(db.session, principal, query)
         return (
             Page[OfferPublic]
-            .of([OfferPublic.model_validate(o) for o in items], query, total)
+            .of([pricing.to_public(o) for o in items], query, total)
             .model_dump_json()
         )
 
-    # The page depends on the query and, for admins only, on include_inactive.
+    # The page depends on the query, for admins only on include_inactive, and on the prices'
+    # settings.
     inactive = query.include_inactive and principal.role is Role.ADMIN
-    return raw_json_response(
-        cached_json(freshness.NAMESPACE, key_of(inactive, query.model_dump_json()), page)
-    )
+    key = key_of(inactive, pricing.price_variant(), query.model_dump_json())
+    return raw_json_response(cached_json(freshness.NAMESPACE, key, page))
 
 
 @offers_bp.get("/<int:offer_id>", responses={200: OfferPublic, **errors(404)})
@@ -58,7 +58,7 @@ def list_offers(query: OfferQuery) -> Response:
 def get_offer(path: OfferPath) -> Response:
     """One offer (inactive offers exist for admins only)."""
     offer = services.get_offer(db.session, current_principal(), path.offer_id)
-    return json_response(OfferPublic.model_validate(offer))
+    return json_response(pricing.to_public(offer))
 
 
 @offers_bp.post("", responses={201: OfferPublic, **errors(409, 422)})
@@ -66,7 +66,7 @@ def get_offer(path: OfferPath) -> Response:
 def create_offer(body: OfferCreate) -> Response:
     """Add an offer to the catalogue."""
     offer = services.create_offer(db.session, current_principal(), body)
-    return json_response(OfferPublic.model_validate(offer), 201)
+    return json_response(pricing.to_public(offer), 201)
 
 
 @offers_bp.patch("/<int:offer_id>", responses={200: OfferPublic, **errors(404, 422)})
@@ -74,7 +74,7 @@ def create_offer(body: OfferCreate) -> Response:
 def update_offer(path: OfferPath, body: OfferUpdate) -> Response:
     """Change an offer (price, hours, activation…); existing enrollments keep their terms."""
     offer = services.update_offer(db.session, current_principal(), path.offer_id, body)
-    return json_response(OfferPublic.model_validate(offer))
+    return json_response(pricing.to_public(offer))
 
 
 @offers_bp.delete("/<int:offer_id>", responses={204: None, **errors(404, 409)})

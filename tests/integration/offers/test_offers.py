@@ -115,3 +115,18 @@ def test_only_admins_manage_the_catalogue(api: Api, session: Session) -> None:
     assert api.post("/api/v1/offers", teacher, json=NEW_OFFER).status_code == 403
     assert api.patch(f"/api/v1/offers/{item.id}", teacher, json={"hours": 1}).status_code == 403
     assert api.delete(f"/api/v1/offers/{item.id}", teacher).status_code == 403
+
+
+def test_signed_in_offer_json_carries_the_same_prices_as_the_catalogue(
+    api: Api, session: Session
+) -> None:
+    parent = api.actor(Role.PARENT)
+    offer = OfferFactory(price_cents=45_000, hours=10)
+    session.commit()
+    signed_in = api.get(f"/api/v1/offers/{offer.id}", parent).get_json()
+    public = api.get(f"/api/v1/catalogue/offers/{offer.id}").get_json()
+    assert signed_in["prices"] == public["prices"]
+    assert signed_in["prices"]["total_ttc_cents"] == 45_000
+    assert signed_in["prices"]["tax_credit"]["after_credit_cents"] == 22_500
+    listed = api.get("/api/v1/offers", parent).get_json()["items"]
+    assert listed[0]["prices"] == public["prices"]
