@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from nexus.api.schemas import MAX_ID, PageQuery, examples
-from nexus.billing.models import DocumentKind
+from nexus.billing.models import BillingDocument, DocumentKind, PaymentMethod
+from nexus.billing.payments import Settlement, SettlementStatus
 
 LINE_EXAMPLE: dict[str, Any] = {
     "position": 1,
@@ -56,6 +57,9 @@ class DocumentPublic(BaseModel):
                 "total_ttc_cents": 45000,
                 "eligible_cents": 45000,
                 "lines": [LINE_EXAMPLE],
+                "paid_cents": 20000,
+                "outstanding_cents": 25000,
+                "status": "partially_paid",
             }
         ),
     )
@@ -74,6 +78,27 @@ class DocumentPublic(BaseModel):
     total_ttc_cents: int
     eligible_cents: int
     lines: list[DocumentLinePublic]
+    paid_cents: int = Field(default=0, description="Payments net of reversals (invoices)")
+    outstanding_cents: int = Field(
+        default=0,
+        description="TTC − credit notes − payments; negative when money is owed back",
+    )
+    status: SettlementStatus | None = Field(
+        default=None, description="Invoices only: unpaid, partially_paid, paid or credited"
+    )
+
+    @classmethod
+    def of(cls, document: BillingDocument, settled: Settlement | None) -> DocumentPublic:
+        public = cls.model_validate(document)
+        if settled is None:
+            return public
+        return public.model_copy(
+            update={
+                "paid_cents": settled.paid_cents,
+                "outstanding_cents": settled.outstanding_cents,
+                "status": settled.status,
+            }
+        )
 
 
 class DocumentQuery(PageQuery):
@@ -84,3 +109,76 @@ class DocumentQuery(PageQuery):
 
 class DocumentPath(BaseModel):
     document_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 7})
+
+
+PAYMENT_EXAMPLE: dict[str, Any] = {
+    "id": 12,
+    "document_id": 7,
+    "family_id": 3,
+    "amount_cents": 20000,
+    "method": "transfer",
+    "received_on": "2026-12-10",
+    "reference": "VIR 2026-12-10 MARTIN",
+    "reverses_id": None,
+    "provider": None,
+    "provider_reference": None,
+    "recorded_by_id": 1,
+}
+
+
+class PaymentCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=examples(
+            {"amount_cents": 20000, "method": "transfer", "received_on": "2026-12-10"}
+        ),
+    )
+
+    amount_cents: int = Field(gt=0, le=100_000_000, description="Positive, in euro cents")
+    method: PaymentMethod
+    received_on: date | None = Field(default=None, description="Default: today (Paris)")
+    reference: str = Field(default="", max_length=200, description="Cheque or transfer number")
+
+
+class PaymentReversalCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=examples({"reference": "Chèque rejeté", "received_on": "2026-12-12"}),
+    )
+
+    received_on: date | None = Field(default=None, description="Default: today (Paris)")
+    reference: str = Field(default="", max_length=200, description="Why it is reversed")
+
+
+class PaymentPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True, json_schema_extra=examples(PAYMENT_EXAMPLE))
+
+    id: int
+    document_id: int
+    family_id: int | None
+    amount_cents: int = Field(description="Negative for a reversal")
+    method: PaymentMethod
+    received_on: date
+    reference: str
+    reverses_id: int | None = Field(description="The payment a reversal undoes")
+    provider: str | None
+    provider_reference: str | None
+    recorded_by_id: int | None
+
+
+class PaymentList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra=examples(
+            {"items": [PAYMENT_EXAMPLE], "paid_cents": 20000, "outstanding_cents": 25000}
+        )
+    )
+
+    items: list[PaymentPublic]
+    paid_cents: int
+    outstanding_cents: int
+    status: SettlementStatus | None
+
+
+class PaymentPath(BaseModel):
+    document_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 7})
+    payment_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 12})

@@ -9,8 +9,18 @@ from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page
-from nexus.billing import pdf, queries
-from nexus.billing.schemas import DocumentPath, DocumentPublic, DocumentQuery
+from nexus.billing import payments, pdf, queries
+from nexus.billing.schemas import (
+    DocumentPath,
+    DocumentPublic,
+    DocumentQuery,
+    PaymentCreate,
+    PaymentList,
+    PaymentPath,
+    PaymentPublic,
+    PaymentReversalCreate,
+)
+from nexus.clock import paris_today
 from nexus.db import db
 
 bp = api_blueprint(
@@ -31,8 +41,11 @@ PDF_RESPONSE = {
 def list_documents(query: DocumentQuery) -> Response:
     """The family's invoices and credit notes (admins: all), newest first."""
     items, total = queries.list_documents(db.session, current_principal(), query)
+    settled = payments.settlements(db.session, items)
     return json_response(
-        Page[DocumentPublic].of([DocumentPublic.model_validate(d) for d in items], query, total)
+        Page[DocumentPublic].of(
+            [DocumentPublic.of(d, settled[d.id]) for d in items], query, total
+        )
     )
 
 
@@ -41,7 +54,7 @@ def list_documents(query: DocumentQuery) -> Response:
 def get_document(path: DocumentPath) -> Response:
     """One invoice or credit note."""
     document = queries.get_document(db.session, current_principal(), path.document_id)
-    return json_response(DocumentPublic.model_validate(document))
+    return json_response(DocumentPublic.of(document, payments.settlement(db.session, document)))
 
 
 @bp.get("/<int:document_id>/document.pdf", responses={200: PDF_RESPONSE, **errors(404)})
@@ -62,3 +75,60 @@ def document_pdf(path: DocumentPath) -> Response:
             "Cache-Control": "private, no-store",
         },
     )
+
+
+@bp.get("/<int:document_id>/payments", responses={200: PaymentList, **errors(404)})
+@allow(Role.PARENT, Role.ADMIN)
+def list_payments(path: DocumentPath) -> Response:
+    """The payments and reversals of an invoice, oldest first, and what it still owes."""
+    document = queries.get_document(db.session, current_principal(), path.document_id)
+    settled = payments.settlement(db.session, document)
+    return json_response(
+        PaymentList(
+            items=[
+                PaymentPublic.model_validate(p)
+                for p in payments.payments_of(db.session, document.id)
+            ],
+            paid_cents=settled.paid_cents if settled else 0,
+            outstanding_cents=settled.outstanding_cents if settled else 0,
+            status=settled.status if settled else None,
+        )
+    )
+
+
+@bp.post("/<int:document_id>/payments", responses={201: PaymentPublic, **errors(404, 409, 422)})
+@allow(Role.ADMIN)
+def record_payment(path: DocumentPath, body: PaymentCreate) -> Response:
+    """Record a (partial) payment of an invoice; refused beyond what it still owes (409)."""
+    today = paris_today()
+    payment = payments.record_payment(
+        db.session,
+        current_principal(),
+        path.document_id,
+        amount_cents=body.amount_cents,
+        method=body.method,
+        received_on=body.received_on or today,
+        reference=body.reference,
+        today=today,
+    )
+    return json_response(PaymentPublic.model_validate(payment), 201)
+
+
+@bp.post(
+    "/<int:document_id>/payments/<int:payment_id>/reversal",
+    responses={201: PaymentPublic, **errors(404, 409, 422)},
+)
+@allow(Role.ADMIN)
+def reverse_payment(path: PaymentPath, body: PaymentReversalCreate) -> Response:
+    """Undo a mistaken payment with a negative reversal (payments are never changed)."""
+    today = paris_today()
+    reversal = payments.reverse_payment(
+        db.session,
+        current_principal(),
+        path.document_id,
+        path.payment_id,
+        received_on=body.received_on or today,
+        reference=body.reference,
+        today=today,
+    )
+    return json_response(PaymentPublic.model_validate(reversal), 201)
