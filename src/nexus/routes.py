@@ -15,6 +15,7 @@ from nexus.audit import subscriptions as audit_subscriptions
 from nexus.audit.views import bp as audit_bp
 from nexus.billing import subscriptions as billing_subscriptions
 from nexus.billing.views import bp as billing_bp
+from nexus.billing.views import families_bp as billing_families_bp
 from nexus.cache import Watches
 from nexus.content import freshness as content_freshness
 from nexus.content.views import bp as content_bp
@@ -74,4 +75,5 @@ def blueprints() -> tuple[APIBlueprint, ...]:
         privacy_bp,
         audit_bp,
         billing_bp,
+        billing_families_bp,
     )

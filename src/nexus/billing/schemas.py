@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -182,3 +182,60 @@ class PaymentList(BaseModel):
 class PaymentPath(BaseModel):
     document_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 7})
     payment_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 12})
+
+
+class StatementLinePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    on: date = Field(description="Issue date, or the day the payment was received")
+    kind: str = Field(description="invoice, credit_note, payment or reversal")
+    label: str
+    document_id: int
+    payment_id: int | None
+    amount_cents: int = Field(description="+ what the family owes more, − what it owes less")
+    balance_cents: int = Field(description="Running balance after this line")
+
+
+class StatementPublic(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra=examples(
+            {
+                "family_id": 3,
+                "family_name": "Claire Martin",
+                "lines": [
+                    {
+                        "on": "2026-11-02",
+                        "kind": "invoice",
+                        "label": "Facture F-2026-00007",
+                        "document_id": 7,
+                        "payment_id": None,
+                        "amount_cents": 45000,
+                        "balance_cents": 45000,
+                    }
+                ],
+                "invoiced_cents": 45000,
+                "credited_cents": 0,
+                "paid_cents": 0,
+                "balance_cents": 45000,
+            }
+        ),
+    )
+
+    family_id: int
+    family_name: str
+    lines: list[StatementLinePublic]
+    invoiced_cents: int
+    credited_cents: int
+    paid_cents: int
+    balance_cents: int = Field(description="What the family owes (negative: owed to it)")
+
+
+class FamilyPath(BaseModel):
+    family_id: int = Field(ge=1, le=MAX_ID, json_schema_extra={"example": 3})
+
+
+class StatementQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"format": "pdf"}))
+
+    format: Literal["json", "pdf"] = "json"

@@ -9,25 +9,38 @@ from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page
-from nexus.billing import payments, pdf, queries
+from nexus.billing import payments, pdf, queries, statements
+from nexus.billing.statement_pdf import render_statement
 from nexus.billing.schemas import (
     DocumentPath,
     DocumentPublic,
     DocumentQuery,
+    FamilyPath,
     PaymentCreate,
     PaymentList,
     PaymentPath,
     PaymentPublic,
     PaymentReversalCreate,
+    StatementLinePublic,
+    StatementPublic,
+    StatementQuery,
 )
 from nexus.clock import paris_today
 from nexus.db import db
+from nexus.language import force_locale
 
 bp = api_blueprint(
     "billing",
     __name__,
     url_prefix="/api/v1/billing/documents",
     description="Invoices and credit notes (factures, avoirs)",
+)
+
+families_bp = api_blueprint(
+    "billing_families",
+    __name__,
+    url_prefix="/api/v1/billing/families",
+    description="A family's account statement (relevé de compte)",
 )
 
 PDF_RESPONSE = {
@@ -132,3 +145,55 @@ def reverse_payment(path: PaymentPath, body: PaymentReversalCreate) -> Response:
         today=today,
     )
     return json_response(PaymentPublic.model_validate(reversal), 201)
+
+
+STATEMENT_PDF = {
+    "description": "With ?format=pdf: the statement as an A4 PDF (releve-<famille>.pdf)",
+    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
+@families_bp.get(
+    "/<int:family_id>/statement", responses={200: StatementPublic, **errors(404, 422)}
+)
+@allow(Role.PARENT, Role.ADMIN)
+def family_statement(path: FamilyPath, query: StatementQuery) -> Response:
+    """Invoices (+), credit notes (−) and payments (−) in order, running balance, totals."""
+    if query.format == "pdf":
+        return _statement_pdf(path.family_id)
+    statement = statements.family_statement(db.session, current_principal(), path.family_id)
+    return json_response(
+        StatementPublic(
+            family_id=statement.family.id,
+            family_name=statement.family.full_name,
+            lines=[StatementLinePublic.model_validate(line) for line in statement.lines],
+            invoiced_cents=statement.invoiced_cents,
+            credited_cents=statement.credited_cents,
+            paid_cents=statement.paid_cents,
+            balance_cents=statement.balance_cents,
+        )
+    )
+
+
+@families_bp.get("/<int:family_id>/statement.pdf", responses={200: STATEMENT_PDF, **errors(404)})
+@allow(Role.PARENT, Role.ADMIN)
+def family_statement_pdf(path: FamilyPath) -> Response:
+    """The family's account statement as a French PDF."""
+    return _statement_pdf(path.family_id)
+
+
+def _statement_pdf(family_id: int) -> Response:
+    # The PDF is French whatever the request's language, labels included.
+    with force_locale("fr"):
+        statement = statements.family_statement(db.session, current_principal(), family_id)
+    data = render_statement(
+        statement, current_app.extensions["settings"].billing_business, paris_today()
+    )
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="releve-{family_id}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
