@@ -18,6 +18,8 @@ class NotificationKind(StrEnum):
     ALERT = "alert"
     # A student's message to ARIA was flagged by the safety screen (nexus.aria.safety).
     ARIA_SAFETY = "aria_safety"
+    # An invoice is past due with money outstanding (nexus.billing.reminders).
+    INVOICE_OVERDUE = "invoice_overdue"
 
 
 class Notification(Base):

@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 from nexus.accounts.models import User
 
 NEXUS = str(Path(sys.executable).with_name("nexus"))
-OURS = {"create-admin", "db", "purge-aria-data", "seed-demo", "send-reminders", "serve"}
+OURS = {
+    "billing-reminders",
+    "create-admin",
+    "db",
+    "purge-aria-data",
+    "seed-demo",
+    "send-reminders",
+    "serve",
+}
 
 
 def _nexus(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
