@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session, aliased
 
 from nexus.accounts.tokens import Principal
 from nexus.billing.models import BillingDocument, DocumentKind, Payment, PaymentMethod
@@ -88,6 +88,22 @@ def settlements(
         )
         for d in documents
     }
+
+
+def outstanding_column() -> ColumnElement[int]:
+    """What an invoice row still owes, as a SQL expression (correlated sums, both backends)."""
+    note = aliased(BillingDocument)
+    credited = (
+        select(func.coalesce(func.sum(note.total_ttc_cents), 0))
+        .where(note.credits_id == BillingDocument.id)
+        .scalar_subquery()
+    )
+    paid = (
+        select(func.coalesce(func.sum(Payment.amount_cents), 0))
+        .where(Payment.document_id == BillingDocument.id)
+        .scalar_subquery()
+    )
+    return BillingDocument.total_ttc_cents - credited - paid
 
 
 def settlement(session: Session, document: BillingDocument) -> Settlement | None:

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
-from nexus.billing.models import BillingDocument, DocumentKind, Payment, PaymentReminder
+from nexus.billing.models import BillingDocument, DocumentKind, PaymentReminder
+from nexus.billing.payments import outstanding_column
 from nexus.billing.signals import invoice_overdue
 from nexus.language import _, force_locale, formats
 from nexus.notifications.models import NotificationKind
@@ -35,24 +36,13 @@ class OverdueInvoice:
 
 def overdue_invoices(session: Session, today: date) -> list[OverdueInvoice]:
     """Invoices past their due date with something still due, oldest due first (one query)."""
-    note = aliased(BillingDocument)
-    credited = (
-        select(func.coalesce(func.sum(note.total_ttc_cents), 0))
-        .where(note.credits_id == BillingDocument.id)
-        .scalar_subquery()
-    )
-    paid = (
-        select(func.coalesce(func.sum(Payment.amount_cents), 0))
-        .where(Payment.document_id == BillingDocument.id)
-        .scalar_subquery()
-    )
-    outstanding = (BillingDocument.total_ttc_cents - credited - paid).label("outstanding")
+    outstanding = outstanding_column()
     rows = session.execute(
-        select(BillingDocument, outstanding)
+        select(BillingDocument, outstanding.label("outstanding"))
         .where(
             BillingDocument.kind == DocumentKind.INVOICE,
             BillingDocument.due_on < today,
-            BillingDocument.total_ttc_cents - credited - paid > 0,
+            outstanding > 0,
         )
         .order_by(BillingDocument.due_on, BillingDocument.id)
     ).all()

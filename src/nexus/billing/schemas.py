@@ -239,3 +239,35 @@ class StatementQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"format": "pdf"}))
 
     format: Literal["json", "pdf"] = "json"
+
+
+class RevenueQuery(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=examples({"from": "2026-01-01", "to": "2026-12-31"})
+    )
+
+    date_from: date | None = Field(
+        default=None, alias="from", description="First day (default: 1st of the month, 11 months ago)"
+    )
+    date_to: date | None = Field(default=None, alias="to", description="Last day (default: today)")
+
+
+class RevenueFigures(BaseModel):
+    invoiced_cents: int = Field(description="TTC of the invoices issued")
+    credited_cents: int = Field(description="TTC of the credit notes issued")
+    net_invoiced_cents: int
+    collected_cents: int = Field(description="Payments received, net of reversals")
+    collected_by_method: dict[PaymentMethod, int]
+    outstanding_cents: int = Field(description="What the invoices issued still owe today")
+
+
+class RevenueMonth(RevenueFigures):
+    month: str = Field(examples=["2026-11"])
+
+
+class RevenueReport(RevenueFigures):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    date_from: date = Field(alias="from")
+    date_to: date = Field(alias="to")
+    months: list[RevenueMonth]
