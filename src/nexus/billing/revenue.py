@@ -57,16 +57,24 @@ def revenue(session: Session, start: date, end: date) -> RevenueReport:
     issued: dict[tuple[str, DocumentKind], int] = defaultdict(int)
     in_period = BillingDocument.issued_on.between(start, end)
     for day, kind, total in session.execute(
-        select(BillingDocument.issued_on, BillingDocument.kind, func.sum(BillingDocument.total_ttc_cents))
+        select(
+            BillingDocument.issued_on,
+            BillingDocument.kind,
+            func.sum(BillingDocument.total_ttc_cents),
+        )
         .where(in_period)
         .group_by(BillingDocument.issued_on, BillingDocument.kind)
     ):
         issued[(_month(day), DocumentKind(kind))] += int(total)
     outstanding: dict[str, int] = defaultdict(int)
-    rows = select(BillingDocument.issued_on, outstanding_column().label("due")).where(
-        in_period, BillingDocument.kind == DocumentKind.INVOICE
-    ).subquery()
-    for day, due in session.execute(select(rows.c.issued_on, func.sum(rows.c.due)).group_by(rows.c.issued_on)):
+    rows = (
+        select(BillingDocument.issued_on, outstanding_column().label("due"))
+        .where(in_period, BillingDocument.kind == DocumentKind.INVOICE)
+        .subquery()
+    )
+    for day, due in session.execute(
+        select(rows.c.issued_on, func.sum(rows.c.due)).group_by(rows.c.issued_on)
+    ):
         outstanding[_month(day)] += int(due)
     collected: dict[str, dict[PaymentMethod, int]] = defaultdict(_by_method)
     for day, method, total in session.execute(

@@ -247,7 +247,9 @@ class RevenueQuery(BaseModel):
     )
 
     date_from: date | None = Field(
-        default=None, alias="from", description="First day (default: 1st of the month, 11 months ago)"
+        default=None,
+        alias="from",
+        description="First day (default: 1st of the month, 11 months ago)",
     )
     date_to: date | None = Field(default=None, alias="to", description="Last day (default: today)")
 

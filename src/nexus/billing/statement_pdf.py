@@ -89,7 +89,3 @@ def _totals(statement: Statement, width: float) -> Table:
         )
     )
     return table
-
-
-
-

@@ -10,7 +10,6 @@ from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page
 from nexus.billing import payments, pdf, queries, statements
-from nexus.billing.statement_pdf import render_statement
 from nexus.billing.schemas import (
     DocumentPath,
     DocumentPublic,
@@ -25,6 +24,7 @@ from nexus.billing.schemas import (
     StatementPublic,
     StatementQuery,
 )
+from nexus.billing.statement_pdf import render_statement
 from nexus.clock import paris_today
 from nexus.db import db
 from nexus.language import force_locale
@@ -56,9 +56,7 @@ def list_documents(query: DocumentQuery) -> Response:
     items, total = queries.list_documents(db.session, current_principal(), query)
     settled = payments.settlements(db.session, items)
     return json_response(
-        Page[DocumentPublic].of(
-            [DocumentPublic.of(d, settled[d.id]) for d in items], query, total
-        )
+        Page[DocumentPublic].of([DocumentPublic.of(d, settled[d.id]) for d in items], query, total)
     )
 
 
@@ -153,9 +151,7 @@ STATEMENT_PDF = {
 }
 
 
-@families_bp.get(
-    "/<int:family_id>/statement", responses={200: StatementPublic, **errors(404, 422)}
-)
+@families_bp.get("/<int:family_id>/statement", responses={200: StatementPublic, **errors(404, 422)})
 @allow(Role.PARENT, Role.ADMIN)
 def family_statement(path: FamilyPath, query: StatementQuery) -> Response:
     """Invoices (+), credit notes (−) and payments (−) in order, running balance, totals."""

@@ -89,7 +89,9 @@ def test_concurrent_payments_never_exceed_the_invoice(live_app: Flask) -> None:
         ).id
     barrier = threading.Barrier(PAYERS)
     with ThreadPoolExecutor(max_workers=PAYERS) as pool:
-        results = list(pool.map(lambda _: _pay(live_app, barrier, invoice_id, admin_id), range(PAYERS)))
+        results = list(
+            pool.map(lambda _: _pay(live_app, barrier, invoice_id, admin_id), range(PAYERS))
+        )
 
     assert results.count(True) == 4 and results.count(False) == PAYERS - 4
     with live_app.app_context(), db.standalone_session(live_app) as session:

@@ -28,13 +28,15 @@ def _document(api: Api, actor: Actor, document_id: int) -> dict[str, object]:
     return body
 
 
-def test_partial_payments_move_the_invoice_through_its_statuses(
-    api: Api, session: Session
-) -> None:
+def test_partial_payments_move_the_invoice_through_its_statuses(api: Api, session: Session) -> None:
     admin, parent = api.actor(Role.ADMIN), api.actor(Role.PARENT)
     bill = invoice(session, parent.id, 45_000)
     state = _document(api, parent, bill.id)
-    assert (state["paid_cents"], state["outstanding_cents"], state["status"]) == (0, 45_000, "unpaid")
+    assert (state["paid_cents"], state["outstanding_cents"], state["status"]) == (
+        0,
+        45_000,
+        "unpaid",
+    )
     assert state["due_on"] == "2026-12-02"  # issued 2026-11-02 + the 30-day payment term
 
     first = _pay(api, admin, bill.id, 20_000, "cheque")
@@ -117,9 +119,12 @@ def test_a_reversal_undoes_a_payment_once(api: Api, session: Session) -> None:
         f"/api/v1/billing/documents/{bill.id}/payments/{body['id']}/reversal", admin, json={}
     )
     assert of_reversal.get_json()["error"]["code"] == "reversal_of_reversal"
-    assert api.post(
-        f"/api/v1/billing/documents/{bill.id}/payments/999999/reversal", admin, json={}
-    ).status_code == 404
+    assert (
+        api.post(
+            f"/api/v1/billing/documents/{bill.id}/payments/999999/reversal", admin, json={}
+        ).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize(
@@ -156,9 +161,7 @@ def test_payment_access_matrix(api: Api, session: Session) -> None:
     assert _pay(api, admin, 999_999, 100).status_code == 404
 
 
-def test_a_recorded_payment_cannot_be_changed_at_the_database(
-    api: Api, session: Session
-) -> None:
+def test_a_recorded_payment_cannot_be_changed_at_the_database(api: Api, session: Session) -> None:
     admin = api.actor(Role.ADMIN)
     bill = invoice(session, None, 10_000)
     payment_id = _pay(api, admin, bill.id, 4_000).get_json()["id"]

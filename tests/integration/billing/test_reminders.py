@@ -136,6 +136,7 @@ def test_a_paid_invoice_is_no_longer_reminded(api: Api, app: Flask, session: Ses
 def test_the_cli_refuses_a_bad_date(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["billing-reminders", "--today", "demain"])
     assert result.exit_code == 2 and "--today" in result.output
-    assert "overdue invoice(s) reminded" in app.test_cli_runner().invoke(
-        args=["billing-reminders"]
-    ).output
+    assert (
+        "overdue invoice(s) reminded"
+        in app.test_cli_runner().invoke(args=["billing-reminders"]).output
+    )

@@ -44,7 +44,10 @@ def test_statement_lines_and_running_balance_are_exact(api: Api, session: Sessio
     response = api.get(f"/api/v1/billing/families/{parent.id}/statement", parent)
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert [(line["on"], line["kind"], line["amount_cents"], line["balance_cents"]) for line in body["lines"]] == [
+    assert [
+        (line["on"], line["kind"], line["amount_cents"], line["balance_cents"])
+        for line in body["lines"]
+    ] == [
         ("2026-10-01", "invoice", 45_000, 45_000),
         ("2026-10-10", "payment", -30_000, 15_000),
         ("2026-10-15", "credit_note", -5_000, 10_000),
