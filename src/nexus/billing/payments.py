@@ -71,6 +71,7 @@ def settlements(
                 .where(BillingDocument.credits_id.in_(invoice_ids))
                 .group_by(BillingDocument.credits_id)
             )
+            if invoice_id is not None
         }
         paid = {
             int(document_id): int(total)

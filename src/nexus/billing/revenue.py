@@ -47,35 +47,39 @@ def _by_method() -> dict[PaymentMethod, int]:
     return {method: 0 for method in PaymentMethod}
 
 
-def revenue(session: Session, start: date, end: date) -> RevenueReport:
-    if start > end:
-        raise Unprocessable(_("The period starts after it ends."), code="invalid_period")
-    if (end - start).days > MAX_YEARS * 366:
-        raise Unprocessable(
-            _("The period cannot exceed %(years)s years.", years=MAX_YEARS), code="invalid_period"
-        )
+def _issued(session: Session, start: date, end: date) -> dict[tuple[str, DocumentKind], int]:
     issued: dict[tuple[str, DocumentKind], int] = defaultdict(int)
-    in_period = BillingDocument.issued_on.between(start, end)
     for day, kind, total in session.execute(
         select(
             BillingDocument.issued_on,
             BillingDocument.kind,
             func.sum(BillingDocument.total_ttc_cents),
         )
-        .where(in_period)
+        .where(BillingDocument.issued_on.between(start, end))
         .group_by(BillingDocument.issued_on, BillingDocument.kind)
     ):
         issued[(_month(day), DocumentKind(kind))] += int(total)
+    return issued
+
+
+def _outstanding(session: Session, start: date, end: date) -> dict[str, int]:
     outstanding: dict[str, int] = defaultdict(int)
     rows = (
         select(BillingDocument.issued_on, outstanding_column().label("due"))
-        .where(in_period, BillingDocument.kind == DocumentKind.INVOICE)
+        .where(
+            BillingDocument.issued_on.between(start, end),
+            BillingDocument.kind == DocumentKind.INVOICE,
+        )
         .subquery()
     )
     for day, due in session.execute(
         select(rows.c.issued_on, func.sum(rows.c.due)).group_by(rows.c.issued_on)
     ):
         outstanding[_month(day)] += int(due)
+    return outstanding
+
+
+def _collected(session: Session, start: date, end: date) -> dict[str, dict[PaymentMethod, int]]:
     collected: dict[str, dict[PaymentMethod, int]] = defaultdict(_by_method)
     for day, method, total in session.execute(
         select(Payment.received_on, Payment.method, func.sum(Payment.amount_cents))
@@ -83,6 +87,19 @@ def revenue(session: Session, start: date, end: date) -> RevenueReport:
         .group_by(Payment.received_on, Payment.method)
     ):
         collected[_month(day)][PaymentMethod(method)] += int(total)
+    return collected
+
+
+def revenue(session: Session, start: date, end: date) -> RevenueReport:
+    if start > end:
+        raise Unprocessable(_("The period starts after it ends."), code="invalid_period")
+    if (end - start).days > MAX_YEARS * 366:
+        raise Unprocessable(
+            _("The period cannot exceed %(years)s years.", years=MAX_YEARS), code="invalid_period"
+        )
+    issued = _issued(session, start, end)
+    outstanding = _outstanding(session, start, end)
+    collected = _collected(session, start, end)
     months = []
     for month in _months(start, end):
         invoiced = issued[(month, DocumentKind.INVOICE)]

@@ -104,8 +104,8 @@ def test_reminders_go_to_the_parents_once_per_seven_days(
     assert [n.data["document_id"] for n in _overdue_notices(session, second_parent.id)] == [
         billed_to_child.id
     ]
-    assert _overdue_notices(session, other.id) == []
-    assert _overdue_notices(session, child.id) == []
+    assert not _overdue_notices(session, other.id)
+    assert not _overdue_notices(session, child.id)
     assert sorted((s["document"].id, s["outstanding_cents"]) for s in signalled) == sorted(
         [(paid_by_parent.id, 10_000), (billed_to_child.id, 5_000)]
     )
