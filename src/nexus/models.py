@@ -5,7 +5,13 @@ from nexus.aria.models import Conversation, Message, StudyPlan, UsageRecord
 from nexus.aria.safety.models import SafetyFlag
 from nexus.assessments.models import Assessment
 from nexus.audit.models import AuditEntry
-from nexus.billing.models import BillingDocument, DocumentCounter, DocumentLine
+from nexus.billing.models import (
+    BillingDocument,
+    DocumentCounter,
+    DocumentLine,
+    Payment,
+    PaymentReminder,
+)
 from nexus.content.models import ContentItem
 from nexus.db import Base
 from nexus.families.models import SessionReport, Thread, ThreadMessage
@@ -33,6 +39,8 @@ __all__ = [
     "Offer",
     "OutboxMessage",
     "ParentLink",
+    "Payment",
+    "PaymentReminder",
     "RefreshToken",
     "SessionReport",
     "SafetyFlag",

@@ -16,6 +16,7 @@ from nexus.audit.views import bp as audit_bp
 from nexus.billing import subscriptions as billing_subscriptions
 from nexus.billing.prices import PRICER
 from nexus.billing.views import bp as billing_bp
+from nexus.billing.views import families_bp as billing_families_bp
 from nexus.cache import Watches
 from nexus.catalogue import freshness as catalogue_freshness
 from nexus.catalogue.views import bp as catalogue_bp
@@ -109,4 +110,5 @@ def blueprints() -> tuple[APIBlueprint, ...]:
         billing_bp,
         mail_bp,
         mail_admin_bp,
+        billing_families_bp,
     )

@@ -34,6 +34,7 @@ def test_every_cronjob_runs_the_release_like_the_deployment(docs: list[Doc]) -> 
     deployment = one(docs, "Deployment", "nexus-backend")
     cronjobs = by_kind(docs, "CronJob")
     assert sorted(c["metadata"]["name"] for c in cronjobs) == [
+        "nexus-backend-billing-reminders",
         "nexus-backend-purge-aria-data",
         "nexus-backend-send-reminders",
     ]
@@ -81,6 +82,7 @@ def test_the_cronjob_commands_run(docs: list[Doc], tmp_path: Path) -> None:
     subprocess.run([str(nexus), "db", "upgrade"], env=env, check=True, capture_output=True)
     said = {
         "send-reminders": "0 reminder(s) sent",
+        "billing-reminders": "0 overdue invoice(s) reminded",
         "purge-aria-data": "purged 0 conversation(s), 0 study plan(s), 0 usage row(s) older "
         "than 365 days",
     }

@@ -17,6 +17,9 @@ from nexus.admin.schemas import (
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page
+from nexus.billing.revenue import revenue, twelve_months_to
+from nexus.billing.schemas import RevenueQuery, RevenueReport
+from nexus.clock import paris_today
 from nexus.db import db
 from nexus.people import links
 from nexus.people.schemas.students import (
@@ -90,3 +93,12 @@ def delete_parent_link(path: ParentLinkPath) -> Response:
     """Remove a parent ↔ child link."""
     links.admin_unlink(db.session, current_principal(), path.link_id)
     return Response(status=204)
+
+
+@bp.get("/revenue", responses={200: RevenueReport, **errors(422)})
+@allow(Role.ADMIN)
+def revenue_report(query: RevenueQuery) -> Response:
+    """Invoiced, credited, net invoiced, collected (by method) and outstanding, per month."""
+    end = query.date_to or paris_today()
+    start = query.date_from or twelve_months_to(end)
+    return json_response(revenue(db.session, start, end))

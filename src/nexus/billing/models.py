@@ -97,3 +97,69 @@ class DocumentLine(Base):
     total_vat_cents: Mapped[int]
     total_ttc_cents: Mapped[int]
     eligible_cents: Mapped[int] = mapped_column(default=0)
+
+
+class PaymentMethod(StrEnum):
+    CARD = "card"
+    TRANSFER = "transfer"
+    CHEQUE = "cheque"
+    CESU_PREFINANCED = "cesu_prefinanced"
+    CASH = "cash"
+
+
+class Payment(Base):
+    """Money received against an invoice; an accounting record, immutable like the invoice.
+
+    The database refuses UPDATE and DELETE (triggers of migration 0024). A mistaken payment is
+    undone by a *reversal*: a row with the opposite (negative) amount, the same method and
+    ``reverses_id`` naming it; a payment is reversed at most once (unique ``reverses_id``).
+    ``provider``/``provider_reference`` leave room for an online payment provider later.
+    """
+
+    __tablename__ = "billing_payments"
+    __table_args__ = (
+        CheckConstraint(
+            "(reverses_id IS NULL AND amount_cents > 0) "
+            "OR (reverses_id IS NOT NULL AND amount_cents < 0)",
+            name="amount_sign",
+        ),
+        UniqueConstraint("reverses_id", name="uq_billing_payments_reverses_id"),
+        UniqueConstraint(
+            "provider", "provider_reference", name="uq_billing_payments_provider_reference"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("billing_documents.id", ondelete="RESTRICT"), index=True
+    )
+    family_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), default=None, index=True
+    )
+    amount_cents: Mapped[int]
+    method: Mapped[PaymentMethod] = mapped_column(str_enum(PaymentMethod))
+    received_on: Mapped[date] = mapped_column(index=True)
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    reverses_id: Mapped[int | None] = mapped_column(
+        ForeignKey("billing_payments.id", ondelete="RESTRICT"), default=None
+    )
+    provider: Mapped[str | None] = mapped_column(String(40), default=None)
+    provider_reference: Mapped[str | None] = mapped_column(String(200), default=None)
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PaymentReminder(Base):
+    """One overdue reminder sent for an invoice (the invoice row itself is immutable)."""
+
+    __tablename__ = "billing_reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("billing_documents.id", ondelete="RESTRICT"), index=True
+    )
+    sent_on: Mapped[date]
+    outstanding_cents: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

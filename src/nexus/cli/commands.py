@@ -156,10 +156,20 @@ def serve(dev: bool, host: str, port: int) -> None:
 def commands() -> tuple[click.Command, ...]:
     """Every ``nexus`` command (the console script and ``app.cli`` hold the same ones)."""
     from nexus.aria.cli import purge_aria_data
+    from nexus.billing.cli import billing_reminders
     from nexus.mail.cli import worker
     from nexus.scheduling.cli import send_reminders
 
-    return (db_cli, seed_demo, create_admin, serve, send_reminders, purge_aria_data, worker)
+    return (
+        db_cli,
+        seed_demo,
+        create_admin,
+        serve,
+        send_reminders,
+        purge_aria_data,
+        billing_reminders,
+        worker,
+    )
 
 
 def register(app: Flask) -> None:

@@ -24,6 +24,8 @@ class NotificationKind(StrEnum):
     SESSION_REPORT = "session_report"
     # A message in a parent–teacher thread (nexus.families.threads).
     THREAD_MESSAGE = "thread_message"
+    # An invoice is past due with money outstanding (nexus.billing.reminders).
+    INVOICE_OVERDUE = "invoice_overdue"
 
 
 class Notification(Base):

@@ -43,6 +43,7 @@ KIND_CATEGORY: dict[NotificationKind, Category] = {
     NotificationKind.NEW_ASSESSMENT: Category.REPORTS,
     NotificationKind.SESSION_REPORT: Category.REPORTS,
     NotificationKind.THREAD_MESSAGE: Category.MESSAGES,
+    NotificationKind.INVOICE_OVERDUE: Category.BILLING,
     NotificationKind.ALERT: Category.ESSENTIAL,
     NotificationKind.ARIA_SAFETY: Category.ESSENTIAL,
 }

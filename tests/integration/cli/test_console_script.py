@@ -16,7 +16,16 @@ from sqlalchemy.orm import Session
 from nexus.accounts.models import User
 
 NEXUS = str(Path(sys.executable).with_name("nexus"))
-OURS = {"create-admin", "db", "purge-aria-data", "seed-demo", "send-reminders", "serve", "worker"}
+OURS = {
+    "billing-reminders",
+    "create-admin",
+    "db",
+    "purge-aria-data",
+    "seed-demo",
+    "send-reminders",
+    "serve",
+    "worker",
+}
 
 
 def _nexus(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -63,3 +63,9 @@ def test_bad_choices_are_refused(api: Api, body: dict) -> None:
 
 def test_signed_in_only(api: Api) -> None:
     assert api.get(URL).status_code == 401
+
+
+def test_every_kind_of_notice_has_a_category() -> None:
+    from nexus.notifications.preferences import KIND_CATEGORY
+
+    assert set(KIND_CATEGORY) == set(NotificationKind)
