@@ -124,7 +124,8 @@ def _reset(session: Session, *, user: User, token: str) -> None:
         subject=_("Reset your password"),
         paragraphs=[
             _(
-                "Someone asked to reset the password of your account. The link works once, for one hour."
+                "Someone asked to reset the password of your account. "
+                "The link works once, for one hour."
             ),
             _("Your reset code: %(token)s", token=token),
             _("If it was not you, ignore this e-mail: your password stays as it is."),
@@ -141,7 +142,8 @@ def _email_change(session: Session, *, user: User, new_address: str, token: str)
         subject=_("Confirm your new e-mail address"),
         paragraphs=[
             _(
-                "Confirm that this address will be the one of your account by opening the link below."
+                "Confirm that this address will be the one of your account "
+                "by opening the link below."
             ),
             _("Your confirmation code: %(token)s", token=token),
         ],
@@ -157,7 +159,8 @@ def _password_changed(session: Session, *, user: User, via: str) -> None:
         subject=_("Your password was changed"),
         paragraphs=[
             _(
-                "The password of your account was just changed, and your other sessions were signed out."
+                "The password of your account was just changed, "
+                "and your other sessions were signed out."
             ),
             _("If it was not you, reset your password at once and tell us."),
         ],
@@ -173,7 +176,8 @@ def _email_changed(session: Session, *, user: User, old_address: str) -> None:
         subject=_("Your account's e-mail address was changed"),
         paragraphs=[
             _(
-                "Your account now uses another e-mail address; this one no longer receives its messages."
+                "Your account now uses another e-mail address; "
+                "this one no longer receives its messages."
             ),
             _("If it was not you, tell us at once."),
         ],

@@ -68,13 +68,15 @@ def recipients(session: Session, user_ids: Iterable[int], category: Category) ->
         return []
     choice = NotificationPreference
     joined = and_(choice.user_id == User.id, choice.category == category, choice.enabled.is_(False))
-    off_in_app = func.max(case((choice.channel == Channel.IN_APP, 1), else_=0))
-    off_email = func.max(case((choice.channel == Channel.EMAIL, 1), else_=0))
+    # At most one row per channel (the key): each sum is 0 or 1, 1 meaning "turned off".
+    off = [
+        func.sum(case((choice.channel == ch, 1), else_=0)) for ch in (Channel.IN_APP, Channel.EMAIL)
+    ]
     # Without autoflush: the notices and e-mails a request gives are inserted together at its
     # next flush (one INSERT per table), not one flush per notice.
     with session.no_autoflush:
         rows = session.execute(
-            select(User.id, User.email, User.first_name, off_in_app, off_email)
+            select(User.id, User.email, User.first_name, *off)
             .outerjoin(choice, joined)
             .where(User.id.in_(ids), User.is_active.is_(True))
             .group_by(User.id, User.email, User.first_name)
@@ -105,7 +107,7 @@ def preferences_of(session: Session, user_id: int) -> dict[Category, dict[Channe
             NotificationPreference.enabled.is_(False),
         )
     )
-    off = {(category, channel) for category, channel in rows}
+    off = {(str(category), str(channel)) for category, channel in rows}
     return {c: {ch: (c, ch) not in off for ch in Channel} for c in OPTIONAL}
 
 

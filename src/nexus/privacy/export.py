@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
@@ -46,6 +47,19 @@ from nexus.scheduling.models import Booking, TutoringSession
 
 Row = TypeVar("Row")
 
+# The rows exported as they are: PersonExport's field → (model, its owner column, the shape).
+OWNED: dict[str, tuple[type[Any], Any, type[BaseModel]]] = {
+    "enrollments": (Enrollment, Enrollment.student_id, ExportedEnrollment),
+    "assessments": (Assessment, Assessment.student_id, ExportedAssessment),
+    "notifications": (Notification, Notification.user_id, ExportedNotification),
+    "sign_in_sessions": (AuthSession, AuthSession.user_id, ExportedSession),
+    "billing_documents": (BillingDocument, BillingDocument.family_id, ExportedBillingDocument),
+    "billing_payments": (Payment, Payment.family_id, ExportedPayment),
+    "session_reports": (SessionReport, SessionReport.student_id, ExportedSessionReport),
+    "aria_study_plans": (StudyPlan, StudyPlan.student_id, ExportedStudyPlan),
+    "aria_usage": (UsageRecord, UsageRecord.user_id, ExportedAriaUsage),
+}
+
 
 def _owned(
     session: Session,
@@ -75,10 +89,9 @@ def export_family(session: Session, principal: Principal) -> FamilyExport:
     links = session.scalars(
         select(ParentLink).where(or_(ParentLink.parent_id.in_(ids), ParentLink.student_id.in_(ids)))
     ).all()
-    enrollments = _owned(session, Enrollment, Enrollment.student_id, ids)
-    assessments = _owned(session, Assessment, Assessment.student_id, ids)
-    notifications = _owned(session, Notification, Notification.user_id, ids)
-    sign_ins = _owned(session, AuthSession, AuthSession.user_id, ids)
+    owned = {
+        field: _owned(session, model, owner, ids) for field, (model, owner, _shape) in OWNED.items()
+    }
     bookings = _bookings(session, ids)
     messages = selectinload(Conversation.messages)
     conversations = _owned(session, Conversation, Conversation.user_id, ids, messages)
@@ -91,12 +104,7 @@ def export_family(session: Session, principal: Principal) -> FamilyExport:
         for f in owned
         if f.family_involved
     }
-    documents = _owned(session, BillingDocument, BillingDocument.family_id, ids)
-    payments = _owned(session, Payment, Payment.family_id, ids)
-    reports = _owned(session, SessionReport, SessionReport.student_id, ids)
     threads = _threads(session, ids)
-    plans = _owned(session, StudyPlan, StudyPlan.student_id, ids)
-    usage = _owned(session, UsageRecord, UsageRecord.user_id, ids)
     people = [
         PersonExport(
             relationship="self" if user_id == requester.id else "child",
@@ -109,16 +117,11 @@ def export_family(session: Session, principal: Principal) -> FamilyExport:
                 for link in links
                 if user_id in (link.parent_id, link.student_id)
             ],
-            enrollments=[ExportedEnrollment.model_validate(e) for e in enrollments[user_id]],
+            **{
+                field: [shape.model_validate(row) for row in owned[field][user_id]]
+                for field, (_model, _owner, shape) in OWNED.items()
+            },
             bookings=bookings[user_id],
-            assessments=[ExportedAssessment.model_validate(a) for a in assessments[user_id]],
-            notifications=[ExportedNotification.model_validate(n) for n in notifications[user_id]],
-            sign_in_sessions=[ExportedSession.model_validate(s) for s in sign_ins[user_id]],
-            billing_documents=[
-                ExportedBillingDocument.model_validate(d) for d in documents[user_id]
-            ],
-            billing_payments=[ExportedPayment.model_validate(p) for p in payments[user_id]],
-            session_reports=[ExportedSessionReport.model_validate(r) for r in reports[user_id]],
             message_threads=threads[user_id],
             aria_conversations=[
                 ExportedAriaConversation.model_validate(c)
@@ -130,8 +133,6 @@ def export_family(session: Session, principal: Principal) -> FamilyExport:
                 for f in flags[user_id]
                 if f.conversation_id not in withheld
             ],
-            aria_study_plans=[ExportedStudyPlan.model_validate(p) for p in plans[user_id]],
-            aria_usage=[ExportedAriaUsage.model_validate(u) for u in usage[user_id]],
         )
         for user_id in ids
     ]

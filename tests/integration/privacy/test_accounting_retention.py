@@ -26,9 +26,7 @@ def _accounting(session: Session, family_id: int) -> list[tuple[object, ...]]:
     ]
 
 
-def test_erasure_anonymises_the_parent_and_keeps_the_accounting(
-    api: Api, session: Session
-) -> None:
+def test_erasure_anonymises_the_parent_and_keeps_the_accounting(api: Api, session: Session) -> None:
     admin, parent = api.actor(Role.ADMIN), api.actor(Role.PARENT, first_name="Claire")
     bill = invoice(session, parent.id, 45_000)
     credit(session, bill.id, 5_000)

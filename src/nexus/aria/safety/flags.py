@@ -5,7 +5,8 @@ severity; administrators too when it is high. A disclosure of abuse that names t
 home (``Verdict.family_involved``) is not sent to the parents: a parent may be the one the
 student speaks of. The teachers and the administrators are told, whatever the severity.
 The notification names the student and the kind of concern, never the student's words: they
-stay in the conversation, which the notified adults may open (``nexus.aria.safety.oversight``), each reading written in the audit log.
+stay in the conversation, which the notified adults may open (``nexus.aria.safety.oversight``),
+each reading written in the audit log.
 """
 
 from __future__ import annotations
