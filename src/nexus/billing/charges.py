@@ -102,6 +102,10 @@ def issue_charges(
         "invoice.create",
         "billing_document",
         invoice.id,
-        {"number": invoice.number, "family_id": payer.id, "total_ttc_cents": invoice.total_ttc_cents},
+        {
+            "number": invoice.number,
+            "family_id": payer.id,
+            "total_ttc_cents": invoice.total_ttc_cents,
+        },
     )
     return invoice

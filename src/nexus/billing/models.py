@@ -196,9 +196,7 @@ class Quote(Base):
     year: Mapped[int]
     sequence: Mapped[int]
     number: Mapped[str] = mapped_column(String(32), unique=True)
-    family_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="RESTRICT"), index=True
-    )
+    family_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     student_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="RESTRICT"), default=None
     )

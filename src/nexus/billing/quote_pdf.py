@@ -47,9 +47,7 @@ def render_quote(quote: Quote, seller: BusinessIdentity) -> bytes:
     story: list[object] = [
         _para(f"Devis n° {quote.number}", TITLE),
         _para(f"Date du devis : {formats.short_date(quote.issued_on, 'fr')}"),
-        _para(
-            f"Valable jusqu'au : {formats.short_date(quote.valid_until, 'fr')} — Devis gratuit"
-        ),
+        _para(f"Valable jusqu'au : {formats.short_date(quote.valid_until, 'fr')} — Devis gratuit"),
         Spacer(1, 6 * mm),
         parties_table(seller, quote.buyer_name, quote.buyer_address, width),
         Spacer(1, 8 * mm),

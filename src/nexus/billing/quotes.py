@@ -56,7 +56,9 @@ def status(quote: Quote, today: date) -> str:
     return EXPIRED if today > quote.valid_until else ISSUED
 
 
-def _offer_line(session: Session, offer_id: int, seller: BusinessIdentity) -> tuple[Offer, PricedLine]:
+def _offer_line(
+    session: Session, offer_id: int, seller: BusinessIdentity
+) -> tuple[Offer, PricedLine]:
     offer = session.get(Offer, offer_id)
     if offer is None:
         raise NotFound(_("Offer not found."), field="offer_id")
@@ -168,9 +170,7 @@ def _visible(principal: Principal) -> Any:
     return Quote.family_id == principal.user_id
 
 
-def list_quotes(
-    session: Session, principal: Principal, page: PageQuery
-) -> tuple[list[Quote], int]:
+def list_quotes(session: Session, principal: Principal, page: PageQuery) -> tuple[list[Quote], int]:
     visible = _visible(principal)
     conditions = [] if visible is None else [visible]
     order = (Quote.issued_on.desc(), Quote.id.desc())

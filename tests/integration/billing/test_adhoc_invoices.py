@@ -51,7 +51,10 @@ def test_adhoc_invoice_continues_the_invoice_sequence(api: Api, session: Session
     alone = api.post(INVOICES, admin, json={"family_id": parent.id, "lines": [TRAVEL]})
     assert alone.status_code == 201
     assert alone.get_json()["eligible_cents"] == 0  # travel without an eligible service
-    assert int(alone.get_json()["number"].rsplit("-", 1)[1]) == int(body["number"].rsplit("-", 1)[1]) + 1
+    assert (
+        int(alone.get_json()["number"].rsplit("-", 1)[1])
+        == int(body["number"].rsplit("-", 1)[1]) + 1
+    )
 
     seen = api.get(f"/api/v1/billing/documents/{body['id']}", parent)
     assert seen.status_code == 200

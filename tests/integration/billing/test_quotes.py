@@ -189,7 +189,10 @@ def test_access_matrix(api: Api, session: Session) -> None:
         assert api.get(path, actor).status_code == 403
         assert api.get(QUOTES, actor).status_code == 403
     for actor in (parent, student, teacher):
-        assert api.post(QUOTES, actor, json={"family_id": parent.id, "lines": BUNDLE}).status_code == 403
+        assert (
+            api.post(QUOTES, actor, json={"family_id": parent.id, "lines": BUNDLE}).status_code
+            == 403
+        )
     assert api.get(f"{QUOTES}/999999", admin).status_code == 404
     assert api.get(path, parent).get_json()["status"] == "issued"  # nothing was decided
 
@@ -229,7 +232,9 @@ def test_validation_errors_are_422_in_the_error_shape(
 
 
 def test_quote_pdf_has_every_mention(api: Api, session: Session) -> None:
-    admin, parent = api.actor(Role.ADMIN), api.actor(Role.PARENT, first_name="Claire", last_name="Martin")
+    admin, parent = api.actor(Role.ADMIN), api.actor(
+        Role.PARENT, first_name="Claire", last_name="Martin"
+    )
     quote = _quote(api, admin, parent, valid_until="2099-06-30")
     response = api.get(f"{QUOTES}/{quote['id']}/document.pdf", parent)
     assert response.mimetype == "application/pdf"
