@@ -22,6 +22,10 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEPLOY_DIR = REPO_ROOT / ".github" / "deploy"
 DEPLOY_SH = DEPLOY_DIR / "deploy.sh"
+# One CronJob per scheduled command (base/cronjob-<command>.yaml).
+SCHEDULED_COMMANDS = sorted(
+    p.stem.removeprefix("cronjob-") for p in DEPLOY_DIR.glob("base/cronjob-*.yaml")
+)
 RENDER_SH = DEPLOY_DIR / "render.sh"
 STAND_IN_KUBECTL = Path(__file__).with_name("stand_in_kubectl.py")
 

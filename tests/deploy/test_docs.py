@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from deploy_harness import DEPLOY_SH, REPO_ROOT, DeployHarness, StandInApp
+from deploy_harness import DEPLOY_SH, REPO_ROOT, SCHEDULED_COMMANDS, DeployHarness, StandInApp
 
 DOC = REPO_ROOT / "docs" / "deployment.md"
 
@@ -120,8 +120,8 @@ def test_documented_deploys_pull_what_ci_pushes(
         for doc in yaml.safe_load_all(manifest)
         if doc and doc["kind"] in ("Deployment", "Job", "CronJob")
     ]
-    # The migration Job, the API and mail worker Deployments, two CronJobs.
-    assert len(workloads) == 5
+    # The migration Job, the API and mail worker Deployments, the scheduled commands.
+    assert len(workloads) == 3 + len(SCHEDULED_COMMANDS)
     assert all(f"image: {image}" in yaml.safe_dump(doc) for doc in workloads)
 
 

@@ -267,8 +267,29 @@ class RevenueMonth(RevenueFigures):
     month: str = Field(examples=["2026-11"])
 
 
+_FIGURES_EXAMPLE = {
+    "invoiced_cents": 180000,
+    "credited_cents": 15000,
+    "net_invoiced_cents": 165000,
+    "collected_cents": 120000,
+    "collected_by_method": {"transfer": 90000, "cesu_prefinanced": 30000},
+    "outstanding_cents": 45000,
+}
+
+
 class RevenueReport(RevenueFigures):
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(
+        populate_by_name=True,
+        serialize_by_alias=True,
+        json_schema_extra=examples(
+            {
+                "from": "2026-11-01",
+                "to": "2026-11-30",
+                **_FIGURES_EXAMPLE,
+                "months": [{"month": "2026-11", **_FIGURES_EXAMPLE}],
+            }
+        ),
+    )
 
     date_from: date = Field(alias="from")
     date_to: date = Field(alias="to")

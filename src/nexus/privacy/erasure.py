@@ -22,6 +22,7 @@ from nexus.accounts.roles import Role
 from nexus.aria.models import Conversation, Message, StudyPlan, UsageRecord
 from nexus.assessments.models import Assessment
 from nexus.audit.services import record
+from nexus.billing.models import BillingDocument, Payment
 from nexus.db import Base, deleted_rows
 from nexus.families.models import SessionReport, Thread, ThreadMessage
 from nexus.notifications.models import Notification
@@ -77,6 +78,12 @@ def _erase(session: Session, user: User, *, actor_id: int, action: str) -> Erasu
     aria = {**_erase_aria(session, ids), **_erase_exchanges(session, ids)}
     kept_enrollments = _count(session, Enrollment.student_id.in_(ids), Enrollment)
     kept_bookings = _count(session, Booking.student_id.in_(ids), Booking)
+    kept_billing = {
+        "kept_billing_documents": _count(
+            session, BillingDocument.family_id.in_(ids), BillingDocument
+        ),
+        "kept_billing_payments": _count(session, Payment.family_id.in_(ids), Payment),
+    }
     session.flush()
     record(
         session,
@@ -88,6 +95,7 @@ def _erase(session: Session, user: User, *, actor_id: int, action: str) -> Erasu
             "erased_user_ids": ids,
             "kept_enrollments": kept_enrollments,
             "kept_bookings": kept_bookings,
+            **kept_billing,
             **aria,
         },
     )
@@ -95,6 +103,7 @@ def _erase(session: Session, user: User, *, actor_id: int, action: str) -> Erasu
         erased_user_ids=ids,
         kept_enrollments=kept_enrollments,
         kept_bookings=kept_bookings,
+        **kept_billing,
         **aria,
         message="Les données personnelles ont été effacées ; la comptabilité est conservée.",
     )

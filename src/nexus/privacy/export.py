@@ -14,6 +14,7 @@ from nexus.aria.models import Conversation, StudyPlan, UsageRecord
 from nexus.aria.safety.models import SafetyFlag
 from nexus.assessments.models import Assessment
 from nexus.audit.services import record
+from nexus.billing.models import BillingDocument, Payment
 from nexus.db import utcnow
 from nexus.families.models import SessionReport, Thread, ThreadMessage
 from nexus.notifications.models import Notification
@@ -26,10 +27,12 @@ from nexus.privacy.schemas import (
     ExportedAriaFlag,
     ExportedAriaUsage,
     ExportedAssessment,
+    ExportedBillingDocument,
     ExportedBooking,
     ExportedEnrollment,
     ExportedLink,
     ExportedNotification,
+    ExportedPayment,
     ExportedProfile,
     ExportedSession,
     ExportedSessionReport,
@@ -47,7 +50,7 @@ Row = TypeVar("Row")
 def _owned(
     session: Session,
     model: type[Row],
-    owner: InstrumentedAttribute[int],
+    owner: InstrumentedAttribute[int] | InstrumentedAttribute[int | None],
     ids: list[int],
     *options: Any,
 ) -> dict[int, list[Row]]:
@@ -88,6 +91,8 @@ def export_family(session: Session, principal: Principal) -> FamilyExport:
         for f in owned
         if f.family_involved
     }
+    documents = _owned(session, BillingDocument, BillingDocument.family_id, ids)
+    payments = _owned(session, Payment, Payment.family_id, ids)
     reports = _owned(session, SessionReport, SessionReport.student_id, ids)
     threads = _threads(session, ids)
     plans = _owned(session, StudyPlan, StudyPlan.student_id, ids)
@@ -109,6 +114,10 @@ def export_family(session: Session, principal: Principal) -> FamilyExport:
             assessments=[ExportedAssessment.model_validate(a) for a in assessments[user_id]],
             notifications=[ExportedNotification.model_validate(n) for n in notifications[user_id]],
             sign_in_sessions=[ExportedSession.model_validate(s) for s in sign_ins[user_id]],
+            billing_documents=[
+                ExportedBillingDocument.model_validate(d) for d in documents[user_id]
+            ],
+            billing_payments=[ExportedPayment.model_validate(p) for p in payments[user_id]],
             session_reports=[ExportedSessionReport.model_validate(r) for r in reports[user_id]],
             message_threads=threads[user_id],
             aria_conversations=[

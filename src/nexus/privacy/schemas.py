@@ -41,6 +41,10 @@ class ErasureResult(BaseModel):
     erased_aria_conversations: int = Field(default=0, description="With all their messages")
     erased_aria_study_plans: int = 0
     erased_aria_usage: int = 0
+    kept_billing_documents: int = Field(
+        default=0, description="Invoices and credit notes: accounting records, kept intact"
+    )
+    kept_billing_payments: int = 0
     erased_session_reports: int = 0
     erased_message_threads: int = Field(default=0, description="With all their messages")
     message: str
@@ -196,6 +200,35 @@ class ExportedThread(BaseModel):
     messages: list[ExportedThreadMessage]
 
 
+class ExportedBillingDocument(BaseModel):
+    model_config = _ORM
+
+    id: int
+    kind: str
+    number: str
+    credits_id: int | None
+    buyer_name: str
+    buyer_address: str
+    issued_on: date
+    due_on: date
+    total_ht_cents: int
+    total_vat_cents: int
+    total_ttc_cents: int
+    eligible_cents: int
+
+
+class ExportedPayment(BaseModel):
+    model_config = _ORM
+
+    id: int
+    document_id: int
+    amount_cents: int
+    method: str
+    received_on: date
+    reference: str
+    reverses_id: int | None
+
+
 class ExportedAriaFlag(BaseModel):
     model_config = _ORM
 
@@ -244,6 +277,13 @@ class PersonExport(BaseModel):
     assessments: list[ExportedAssessment]
     notifications: list[ExportedNotification]
     sign_in_sessions: list[ExportedSession]
+    billing_documents: list[ExportedBillingDocument] = Field(
+        default_factory=list,
+        description="Invoices and credit notes billed to them (kept 10 years: never erased)",
+    )
+    billing_payments: list[ExportedPayment] = Field(
+        default_factory=list, description="Payments they made (kept with the invoices)"
+    )
     session_reports: list[ExportedSessionReport] = Field(
         default_factory=list, description="The teachers' reports after their sessions"
     )
