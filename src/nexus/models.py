@@ -11,6 +11,9 @@ from nexus.billing.models import (
     DocumentLine,
     Payment,
     PaymentReminder,
+    Quote,
+    QuoteDecision,
+    QuoteLine,
 )
 from nexus.content.models import ContentItem
 from nexus.db import Base
@@ -37,6 +40,9 @@ __all__ = [
     "Message",
     "Notification",
     "Offer",
+    "Quote",
+    "QuoteDecision",
+    "QuoteLine",
     "OutboxMessage",
     "ParentLink",
     "Payment",

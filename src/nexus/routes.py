@@ -15,6 +15,8 @@ from nexus.audit import subscriptions as audit_subscriptions
 from nexus.audit.views import bp as audit_bp
 from nexus.billing import subscriptions as billing_subscriptions
 from nexus.billing.prices import PRICER
+from nexus.billing.quote_views import invoices_bp as billing_invoices_bp
+from nexus.billing.quote_views import quotes_bp as billing_quotes_bp
 from nexus.billing.views import bp as billing_bp
 from nexus.billing.views import families_bp as billing_families_bp
 from nexus.cache import Watches
@@ -111,4 +113,6 @@ def blueprints() -> tuple[APIBlueprint, ...]:
         mail_bp,
         mail_admin_bp,
         billing_families_bp,
+        billing_quotes_bp,
+        billing_invoices_bp,
     )

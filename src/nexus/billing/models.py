@@ -21,13 +21,21 @@ class DocumentKind(StrEnum):
     CREDIT_NOTE = "credit_note"
 
 
+class CounterKind(StrEnum):
+    """The numbered series: invoices, credit notes and quotes each have their own."""
+
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+    QUOTE = "quote"
+
+
 class DocumentCounter(Base):
     """One row per (kind, year): the last number handed out, locked by the issuing UPDATE."""
 
     __tablename__ = "billing_counters"
     __table_args__ = (CheckConstraint("last_number >= 0", name="last_number_positive"),)
 
-    kind: Mapped[DocumentKind] = mapped_column(str_enum(DocumentKind), primary_key=True)
+    kind: Mapped[CounterKind] = mapped_column(str_enum(CounterKind), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     last_number: Mapped[int] = mapped_column(default=0)
 
@@ -163,3 +171,97 @@ class PaymentReminder(Base):
     sent_on: Mapped[date]
     outstanding_cents: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuoteDecisionKind(StrEnum):
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Quote(Base):
+    """A devis: free, numbered ``D-YYYY-NNNNN`` in its own unbroken series, immutable.
+
+    The database refuses UPDATE and DELETE of quotes and their lines (triggers of migration
+    0027); the family's answer is a row of :class:`QuoteDecision`, at most one per quote.
+    """
+
+    __tablename__ = "billing_quotes"
+    __table_args__ = (
+        UniqueConstraint("year", "sequence", name="uq_billing_quotes_year_sequence"),
+        CheckConstraint("sequence >= 1", name="sequence_positive"),
+        CheckConstraint("valid_until > issued_on", name="valid_after_issue"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    sequence: Mapped[int]
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    student_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), default=None
+    )
+    offer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("offers.id", ondelete="RESTRICT"), default=None
+    )
+    buyer_name: Mapped[str] = mapped_column(String(200))
+    buyer_address: Mapped[str] = mapped_column(Text, default="")
+    issued_on: Mapped[date]
+    valid_until: Mapped[date]
+    total_ht_cents: Mapped[int]
+    total_vat_cents: Mapped[int]
+    total_ttc_cents: Mapped[int]
+    eligible_cents: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lines: Mapped[list[QuoteLine]] = relationship(order_by="QuoteLine.position", lazy="selectin")
+    decision: Mapped[QuoteDecision | None] = relationship(lazy="selectin", uselist=False)
+
+
+class QuoteLine(Base):
+    __tablename__ = "billing_quote_lines"
+    __table_args__ = (
+        UniqueConstraint("quote_id", "position", name="uq_billing_quote_lines_position"),
+        CheckConstraint("quantity_hundredths > 0", name="quantity_positive"),
+        CheckConstraint("vat_rate_bp >= 0", name="vat_rate_positive"),
+        CheckConstraint("eligible_cents >= 0", name="eligible_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(
+        ForeignKey("billing_quotes.id", ondelete="RESTRICT"), index=True
+    )
+    position: Mapped[int]
+    designation: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(24))
+    quantity_hundredths: Mapped[int]
+    unit_price_ht_cents: Mapped[int]
+    vat_rate_bp: Mapped[int] = mapped_column(default=0)
+    total_ht_cents: Mapped[int]
+    total_vat_cents: Mapped[int]
+    total_ttc_cents: Mapped[int]
+    eligible_cents: Mapped[int] = mapped_column(default=0)
+
+
+class QuoteDecision(Base):
+    """The family's answer to a quote: one row, never changed (``UNIQUE (quote_id)``)."""
+
+    __tablename__ = "billing_quote_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(
+        ForeignKey("billing_quotes.id", ondelete="RESTRICT"), unique=True
+    )
+    decision: Mapped[QuoteDecisionKind] = mapped_column(str_enum(QuoteDecisionKind))
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), default=None
+    )
+    enrollment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="RESTRICT"), default=None
+    )
+    invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("billing_documents.id", ondelete="RESTRICT"), default=None
+    )
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)

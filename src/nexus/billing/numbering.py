@@ -15,12 +15,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from nexus.billing.models import DocumentCounter, DocumentKind
+from nexus.billing.models import CounterKind, DocumentCounter
 
-PREFIXES = {DocumentKind.INVOICE: "F", DocumentKind.CREDIT_NOTE: "A"}
+PREFIXES = {CounterKind.INVOICE: "F", CounterKind.CREDIT_NOTE: "A", CounterKind.QUOTE: "D"}
 
 
-def next_sequence(session: Session, kind: DocumentKind, year: int) -> int:
+def next_sequence(session: Session, kind: CounterKind, year: int) -> int:
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     session.execute(
@@ -37,6 +37,7 @@ def next_sequence(session: Session, kind: DocumentKind, year: int) -> int:
     return int(taken)
 
 
-def format_number(kind: DocumentKind, year: int, sequence: int) -> str:
-    """``F-2026-00042`` for invoices, ``A-2026-00003`` for credit notes."""
+def format_number(kind: CounterKind, year: int, sequence: int) -> str:
+    """``F-2026-00042`` for invoices, ``A-2026-00003`` for credit notes, ``D-2026-00001`` for
+    quotes (devis)."""
     return f"{PREFIXES[kind]}-{year}-{sequence:05d}"

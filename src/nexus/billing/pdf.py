@@ -17,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from nexus.billing.models import BillingDocument, DocumentKind
+from nexus.billing.models import BillingDocument, DocumentKind, Quote
 from nexus.config import BusinessIdentity
 from nexus.language import formats
 
@@ -73,7 +73,14 @@ def render(context: DocumentContext) -> bytes:
 
 
 def _parties(context: DocumentContext, width: float) -> Table:
-    seller, document = context.seller, context.document
+    document = context.document
+    return parties_table(context.seller, document.buyer_name, document.buyer_address, width)
+
+
+def parties_table(
+    seller: BusinessIdentity, buyer_name: str, buyer_address: str, width: float
+) -> Table:
+    """The seller's identity (SIREN, SIRET, VAT or exemption, SAP) beside the client's."""
     vat = (
         f"N° TVA intracommunautaire : {seller.vat_number}"
         if seller.vat_number
@@ -84,13 +91,13 @@ def _parties(context: DocumentContext, width: float) -> Table:
         f"\n{vat}\nDéclaration SAP n° {seller.sap_declaration_number} du "
         f"{formats.short_date(seller.sap_declaration_date, 'fr')}"
     )
-    right = f"Client :\n{document.buyer_name}\n{document.buyer_address}"
+    right = f"Client :\n{buyer_name}\n{buyer_address}"
     table = Table([[_para(left), _para(right)]], colWidths=[width * 0.55, width * 0.45])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 
 
-def _lines(document: BillingDocument, width: float) -> Table:
+def lines_table(document: BillingDocument | Quote, width: float) -> Table:
     rows: list[list[object]] = [
         ["Désignation", "Quantité", "Prix unitaire HT", "Taux TVA", "Total HT", "Total TTC"]
     ]
@@ -120,7 +127,7 @@ def _lines(document: BillingDocument, width: float) -> Table:
     return table
 
 
-def _totals(document: BillingDocument, width: float) -> Table:
+def totals_table(document: BillingDocument | Quote, width: float) -> Table:
     rows = [
         ["Total HT", _money(document.total_ht_cents)],
         ["Total TVA", _money(document.total_vat_cents)],
@@ -168,7 +175,7 @@ def _story(context: DocumentContext, title: str, width: float) -> list[object]:
     if context.credited_number:
         story.append(_para(f"Avoir sur la facture n° {context.credited_number}"))
     story += [Spacer(1, 6 * mm), _parties(context, width), Spacer(1, 8 * mm)]
-    story += [_lines(document, width), Spacer(1, 4 * mm), _totals(document, width)]
+    story += [lines_table(document, width), Spacer(1, 4 * mm), totals_table(document, width)]
     story.append(Spacer(1, 8 * mm))
     story += _conditions(context)
     return story

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nexus.billing.amounts import line_amounts
-from nexus.billing.models import BillingDocument, DocumentKind, DocumentLine
+from nexus.billing.models import BillingDocument, CounterKind, DocumentKind, DocumentLine
 from nexus.billing.numbering import format_number, next_sequence
 from nexus.errors import Conflict, NotFound, Unprocessable
 from nexus.language import _
@@ -60,12 +60,13 @@ def _issue(
             )
         )
     year = issued_on.year
-    sequence = next_sequence(session, kind, year)
+    counter = CounterKind(kind.value)
+    sequence = next_sequence(session, counter, year)
     document = BillingDocument(
         kind=kind,
         year=year,
         sequence=sequence,
-        number=format_number(kind, year, sequence),
+        number=format_number(counter, year, sequence),
         credits_id=credits_id,
         family_id=family_id,
         enrollment_id=enrollment_id,
