@@ -15,7 +15,7 @@ from nexus.aria.models import Conversation, StudyPlan, UsageRecord
 from nexus.aria.safety.models import SafetyFlag
 from nexus.assessments.models import Assessment
 from nexus.audit.services import record
-from nexus.billing.models import BillingDocument, Payment
+from nexus.billing.models import BillingDocument, Payment, Quote
 from nexus.db import utcnow
 from nexus.families.models import SessionReport, Thread, ThreadMessage
 from nexus.notifications.models import Notification
@@ -35,6 +35,7 @@ from nexus.privacy.schemas import (
     ExportedNotification,
     ExportedPayment,
     ExportedProfile,
+    ExportedQuote,
     ExportedSession,
     ExportedSessionReport,
     ExportedStudyPlan,
@@ -55,6 +56,7 @@ OWNED: dict[str, tuple[type[Any], Any, type[BaseModel]]] = {
     "sign_in_sessions": (AuthSession, AuthSession.user_id, ExportedSession),
     "billing_documents": (BillingDocument, BillingDocument.family_id, ExportedBillingDocument),
     "billing_payments": (Payment, Payment.family_id, ExportedPayment),
+    "billing_quotes": (Quote, Quote.family_id, ExportedQuote),
     "session_reports": (SessionReport, SessionReport.student_id, ExportedSessionReport),
     "aria_study_plans": (StudyPlan, StudyPlan.student_id, ExportedStudyPlan),
     "aria_usage": (UsageRecord, UsageRecord.user_id, ExportedAriaUsage),

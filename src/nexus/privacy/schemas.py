@@ -217,6 +217,21 @@ class ExportedBillingDocument(BaseModel):
     eligible_cents: int
 
 
+class ExportedQuote(BaseModel):
+    model_config = _ORM
+
+    id: int
+    number: str
+    student_id: int | None
+    offer_id: int | None
+    buyer_name: str
+    issued_on: date
+    valid_until: date
+    total_ht_cents: int
+    total_vat_cents: int
+    total_ttc_cents: int
+
+
 class ExportedPayment(BaseModel):
     model_config = _ORM
 
@@ -280,6 +295,9 @@ class PersonExport(BaseModel):
     billing_documents: list[ExportedBillingDocument] = Field(
         default_factory=list,
         description="Invoices and credit notes billed to them (kept 10 years: never erased)",
+    )
+    billing_quotes: list[ExportedQuote] = Field(
+        default_factory=list, description="Quotes (devis) made to them"
     )
     billing_payments: list[ExportedPayment] = Field(
         default_factory=list, description="Payments they made (kept with the invoices)"
