@@ -7,6 +7,7 @@ from datetime import date
 from io import BytesIO
 
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -15,6 +16,7 @@ from nexus.billing.pdf import BODY, LINE, MARGIN, SMALL, TITLE, _money, _para
 from nexus.config import BusinessIdentity
 from nexus.language import formats
 
+HEADING = ParagraphStyle("heading", BODY, fontName="Helvetica-Bold", spaceAfter=2)
 TABLE_STYLE = TableStyle(
     [
         ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
@@ -75,7 +77,10 @@ def _story(
             f"au 31 décembre {year}, la somme de {amount} au titre de ces services."
         ),
         Spacer(1, 3 * mm),
-        _para(f"Montant total payé en {year} ouvrant droit à l'avantage fiscal : {amount}"),
+        _para(
+            f"Montant total payé en {year} ouvrant droit à l'avantage fiscal : {amount}",
+            HEADING,
+        ),
     ]
     if figures.excluded_cents:
         story.append(
@@ -85,9 +90,9 @@ def _story(
                 SMALL,
             )
         )
-    story += [Spacer(1, 5 * mm), _para("Interventions réalisées", BODY)]
+    story += [Spacer(1, 5 * mm), _para("Interventions réalisées", HEADING)]
     story += [_interventions(figures, width), Spacer(1, 5 * mm)]
-    story += [_para("Factures et paiements de l'année", BODY), _invoices(figures, width)]
+    story += [_para("Factures et paiements de l'année", HEADING), _invoices(figures, width)]
     story += [
         Spacer(1, 6 * mm),
         _para(
@@ -141,7 +146,10 @@ def _invoices(figures: CertificateFigures, width: float) -> Table:
                 _money(share.eligible_paid_cents),
             ]
         )
-    rows.append(["Total", "", "", "", _money(figures.excluded_cents), _money(figures.amount_cents)])
+    paid = sum(share.paid_in_year_cents for share in figures.invoices)
+    rows.append(
+        ["Total", "", "", _money(paid), _money(figures.excluded_cents), _money(figures.amount_cents)]
+    )
     table = Table(rows, colWidths=[width * f for f in (0.2, 0.16, 0.16, 0.18, 0.14, 0.16)])
     table.setStyle(TABLE_STYLE)
     table.setStyle(
