@@ -64,9 +64,9 @@ def test_deploy_runs_migrations_before_the_deployment_and_smoke_tests_it(
     assert deployment == DEPLOYMENT_APPLY
     # The mail worker and the scheduled commands follow once the release has passed its
     # smoke tests.
-    assert scheduled == ["Deployment", "CronJob", "CronJob"]
+    assert scheduled == ["Deployment", "CronJob", "CronJob", "CronJob", "CronJob"]
     job_manifest, deployment_manifest, cronjob_manifest = run.applied()[1:]
-    assert _cronjob_images(cronjob_manifest) == ["ghcr.io/nexus-reussite/nexus-backend:v1.2.3"] * 2
+    assert _cronjob_images(cronjob_manifest) == ["ghcr.io/nexus-reussite/nexus-backend:v1.2.3"] * 4
     applies = [i for i, argv in enumerate(run.argvs) if argv[0] == "apply"]
     assert applies[-1] > run.index("rollout", "status")
     assert "image: ghcr.io/nexus-reussite/nexus-backend:v1.2.3" in job_manifest
@@ -114,7 +114,7 @@ def test_production_deploy_smoke_tests_through_a_port_forward(
     assert "kind: HorizontalPodAutoscaler" in config
     assert "kind: ServiceMonitor" in config
     assert _deployment_image(deployment) == "registry.example.org/nexus/api:main-3f2a9c1"
-    assert _cronjob_images(scheduled) == ["registry.example.org/nexus/api:main-3f2a9c1"] * 2
+    assert _cronjob_images(scheduled) == ["registry.example.org/nexus/api:main-3f2a9c1"] * 4
     # The port-forward was stopped on the way out.
     pid = next(c["pid"] for c in run.calls if c["argv"][0] == "port-forward")
     with pytest.raises(ProcessLookupError):

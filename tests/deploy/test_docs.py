@@ -120,8 +120,9 @@ def test_documented_deploys_pull_what_ci_pushes(
         for doc in yaml.safe_load_all(manifest)
         if doc and doc["kind"] in ("Deployment", "Job", "CronJob")
     ]
-    # The migration Job, the API and mail worker Deployments, two CronJobs.
-    assert len(workloads) == 5
+    # The migration Job, the API and mail worker Deployments, four CronJobs (reminders, ARIA
+    # purge, billing reminders, tax certificates).
+    assert len(workloads) == 7
     assert all(f"image: {image}" in yaml.safe_dump(doc) for doc in workloads)
 
 

@@ -17,9 +17,12 @@ from sqlalchemy.orm import Session
 
 from nexus.accounts.models import User
 from nexus.accounts.roles import Role
+from nexus.billing.attestations import certificate_figures
 from nexus.billing.models import BillingDocument, TaxCertificate
 from nexus.billing.services import LineInput, issue_invoice
-from nexus.config import BusinessIdentity
+from nexus.clock import paris_today
+from nexus.config import BusinessIdentity, TaxCreditRule
+from nexus.demo import seed_demo
 from nexus.notifications.models import Notification, NotificationKind
 from nexus.offers.models import OfferKind
 from nexus.scheduling.models import SessionKind, SessionPlace, SessionStatus
@@ -266,3 +269,17 @@ def test_the_run_refuses_a_year_not_ended(app: Flask) -> None:
         args=["tax-certificates", "--year", "2026", "--today", "2026-06-01"]
     )
     assert result.exit_code != 0 and "has not ended" in result.output
+
+
+def test_the_demo_family_has_figures_for_last_year(app: Flask, session: Session) -> None:
+    with app.app_context():
+        seed_demo(session)
+        seed_demo(session)
+        session.commit()
+        parent = session.scalars(
+            select(User).where(User.email == "parent@nexus-reussite.fr")
+        ).one()
+        last_year = paris_today().year - 1
+        figures = certificate_figures(session, parent, last_year, TaxCreditRule())
+    assert figures.amount_cents == 6_000  # 1,5 h at 40 €, paid by transfer in December
+    assert [(i.on, i.minutes) for i in figures.interventions] == [(date(last_year, 12, 2), 90)]
