@@ -126,7 +126,12 @@ def _interventions(figures: CertificateFigures, width: float) -> Table:
     table = Table(rows, colWidths=[width * f for f in (0.18, 0.35, 0.32, 0.15)], repeatRows=1)
     table.setStyle(TABLE_STYLE)
     table.setStyle(
-        TableStyle([("ALIGN", (3, 0), (3, -1), "RIGHT"), ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 8.5)])
+        TableStyle(
+            [
+                ("ALIGN", (3, 0), (3, -1), "RIGHT"),
+                ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 8.5),
+            ]
+        )
     )
     return table
 
@@ -148,11 +153,23 @@ def _invoices(figures: CertificateFigures, width: float) -> Table:
         )
     paid = sum(share.paid_in_year_cents for share in figures.invoices)
     rows.append(
-        ["Total", "", "", _money(paid), _money(figures.excluded_cents), _money(figures.amount_cents)]
+        [
+            "Total",
+            "",
+            "",
+            _money(paid),
+            _money(figures.excluded_cents),
+            _money(figures.amount_cents),
+        ]
     )
     table = Table(rows, colWidths=[width * f for f in (0.2, 0.16, 0.16, 0.18, 0.14, 0.16)])
     table.setStyle(TABLE_STYLE)
     table.setStyle(
-        TableStyle([("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 8.5)])
+        TableStyle(
+            [
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 8.5),
+            ]
+        )
     )
     return table

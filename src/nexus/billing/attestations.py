@@ -140,9 +140,7 @@ def _shares(session: Session, family_id: int, year: int) -> list[InvoiceShare]:
         credited_total, credited_eligible = credited.get(d.id, (0, 0))
         total = d.total_ttc_cents - credited_total
         eligible = max(d.eligible_cents - credited_eligible, 0)
-        share = (
-            _half_up(Decimal(counted) * Decimal(eligible) / Decimal(total)) if total > 0 else 0
-        )
+        share = _half_up(Decimal(counted) * Decimal(eligible) / Decimal(total)) if total > 0 else 0
         shares.append(
             InvoiceShare(
                 d.id,

@@ -35,6 +35,7 @@ from nexus.notifications.models import NotificationKind
 from nexus.notifications.services import notify
 from nexus.people.access import is_parent_of, parents_of
 
+
 def figures_json(figures: CertificateFigures) -> dict[str, Any]:
     return {
         "family_id": figures.family_id,
@@ -82,9 +83,7 @@ def _recipients(session: Session, family: User) -> list[int]:
     return [family.id]
 
 
-def issue_certificates(
-    session: Session, year: int, seller: BusinessIdentity, today: date
-) -> int:
+def issue_certificates(session: Session, year: int, seller: BusinessIdentity, today: date) -> int:
     """Issue the missing certificates of ``year`` (ended); how many were issued."""
     ensure_year_ended(year, today)
     issued = 0
@@ -166,9 +165,7 @@ def family_certificate(
         public = {**stored.figures, "issued": True}
         public |= {"issued_on": stored.issued_on, "sha256": stored.sha256}
         return FoundCertificate(public, stored, None)
-    figures = certificate_figures(
-        session, family, year, settings.billing_business.tax_credit_rule
-    )
+    figures = certificate_figures(session, family, year, settings.billing_business.tax_credit_rule)
     public = {**figures_json(figures), "issued": False, "issued_on": None, "sha256": None}
     return FoundCertificate(public, None, figures)
 

@@ -112,7 +112,9 @@ def family(api: Api, session: Session) -> Family:
     )
     BookingFactory(session=grouped, student_id=child.id, enrollment=individual)
     cancelled = _session_at(
-        teacher, datetime(YEAR, 4, 2, 15, 0, tzinfo=UTC), **home | {"status": SessionStatus.CANCELLED}
+        teacher,
+        datetime(YEAR, 4, 2, 15, 0, tzinfo=UTC),
+        **home | {"status": SessionStatus.CANCELLED},
     )
     BookingFactory(session=cancelled, student_id=child.id, enrollment=individual)
     new_year = _session_at(teacher, datetime(YEAR, 12, 31, 23, 30, tzinfo=UTC), **home)
@@ -276,9 +278,7 @@ def test_the_demo_family_has_figures_for_last_year(app: Flask, session: Session)
         seed_demo(session)
         seed_demo(session)
         session.commit()
-        parent = session.scalars(
-            select(User).where(User.email == "parent@nexus-reussite.fr")
-        ).one()
+        parent = session.scalars(select(User).where(User.email == "parent@nexus-reussite.fr")).one()
         last_year = paris_today().year - 1
         figures = certificate_figures(session, parent, last_year, TaxCreditRule())
     assert figures.amount_cents == 6_000  # 1,5 h at 40 €, paid by transfer in December

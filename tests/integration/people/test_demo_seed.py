@@ -27,7 +27,9 @@ def test_demo_seed_is_consistent_and_idempotent(app: Flask, session: Session, ap
         seed_demo(session)
         session.commit()
     assert _counts(session) == first
-    assert first["Offer"] == 4 and first["ParentLink"] == 2 and first["TutoringSession"] == 9  # 8 + last year's at-home lesson
+    assert (
+        first["Offer"] == 4 and first["ParentLink"] == 2 and first["TutoringSession"] == 9
+    )  # 8 + last year's at-home lesson
 
     for ts in session.scalars(select(TutoringSession)):
         booked = session.scalar(

@@ -30,7 +30,9 @@ def test_without_a_place_a_link_means_online_and_a_room_the_centre(api: Api) -> 
     online = api.post("/api/v1/sessions", teacher, json=_payload(start))
     assert online.status_code == 201 and online.get_json()["place"] == "online"
     later = start + timedelta(hours=3)
-    centre = api.post("/api/v1/sessions", teacher, json=_payload(later, online_url=None, room="B12"))
+    centre = api.post(
+        "/api/v1/sessions", teacher, json=_payload(later, online_url=None, room="B12")
+    )
     assert centre.status_code == 201 and centre.get_json()["place"] == "centre"
 
 

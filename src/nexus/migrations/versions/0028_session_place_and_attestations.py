@@ -62,9 +62,7 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_billing_tax_certificates")),
-        sa.UniqueConstraint(
-            "family_id", "year", name="uq_billing_tax_certificates_family_year"
-        ),
+        sa.UniqueConstraint("family_id", "year", name="uq_billing_tax_certificates_family_year"),
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
