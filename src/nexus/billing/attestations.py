@@ -228,6 +228,7 @@ def families_paying_in(session: Session, year: int) -> list[int]:
             .distinct()
             .order_by(BillingDocument.family_id)
         )
+        if family_id is not None
     ]
 
 
