@@ -221,7 +221,10 @@ def test_who_may_read_a_certificate_and_which_years(
     )
     future = api.get(f"{url.replace(str(YEAR), '2031')}.pdf", family.parent)
     assert future.status_code == 409
-    assert api.get(url.replace(str(YEAR), "1999"), family.parent).status_code == 422
+    too_old = api.get(url.replace(str(YEAR), "1999"), family.parent)
+    assert too_old.status_code == 422
+    assert too_old.get_json()["error"]["code"] == "validation_error"
+    assert too_old.get_json()["error"]["fields"][0]["field"] == "year"
     nothing = api.get(f"{url.replace(str(YEAR), '2024')}.pdf", family.parent)
     assert nothing.status_code == 404
     assert nothing.get_json()["error"]["code"] == "no_eligible_payment"
