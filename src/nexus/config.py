@@ -10,7 +10,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -86,6 +86,24 @@ DEFAULT_PRICES = {
 }
 
 
+class TaxCreditRule(BaseModel):
+    """What opens the services-à-la-personne tax credit (CGI art. 199 sexdecies).
+
+    The default is the legal rule for tutoring (Code du travail D7231-1, "soutien scolaire ou
+    cours à domicile"): individual lessons at the family's home. Sessions are eligible when
+    their ``kind`` and ``place`` are both listed; an enrollment's invoice line when its
+    offer's kind is (offers do not say where their lessons happen). Values are the enums'.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    session_kinds: frozenset[Literal["individual", "group"]] = frozenset({"individual"})
+    places: frozenset[Literal["at_home", "online", "centre"]] = frozenset({"at_home"})
+    offer_kinds: frozenset[
+        Literal["individual", "small_group", "holiday_intensive", "aria_online"]
+    ] = frozenset({"individual"})
+
+
 class BusinessIdentity(BaseModel):
     """Who issues the invoices, printed on every billing document (docs/billing.md).
 
@@ -108,6 +126,8 @@ class BusinessIdentity(BaseModel):
     # is the minimum between professionals, L441-10; printed for consumers too).
     late_penalty_rate_bp: int = Field(default=1_500, ge=0)
     early_payment_discount: str = "Pas d'escompte pour paiement anticipé."
+    # BILLING_BUSINESS={"tax_credit_rule": {"places": ["at_home"], ...}}
+    tax_credit_rule: TaxCreditRule = Field(default_factory=TaxCreditRule)
 
     @field_validator("siret")
     @classmethod

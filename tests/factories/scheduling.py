@@ -15,6 +15,7 @@ from nexus.scheduling.models import (
     Booking,
     BookingStatus,
     SessionKind,
+    SessionPlace,
     SessionStatus,
     TutoringSession,
 )
@@ -44,6 +45,9 @@ class TutoringSessionFactory(ModelFactory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + o.duration)
     online_url = "https://visio.nexus-reussite.fr/salle/test"
     room = None
+    place = factory.LazyAttribute(
+        lambda o: SessionPlace.ONLINE if o.online_url else SessionPlace.CENTRE
+    )
     seats_taken = 0
     status = SessionStatus.SCHEDULED
 

@@ -1,23 +1,32 @@
 """Which services open the "services à la personne" tax credit (CGI art. 199 sexdecies).
 
-The legal rule for tutoring (Code du travail D7231-1, "soutien scolaire ou cours à domicile"):
-the service must be given at the family's home. Online lessons and lessons at the centre are
-not eligible, nor are group lessons outside the home. Offers do not yet say where their
-lessons happen, so an offer is eligible when it is individual tutoring (the house's individual
-lessons are given at home); ARIA, small groups and holiday courses are not.
+The rule is ``BILLING_BUSINESS.tax_credit_rule`` (:class:`nexus.config.TaxCreditRule`); its
+default is the legal rule for tutoring (Code du travail D7231-1, "soutien scolaire ou cours à
+domicile"): individual lessons given at the family's home. Online lessons, lessons at the
+centre and group lessons are not eligible. Offers do not say where their lessons happen, so
+an enrollment's invoice line is eligible when its offer's kind is listed (by default
+individual tutoring, which the house gives at home); the attestation fiscale then lists only
+the sessions whose kind and place are both eligible.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from nexus.config import TaxCreditRule
 from nexus.offers.models import Offer, OfferKind
 
-ELIGIBLE_OFFER_KINDS = frozenset({OfferKind.INDIVIDUAL})
+DEFAULT_RULE = TaxCreditRule()
+ELIGIBLE_OFFER_KINDS = frozenset(OfferKind(kind) for kind in DEFAULT_RULE.offer_kinds)
 
 
-def offer_is_eligible(offer: Offer) -> bool:
-    return offer.kind in ELIGIBLE_OFFER_KINDS
+def offer_is_eligible(offer: Offer, rule: TaxCreditRule = DEFAULT_RULE) -> bool:
+    return offer.kind.value in rule.offer_kinds
+
+
+def session_is_eligible(kind: str, place: str, rule: TaxCreditRule = DEFAULT_RULE) -> bool:
+    """``kind`` and ``place`` are a tutoring session's (``SessionKind``, ``SessionPlace``)."""
+    return kind in rule.session_kinds and place in rule.places
 
 
 class LineKind(StrEnum):

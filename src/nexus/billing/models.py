@@ -9,11 +9,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nexus.db import Base, str_enum, utcnow
+from nexus.db import Base, JSONType, str_enum, utcnow
 
 
 class DocumentKind(StrEnum):
@@ -113,6 +121,9 @@ class PaymentMethod(StrEnum):
     CHEQUE = "cheque"
     CESU_PREFINANCED = "cesu_prefinanced"
     CASH = "cash"
+    # Paid by the State through the URSSAF "avance immédiate" of the tax credit: the family
+    # never paid it, so it is left out of the attestation fiscale like CESU préfinancé.
+    AVANCE_IMMEDIATE = "avance_immediate"
 
 
 class Payment(Base):
@@ -265,3 +276,24 @@ class QuoteDecision(Base):
         ForeignKey("billing_documents.id", ondelete="RESTRICT"), default=None
     )
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TaxCertificate(Base):
+    """An issued attestation fiscale (one per family and civil year): its figures as printed,
+    the PDF itself and its SHA-256. Immutable like invoices (triggers of migration 0028)."""
+
+    __tablename__ = "billing_tax_certificates"
+    __table_args__ = (
+        UniqueConstraint("family_id", "year", name="uq_billing_tax_certificates_family_year"),
+        CheckConstraint("amount_cents >= 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    year: Mapped[int]
+    amount_cents: Mapped[int]
+    figures: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    issued_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -79,7 +79,7 @@ def offer_prices(offer: Offer, seller: BusinessIdentity) -> OfferPrices:
     unit_ht = ht_from_ttc(offer.price_cents, quantity, rate)
     line = line_amounts(unit_ht, quantity, rate)
     tax_credit = None
-    if offer_is_eligible(offer):
+    if offer_is_eligible(offer, seller.tax_credit_rule):
         credit = line.total_ttc_cents * TAX_CREDIT_RATE_BP // 10_000
         after = line.total_ttc_cents - credit
         tax_credit = TaxCredit(

@@ -49,7 +49,7 @@ def invoice_enrollment(
                 quantity_hundredths=prices.quantity_hundredths,
                 unit_price_ht_cents=prices.unit_price_ht_cents,
                 vat_rate_bp=prices.vat_rate_bp,
-                eligible=offer_is_eligible(offer),
+                eligible=offer_is_eligible(offer, seller.tax_credit_rule),
             )
         ],
         issued_on=paris_today(),

@@ -9,7 +9,8 @@ from nexus.accounts.roles import Role
 from nexus.api.blueprints import api_blueprint
 from nexus.api.responses import errors, json_response
 from nexus.api.schemas import Page
-from nexus.billing import payments, pdf, queries, statements
+from nexus.billing import certificates, payments, pdf, queries, statements
+from nexus.billing.certificate_schemas import CertificatePath, CertificatePublic
 from nexus.billing.schemas import (
     DocumentPath,
     DocumentPublic,
@@ -190,6 +191,50 @@ def _statement_pdf(family_id: int) -> Response:
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="releve-{family_id}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+CERTIFICATE_PDF = {
+    "description": "The attestation fiscale as an A4 PDF (attestation-fiscale-<année>.pdf)",
+    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+}
+ANYONE = (Role.PARENT, Role.ADMIN, Role.STUDENT, Role.TEACHER)
+
+
+@families_bp.get(
+    "/<int:family_id>/tax-certificates/<int:year>",
+    responses={200: CertificatePublic, **errors(404, 409, 422)},
+)
+@allow(*ANYONE)
+def tax_certificate(path: CertificatePath) -> Response:
+    """The attestation fiscale's figures for a past year (the family's parents and admins)."""
+    settings = current_app.extensions["settings"]
+    found = certificates.family_certificate(
+        db.session, current_principal(), path.family_id, path.year, settings, paris_today()
+    )
+    return json_response(CertificatePublic.model_validate(found.public))
+
+
+@families_bp.get(
+    "/<int:family_id>/tax-certificates/<int:year>.pdf",
+    responses={200: CERTIFICATE_PDF, **errors(404, 409, 422)},
+)
+@allow(*ANYONE)
+def tax_certificate_pdf(path: CertificatePath) -> Response:
+    """The attestation fiscale as a French PDF: the issued one, else drawn up today."""
+    settings = current_app.extensions["settings"]
+    data = certificates.family_certificate_pdf(
+        db.session, current_principal(), path.family_id, path.year, settings, paris_today()
+    )
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="attestation-fiscale-{path.year}-{path.family_id}.pdf"'
+            ),
             "Cache-Control": "private, no-store",
         },
     )

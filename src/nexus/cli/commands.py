@@ -156,7 +156,7 @@ def serve(dev: bool, host: str, port: int) -> None:
 def commands() -> tuple[click.Command, ...]:
     """Every ``nexus`` command (the console script and ``app.cli`` hold the same ones)."""
     from nexus.aria.cli import purge_aria_data
-    from nexus.billing.cli import billing_reminders
+    from nexus.billing.cli import billing_reminders, tax_certificates
     from nexus.mail.cli import worker
     from nexus.scheduling.cli import send_reminders
 
@@ -168,6 +168,7 @@ def commands() -> tuple[click.Command, ...]:
         send_reminders,
         purge_aria_data,
         billing_reminders,
+        tax_certificates,
         worker,
     )
 

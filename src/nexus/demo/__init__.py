@@ -22,6 +22,7 @@ SEEDERS: list[Callable[[Session], None]] = [
     demo_offers.seed,
     demo_billing.seed,
     demo_scheduling.seed,
+    demo_billing.seed_last_year,
     assessments.seed,
     demo_mail.seed,
 ]

@@ -26,6 +26,8 @@ class NotificationKind(StrEnum):
     THREAD_MESSAGE = "thread_message"
     # An invoice is past due with money outstanding (nexus.billing.reminders).
     INVOICE_OVERDUE = "invoice_overdue"
+    # A yearly attestation fiscale was issued (nexus.billing.certificates).
+    TAX_CERTIFICATE = "tax_certificate"
 
 
 class Notification(Base):

@@ -44,6 +44,7 @@ KIND_CATEGORY: dict[NotificationKind, Category] = {
     NotificationKind.SESSION_REPORT: Category.REPORTS,
     NotificationKind.THREAD_MESSAGE: Category.MESSAGES,
     NotificationKind.INVOICE_OVERDUE: Category.BILLING,
+    NotificationKind.TAX_CERTIFICATE: Category.BILLING,
     NotificationKind.ALERT: Category.ESSENTIAL,
     NotificationKind.ARIA_SAFETY: Category.ESSENTIAL,
 }

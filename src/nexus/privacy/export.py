@@ -15,7 +15,7 @@ from nexus.aria.models import Conversation, StudyPlan, UsageRecord
 from nexus.aria.safety.models import SafetyFlag
 from nexus.assessments.models import Assessment
 from nexus.audit.services import record
-from nexus.billing.models import BillingDocument, Payment, Quote
+from nexus.billing.models import BillingDocument, Payment, Quote, TaxCertificate
 from nexus.db import utcnow
 from nexus.families.models import SessionReport, Thread, ThreadMessage
 from nexus.notifications.models import Notification
@@ -39,6 +39,7 @@ from nexus.privacy.schemas import (
     ExportedSession,
     ExportedSessionReport,
     ExportedStudyPlan,
+    ExportedTaxCertificate,
     ExportedThread,
     ExportedThreadMessage,
     FamilyExport,
@@ -57,6 +58,7 @@ OWNED: dict[str, tuple[type[Any], Any, type[BaseModel]]] = {
     "billing_documents": (BillingDocument, BillingDocument.family_id, ExportedBillingDocument),
     "billing_payments": (Payment, Payment.family_id, ExportedPayment),
     "billing_quotes": (Quote, Quote.family_id, ExportedQuote),
+    "tax_certificates": (TaxCertificate, TaxCertificate.family_id, ExportedTaxCertificate),
     "session_reports": (SessionReport, SessionReport.student_id, ExportedSessionReport),
     "aria_study_plans": (StudyPlan, StudyPlan.student_id, ExportedStudyPlan),
     "aria_usage": (UsageRecord, UsageRecord.user_id, ExportedAriaUsage),

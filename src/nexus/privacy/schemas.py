@@ -232,6 +232,16 @@ class ExportedQuote(BaseModel):
     total_ttc_cents: int
 
 
+class ExportedTaxCertificate(BaseModel):
+    model_config = _ORM
+
+    id: int
+    year: int
+    amount_cents: int
+    issued_on: date
+    sha256: str
+
+
 class ExportedPayment(BaseModel):
     model_config = _ORM
 
@@ -295,6 +305,9 @@ class PersonExport(BaseModel):
     billing_documents: list[ExportedBillingDocument] = Field(
         default_factory=list,
         description="Invoices and credit notes billed to them (kept 10 years: never erased)",
+    )
+    tax_certificates: list[ExportedTaxCertificate] = Field(
+        default_factory=list, description="Attestations fiscales issued to them (the PDF: billing)"
     )
     billing_quotes: list[ExportedQuote] = Field(
         default_factory=list, description="Quotes (devis) made to them"

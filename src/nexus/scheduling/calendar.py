@@ -154,7 +154,7 @@ def _description(entry: _Entry, user: User, show_link: bool) -> str:
         lines.append(f"Places réservées : {ts.seats_taken} sur {ts.capacity}")
     else:
         lines.append(f"Professeur : {ts.teacher.full_name}")
-    lines.append(f"Lieu : {place_fr(ts.online_url, ts.room)}")
+    lines.append(f"Lieu : {place_fr(ts.online_url, ts.room, ts.place)}")
     if show_link and ts.online_url:
         lines.append(f"Lien de la visio : {ts.online_url}")
     if ts.status is SessionStatus.CANCELLED:
@@ -180,7 +180,7 @@ def _event(entry: _Entry, user: User) -> Event:
     event.add("dtend", to_paris(ts.ends_at))
     event.add("summary", _summary(entry, user.role is Role.PARENT))
     event.add("description", _description(entry, user, show_link))
-    place = place_fr(ts.online_url, ts.room)
+    place = place_fr(ts.online_url, ts.room, ts.place)
     event.add("location", place[:1].upper() + place[1:])
     event.add("status", "CANCELLED" if ts.status is SessionStatus.CANCELLED else "CONFIRMED")
     if show_link and ts.online_url:

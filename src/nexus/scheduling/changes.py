@@ -11,9 +11,9 @@ from nexus.db import utcnow
 from nexus.errors import Conflict, Unprocessable
 from nexus.language import _
 from nexus.scheduling import notices
-from nexus.scheduling.models import BookingStatus, SessionStatus, TutoringSession
+from nexus.scheduling.models import BookingStatus, SessionPlace, SessionStatus, TutoringSession
 from nexus.scheduling.schemas import MAX_DURATION, SessionChange
-from nexus.scheduling.sessions import ensure_free, owned_session
+from nexus.scheduling.sessions import ensure_free, owned_session, resolve_place
 
 
 def change_session(
@@ -51,18 +51,27 @@ def change_session(
         else ts.online_url
     )
     room = data.room if "room" in sent else ts.room
-    if online_url is None and room is None:
-        raise Unprocessable(
-            _("Give an online_url or a room."), field="online_url", code="location_required"
-        )
+    if data.place is not None:
+        place = resolve_place(data.place, online_url, room)
+    elif ts.place is SessionPlace.AT_HOME:
+        place = ts.place
+    else:
+        # Without a place, a link means online and a room the centre (as backfilled in 0028).
+        place = resolve_place(None, online_url, room)
     moved = (starts_at, ends_at) != (ts.starts_at, ts.ends_at)
     if moved:
         ensure_free(session, ts.teacher_id, starts_at, ends_at, besides=ts.id)
-    if not moved and (online_url, room) == (ts.online_url, ts.room):
+    if not moved and (online_url, room, place) == (ts.online_url, ts.room, ts.place):
         return ts
     old_start = ts.starts_at
-    before = {"starts_at": ts.starts_at.isoformat(), "room": ts.room, "online_url": ts.online_url}
+    before = {
+        "starts_at": ts.starts_at.isoformat(),
+        "room": ts.room,
+        "online_url": ts.online_url,
+        "place": ts.place.value,
+    }
     ts.starts_at, ts.ends_at, ts.online_url, ts.room = starts_at, ends_at, online_url, room
+    ts.place = place
     ts.revise(now)
     booked = [b for b in ts.bookings if b.status is BookingStatus.BOOKED]
     notices.session_changed(session, ts, booked, old_start=old_start)

@@ -18,6 +18,14 @@ class SessionKind(StrEnum):
     GROUP = "group"
 
 
+class SessionPlace(StrEnum):
+    """Where a session happens; with ``kind`` it decides the SAP tax credit (docs/billing.md)."""
+
+    AT_HOME = "at_home"  # at the family's home
+    ONLINE = "online"
+    CENTRE = "centre"
+
+
 class SessionStatus(StrEnum):
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
@@ -76,6 +84,9 @@ class TutoringSession(Base):
     ends_at: Mapped[datetime]  # UTC
     online_url: Mapped[str | None] = mapped_column(String(500), default=None)
     room: Mapped[str | None] = mapped_column(String(120), default=None)
+    place: Mapped[SessionPlace] = mapped_column(
+        str_enum(SessionPlace, 16), default=SessionPlace.CENTRE, server_default="centre"
+    )
     capacity: Mapped[int] = mapped_column(default=1)
     # Maintained with conditional UPDATEs so concurrent bookings never exceed capacity.
     seats_taken: Mapped[int] = mapped_column(default=0)

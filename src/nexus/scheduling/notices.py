@@ -47,7 +47,7 @@ def _to_student_and_others(
 def booked(session: Session, booking: Booking, student: User) -> None:
     """Tell the student, their parents and the teacher."""
     ts = booking.session
-    place = place_fr(ts.online_url, ts.room)
+    place = place_fr(ts.online_url, ts.room, ts.place)
     details = (
         f"avec {ts.teacher.full_name} ({place}). "
         f"Heures décomptées : {hours_fr(booking.minutes_charged)}."
@@ -106,7 +106,7 @@ def session_changed(
     """Tell every student who holds a seat, and their parents, the new time and place."""
     parents = access.parents_by_student(session, (b.student_id for b in bookings))
     recipients = [user for student, ps in parents.items() for user in (student, *ps)]
-    place = place_fr(ts.online_url, ts.room)
+    place = place_fr(ts.online_url, ts.room, ts.place)
     if old_start != ts.starts_at:
         title = _headline("Séance déplacée", ts)
         body = (

@@ -35,6 +35,7 @@ def _fields(ts: TutoringSession, show_link: bool) -> dict[str, object]:
         "duration_minutes": ts.duration_minutes,
         "online_url": ts.online_url if show_link else None,
         "room": ts.room,
+        "place": ts.place,
         "capacity": ts.capacity,
         "seats_taken": ts.seats_taken,
         "seats_left": max(ts.capacity - ts.seats_taken, 0),

@@ -55,7 +55,7 @@ def send_reminders(session: Session, now: datetime) -> int:
         title = f"Rappel : {subject_label(ts.subject)} demain à {clock_fr(ts.starts_at)}"
         body = (
             f"Séance avec {ts.teacher.full_name} le {when_fr(ts.starts_at)} "
-            f"({place_fr(ts.online_url, ts.room)})."
+            f"({place_fr(ts.online_url, ts.room, ts.place)})."
         )
         sent += notify_once(
             session,

@@ -22,7 +22,13 @@ from pydantic import (
 from nexus.api.schemas import MAX_ID, NULLABLE, InputModel, PageQuery, examples
 from nexus.content.vocabulary import Level, Subject
 from nexus.language import _
-from nexus.scheduling.models import Attendance, BookingStatus, SessionKind, SessionStatus
+from nexus.scheduling.models import (
+    Attendance,
+    BookingStatus,
+    SessionKind,
+    SessionPlace,
+    SessionStatus,
+)
 
 MAX_DURATION = timedelta(hours=4)
 SESSION_IN: dict[str, Any] = {
@@ -34,6 +40,7 @@ SESSION_IN: dict[str, Any] = {
     "ends_at": "2026-12-01T17:30:00Z",
     "online_url": "https://visio.nexus-reussite.fr/salle/maths-tle",
     "room": None,
+    "place": "online",
     "capacity": 4,
 }
 PERSON: dict[str, Any] = {"id": 3, "first_name": "Sophie", "last_name": "Bernard"}
@@ -75,6 +82,11 @@ class SessionCreate(InputModel):
     ends_at: AwareDatetime = Field(description="After starts_at, at most 4 hours later")
     online_url: HttpUrl | None = Field(default=None, description="Video link (or a room)")
     room: str | None = Field(default=None, min_length=1, max_length=120)
+    place: SessionPlace | None = Field(
+        default=None,
+        description="at_home (no room or link needed), online (needs online_url), centre "
+        "(needs room); by default online with a link, else centre with a room",
+    )
     capacity: int | None = Field(
         default=None, ge=1, le=30, description="Individual: 1 (default); group: default 6"
     )
@@ -116,6 +128,7 @@ class SessionPublic(BaseModel):
     duration_minutes: int
     online_url: str | None
     room: str | None
+    place: SessionPlace
     capacity: int
     seats_taken: int
     seats_left: int
@@ -212,6 +225,11 @@ class SessionChange(InputModel):
     )
     room: Annotated[str | None, NULLABLE] = Field(
         default=None, min_length=1, max_length=120, description="null removes it"
+    )
+    place: SessionPlace | None = Field(
+        default=None,
+        description="at_home, online (needs a link) or centre (needs a room); when not sent, "
+        "an at-home session stays at home, another follows its link or room",
     )
 
 

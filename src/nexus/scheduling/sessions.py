@@ -23,6 +23,7 @@ from nexus.scheduling.models import (
     Booking,
     BookingStatus,
     SessionKind,
+    SessionPlace,
     SessionStatus,
     TutoringSession,
 )
@@ -48,11 +49,36 @@ def check_new_session(data: SessionCreate) -> int:
         raise Unprocessable(
             _("starts_at must be in the future."), field="starts_at", code="in_the_past"
         )
-    if data.online_url is None and data.room is None:
-        raise Unprocessable(
-            _("Give an online_url or a room."), field="online_url", code="location_required"
-        )
+    resolve_place(data.place, data.online_url, data.room)
     return _capacity(data)
+
+
+def resolve_place(
+    place: SessionPlace | None, online_url: object | None, room: str | None
+) -> SessionPlace:
+    """Where a session happens: ``at_home`` needs nothing, ``online`` a link, ``centre`` a
+    room; without ``place``, a link means online and a room the centre (422 otherwise)."""
+    if place is None:
+        if online_url is not None:
+            return SessionPlace.ONLINE
+        if room is not None:
+            return SessionPlace.CENTRE
+        raise Unprocessable(
+            _("Give a place (at_home), an online_url or a room."),
+            field="online_url",
+            code="location_required",
+        )
+    if place is SessionPlace.ONLINE and online_url is None:
+        raise Unprocessable(
+            _("An online session needs an online_url."),
+            field="online_url",
+            code="location_required",
+        )
+    if place is SessionPlace.CENTRE and room is None:
+        raise Unprocessable(
+            _("A session at the centre needs a room."), field="room", code="location_required"
+        )
+    return place
 
 
 def create_session(session: Session, principal: Principal, data: SessionCreate) -> TutoringSession:
@@ -81,6 +107,7 @@ def schedule(
         ends_at=data.ends_at,
         online_url=str(data.online_url) if data.online_url else None,
         room=data.room,
+        place=resolve_place(data.place, data.online_url, data.room),
         capacity=capacity,
         seats_taken=0,
     )

@@ -31,8 +31,11 @@ def hours_fr(minutes: int) -> str:
     return formats.hours(minutes, "fr")
 
 
-def place_fr(online_url: str | None, room: str | None) -> str:
-    """``en ligne``, ``salle B12`` (a room already called "Salle B12" is not a "salle Salle")."""
+def place_fr(online_url: str | None, room: str | None, place: str | None = None) -> str:
+    """``en ligne``, ``salle B12`` (a room already called "Salle B12" is not a "salle Salle"),
+    ``à domicile``."""
+    if place == "at_home":
+        return "à domicile"
     if online_url:
         return "en ligne"
     if not room or not room.strip():

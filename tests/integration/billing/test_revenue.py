@@ -11,7 +11,14 @@ from nexus.billing.revenue import twelve_months_to
 from tests.integration.billing.helpers import credit, invoice
 from tests.support.api import Actor, Api
 
-NO_METHOD = {"card": 0, "transfer": 0, "cheque": 0, "cesu_prefinanced": 0, "cash": 0}
+NO_METHOD = {
+    "card": 0,
+    "transfer": 0,
+    "cheque": 0,
+    "cesu_prefinanced": 0,
+    "cash": 0,
+    "avance_immediate": 0,
+}
 
 
 def _pay(api: Api, admin: Actor, document_id: int, cents: int, method: str, on: str) -> int:

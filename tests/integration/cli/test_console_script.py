@@ -24,6 +24,7 @@ OURS = {
     "seed-demo",
     "send-reminders",
     "serve",
+    "tax-certificates",
     "worker",
 }
 

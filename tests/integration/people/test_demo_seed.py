@@ -27,7 +27,9 @@ def test_demo_seed_is_consistent_and_idempotent(app: Flask, session: Session, ap
         seed_demo(session)
         session.commit()
     assert _counts(session) == first
-    assert first["Offer"] == 4 and first["ParentLink"] == 2 and first["TutoringSession"] == 8
+    assert (
+        first["Offer"] == 4 and first["ParentLink"] == 2 and first["TutoringSession"] == 9
+    )  # 8 + last year's at-home lesson
 
     for ts in session.scalars(select(TutoringSession)):
         booked = session.scalar(
@@ -54,7 +56,7 @@ def test_demo_seed_is_consistent_and_idempotent(app: Flask, session: Session, ap
     lucas = api.login("lucas@nexus-reussite.fr", "Eleve2026!demo").get_json()
     headers = {"Authorization": f"Bearer {lucas['access_token']}"}
     bookings = api.get("/api/v1/students/me/bookings", headers=headers).get_json()
-    assert bookings["total"] == 4
+    assert bookings["total"] == 5  # 4 + last year's at-home lesson
     assert bookings["items"][0]["attendance"] == "present"
     inbox = api.get("/api/v1/notifications", headers=headers).get_json()
     assert inbox["total"] == 2
