@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nexus.accounts.roles import Role
@@ -23,6 +23,8 @@ class User(TimestampMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
     # When the owner proved they read this address (nexus.accounts.recovery); None: not yet.
     email_verified_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Where invoices are addressed (a mandatory mention); copied onto each document issued.
+    postal_address: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     @property
     def full_name(self) -> str:

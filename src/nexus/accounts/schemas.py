@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
 from nexus.accounts import passwords
 from nexus.accounts.roles import Role
 from nexus.api.schemas import InputModel
+from nexus.language import _
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 # A new password: the policy's lengths (nexus.accounts.passwords owns them and the other rules).
@@ -121,6 +122,37 @@ class EmailChangeIn(InputModel):
 
     new_email: EmailStr
     current_password: Password
+
+
+class PostalAddressUpdate(InputModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"postal_address": "12 rue des Lilas\n69003 Lyon"}]},
+    )
+
+    postal_address: str = Field(
+        min_length=8,
+        max_length=300,
+        description="Street, postcode and town, as invoices must print them (lines with \\n)",
+    )
+
+    @field_validator("postal_address")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        lines = [" ".join(line.split()) for line in value.splitlines()]
+        cleaned = "\n".join(line for line in lines if line)
+        if len(cleaned) < 8:
+            raise ValueError(_("give the street, the postcode and the town"))
+        return cleaned
+
+
+class PostalAddressPublic(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={"examples": [{"postal_address": "12 rue des Lilas\n69003 Lyon"}]},
+    )
+
+    postal_address: str
 
 
 class UserPublic(BaseModel):

@@ -11,6 +11,8 @@ from nexus.accounts.schemas import (
     PasswordChangeIn,
     PasswordResetConfirmIn,
     PasswordResetIn,
+    PostalAddressPublic,
+    PostalAddressUpdate,
     RefreshIn,
     RegisterIn,
     TokenIn,
@@ -110,6 +112,24 @@ def me() -> Response:
     """The signed-in user's account."""
     user = services.get_user(db.session, current_principal().user_id)
     return json_response(UserPublic.model_validate(user))
+
+
+@bp.get("/me/postal-address", responses={200: PostalAddressPublic, **errors(401)})
+@allow()
+def get_postal_address() -> Response:
+    """The address the caller's invoices are made out to (empty until given)."""
+    user = services.get_user(db.session, current_principal().user_id)
+    return json_response(PostalAddressPublic.model_validate(user))
+
+
+@bp.put("/me/postal-address", responses={200: PostalAddressPublic, **errors(401, 422)})
+@allow()
+def set_postal_address(body: PostalAddressUpdate) -> Response:
+    """Give the address invoices are made out to (documents already issued keep theirs)."""
+    user = services.get_user(db.session, current_principal().user_id)
+    user.postal_address = body.postal_address
+    db.session.flush()
+    return json_response(PostalAddressPublic.model_validate(user))
 
 
 # --- Account recovery (docs/accounts.md) ---------------------------------------------------

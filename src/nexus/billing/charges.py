@@ -90,7 +90,7 @@ def issue_charges(
     invoice = issue_invoice(
         session,
         buyer_name=f"{payer.first_name} {payer.last_name}",
-        buyer_address="",
+        buyer_address=payer.postal_address,
         lines=[priced.line for priced in price_lines(lines, seller)],
         issued_on=today,
         family_id=payer.id,

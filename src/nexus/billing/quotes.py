@@ -140,7 +140,7 @@ def create_quote(
         student_id=student_id,
         offer_id=offer_id,
         buyer_name=f"{family.first_name} {family.last_name}",
-        buyer_address="",
+        buyer_address=family.postal_address,
         issued_on=today,
         valid_until=valid_until,
         total_ht_cents=sum(line.total_ht_cents for line in built),

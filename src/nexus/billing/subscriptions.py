@@ -42,7 +42,7 @@ def invoice_enrollment(
     return issue_invoice(
         session,
         buyer_name=f"{payer.first_name} {payer.last_name}",
-        buyer_address="",
+        buyer_address=payer.postal_address,
         lines=[
             LineInput(
                 f"{offer.name} — {offer.hours} h",

@@ -33,6 +33,10 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 )
 
 
+# Where the demo family's invoices are made out to.
+DEMO_ADDRESSES = {"parent@nexus-reussite.fr": "8 rue des Lilas\n69003 Lyon"}
+
+
 def seed(session: Session) -> None:
     for account in DEMO_ACCOUNTS:
         if services.find_by_email(session, account.email) is None:
@@ -44,3 +48,7 @@ def seed(session: Session) -> None:
                 first_name=account.first_name,
                 last_name=account.last_name,
             )
+    for email, address in DEMO_ADDRESSES.items():
+        user = services.find_by_email(session, email)
+        if user is not None and not user.postal_address:
+            user.postal_address = address

@@ -79,7 +79,7 @@ def seed_last_year(session: Session) -> None:
     invoice = issue_invoice(
         session,
         buyer_name=parent.full_name,
-        buyer_address="",
+        buyer_address=parent.postal_address,
         lines=[LineInput(HOME_LESSON, 150, 4000, seller.vat_rate_bp, eligible=True)],
         issued_on=day,
         family_id=parent.id,

@@ -56,6 +56,7 @@ def _erase(session: Session, user: User, *, actor_id: int, action: str) -> Erasu
         account.last_name = "supprimé"
         account.email = f"deleted-{account.id}@{ERASED_DOMAIN}"
         account.password_hash = UNUSABLE_PASSWORD
+        account.postal_address = ""  # the invoices issued keep their own copy
         account.is_active = False
     for profile in session.scalars(select(StudentProfile).where(StudentProfile.user_id.in_(ids))):
         profile.goals = ""

@@ -63,6 +63,7 @@ class ExportedAccount(BaseModel):
     first_name: str
     last_name: str
     is_active: bool
+    postal_address: str = ""
     created_at: datetime
     last_login_at: datetime | None
 

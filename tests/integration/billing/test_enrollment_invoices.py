@@ -8,6 +8,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from nexus.accounts.models import User
 from nexus.accounts.roles import Role
 from nexus.billing.models import BillingDocument
 from nexus.offers.models import Enrollment, OfferKind
@@ -79,3 +80,34 @@ def test_a_refused_enrolment_issues_no_invoice(api: Api, session: Session) -> No
     assert response.status_code == 409
     assert session.scalar(select(func.count()).select_from(BillingDocument)) == before
     assert session.scalar(select(func.count()).select_from(Enrollment)) == 0
+
+
+def test_the_invoice_is_made_out_to_the_address_the_parent_gave(api: Api, session: Session) -> None:
+    child, parent = api.actor(Role.STUDENT), api.actor(Role.PARENT, first_name="Claire")
+    ParentLinkFactory(parent_id=parent.id, student_id=child.id)
+    coaching = OfferFactory(name="Coaching individuel — 10 h", hours=10, price_cents=45_000)
+    session.commit()
+    url = "/api/v1/auth/me/postal-address"
+    assert api.get(url, parent).get_json() == {"postal_address": ""}
+    for bad in ({"postal_address": "   \n  "}, {"postal_address": "x" * 301}, {}):
+        refused = api.put(url, parent, json=bad)
+        assert refused.status_code == 422, refused.get_json()
+        assert refused.get_json()["error"]["fields"][0]["field"] == "postal_address"
+    given = api.put(url, parent, json={"postal_address": "  8 rue des Lilas \n\n 69003  Lyon "})
+    assert given.get_json() == {"postal_address": "8 rue des Lilas\n69003 Lyon"}
+    api.post("/api/v1/enrollments", parent, json={"student_id": child.id, "offer_id": coaching.id})
+
+    (invoice,) = api.get("/api/v1/billing/documents", parent).get_json()["items"]
+    document = api.get(f"/api/v1/billing/documents/{invoice['id']}/document.pdf", parent)
+    text = " ".join(
+        "".join(page.extract_text() for page in PdfReader(BytesIO(document.data)).pages).split()
+    )
+    assert "8 rue des Lilas" in text and "69003 Lyon" in text
+
+    erased = api.post("/api/v1/privacy/erasure", parent, json={"confirm": "SUPPRIMER"})
+    assert erased.status_code == 200, erased.get_json()
+    session.expire_all()
+    kept = session.get(BillingDocument, invoice["id"])
+    assert kept is not None and kept.buyer_address == "8 rue des Lilas\n69003 Lyon"
+    account = session.get(User, parent.id)
+    assert account is not None and account.postal_address == ""  # anonymised
