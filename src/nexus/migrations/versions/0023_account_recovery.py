@@ -62,5 +62,6 @@ def downgrade() -> None:
     with op.batch_alter_table("account_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_account_tokens_user_id"))
     op.drop_table("account_tokens")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("email_verified_at")
+    # A plain ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35 has it): batch mode would copy and
+    # drop ``users``, which every other table references (refused with foreign keys on).
+    op.drop_column("users", "email_verified_at")
