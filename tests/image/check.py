@@ -87,6 +87,8 @@ def secret_env_file(path: Path, database_url: str, redis_url: str) -> dict[str, 
         "secret-key": secrets.token_urlsafe(48),
         # Never called: no request of this check reaches ARIA, and no network would let it.
         "openai-api-key": "sk-image-check-" + secrets.token_hex(16),
+        # The worker's (it runs in its own Deployment); the API never connects to it.
+        "smtp-url": "smtp://image-check:" + secrets.token_hex(8) + "@127.0.0.1:2525",
     }
     missing = set(example) - set(known)
     if missing:
@@ -421,7 +423,9 @@ def check_image(image: str) -> None:
         work = Path(scratch)
         dsn = fresh_database(pg, "nexus_image_check")
         secret = secret_env_file(work / "secrets.env", dsn, redis_server.url)
-        deployment = pod_contract(find(app_docs, "Deployment"), configmaps, {SECRET_NAME: secret})
+        deployment = pod_contract(
+            find(app_docs, "Deployment", "nexus-backend"), configmaps, {SECRET_NAME: secret}
+        )
         job = pod_contract(find(job_docs, "Job"), configmaps, {SECRET_NAME: secret})
         say(f"pod contract: {' '.join(deployment.options)}")
         port = free_port()
