@@ -56,7 +56,7 @@ SECRETS = {
 
 def test_rendered_deployment_becomes_docker_options() -> None:
     docs = rendered_production()
-    contract = pod_contract(find(docs, "Deployment"), configmaps_of(docs), SECRETS)
+    contract = pod_contract(find(docs, "Deployment", "nexus-backend"), configmaps_of(docs), SECRETS)
     options = " ".join(contract.options)
     for expected in (
         "--user 10001:10001",

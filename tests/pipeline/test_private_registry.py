@@ -58,11 +58,15 @@ def test_the_component_adds_the_pull_secret_to_every_pod(tmp_path: Path, enabled
     docs = [d for d in yaml.safe_load_all(app + "\n---\n" + migrate) if d]
 
     pods = _pods(docs)
+    scheduled = {
+        f"CronJob/nexus-backend-{p.stem.removeprefix('cronjob-')}"
+        for p in (DEPLOY_DIR / "base").glob("cronjob-*.yaml")
+    }
     assert set(pods) == {
         "Deployment/nexus-backend",
-        "CronJob/nexus-backend-purge-aria-data",
-        "CronJob/nexus-backend-send-reminders",
+        "Deployment/nexus-backend-worker",
         "Job/nexus-backend-migrate",
+        *scheduled,
     }
     for name, pod in pods.items():
         assert pod.get("imagePullSecrets") == (PULL_SECRETS if enabled else None), name
