@@ -31,7 +31,9 @@ from prometheus_client import multiprocess  # noqa: E402  # pylint: disable=wron
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # nosec B104
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread" if threads > 1 else "sync"
+# gthread that stops accepting while its threads are all busy (nexus.ops.gunicorn_worker): the
+# connections spread over the workers instead of piling on whichever wakes first.
+worker_class = "nexus.ops.gunicorn_worker.BalancedThreadWorker" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On SIGTERM gunicorn stops accepting and lets in-flight requests finish for this long.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))

@@ -44,7 +44,9 @@ def test_settings_come_from_the_environment() -> None:
     assert conf["worker_class"] == "sync"
     assert conf["graceful_timeout"] == 12
     run = _import_conf({"GUNICORN_THREADS": "4"})
-    assert json.loads(run.stdout)["worker_class"] == "gthread"
+    assert (
+        json.loads(run.stdout)["worker_class"] == "nexus.ops.gunicorn_worker.BalancedThreadWorker"
+    )
 
 
 def test_without_a_directory_one_is_made_before_prometheus_client_is_imported() -> None:
