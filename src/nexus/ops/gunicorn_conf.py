@@ -28,6 +28,8 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 
 from prometheus_client import multiprocess  # noqa: E402  # pylint: disable=wrong-import-position
 
+from nexus.ops import gunicorn_worker  # noqa: E402  # pylint: disable=wrong-import-position
+
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # nosec B104
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
@@ -58,10 +60,12 @@ os.environ["NEXUS_WORKER_PROCESSES"] = str(workers)
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 
 
-def pre_fork(_server: Any, _worker: Any) -> None:
+def pre_fork(server: Any, worker: Any) -> None:
     """Move what the master built out of the collector's reach: a collection in a worker would
-    otherwise write to (and so copy) every page holding one of those objects."""
+    otherwise write to (and so copy) every page holding one of those objects. The worker gets
+    its slot on the board that spreads connections (nexus.ops.gunicorn_worker)."""
     gc.freeze()
+    gunicorn_worker.assign_slot(server, worker)
 
 
 def post_fork(server: Any, _worker: Any) -> None:
@@ -83,6 +87,7 @@ def on_starting(_server: Any) -> None:
 
 def child_exit(_server: Any, worker: Any) -> None:
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+    gunicorn_worker.release_slot(worker)
 
 
 # Request-size limits, explicit (docs/api-contract.md). gunicorn answers them itself, before
