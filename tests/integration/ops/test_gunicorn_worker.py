@@ -10,8 +10,8 @@ for: measured on this machine, 6/10, 6/10, 5/11, 7/9, 6/10, 7/9 in six bursts (a
 32 connections on 2 workers of 4 threads, 32/0 in two runs of eight).
 
 Clients that connect one after another and stay (Locust's users, an ingress's pool) go to the
-worker holding fewer connections: 20 of them are split 10/10 (stock gthread: 7/13, 8/12, 7/13;
-a worker that only stops listening while saturated did no better).
+worker holding fewer connections: 20 of them are split 10/10 (stock gthread, by hand: 7/13,
+8/12, 7/13; under this test: 6/14).
 """
 
 from __future__ import annotations
