@@ -213,7 +213,7 @@ def _drop_the_global_check(app: Flask) -> None:
             raise RuntimeError(f"{option} needs Flask-Limiter's before_request check")
     hooks = app.before_request_funcs.setdefault(None, [])
     # Flask-Limiter's only before_request hook is a method of the limiter.
-    hooks[:] = [hook for hook in hooks if getattr(hook, "__self__", None) is not limiter]
+    hooks[:] = [hook for hook in hooks if not _is_limiters(hook)]
 
 
 # Where Flask-Limiter keeps a request's state: on the request context, made by the first use of

@@ -33,8 +33,8 @@ from nexus.ops import gunicorn_worker  # noqa: E402  # pylint: disable=wrong-imp
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # nosec B104
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-# gthread that stops accepting while its threads are all busy (nexus.ops.gunicorn_worker): the
-# connections spread over the workers instead of piling on whichever wakes first.
+# gthread that accepts only with a thread free and no listening sibling holding fewer connections
+# (nexus.ops.gunicorn_worker): connections spread over the workers, not on whichever wakes first.
 worker_class = "nexus.ops.gunicorn_worker.BalancedThreadWorker" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On SIGTERM gunicorn stops accepting and lets in-flight requests finish for this long.
